@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AgentsConfig(AppConfig):
+    name = "agents"
+    verbose_name = "Agents & runs"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

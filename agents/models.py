@@ -1,0 +1,233 @@
+"""Agents, their immutable published versions, and runs with their steps, events and approvals."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .choices import ApprovalStatus, RunStatus, StepKind, StepStatus, VersionStatus
+
+_MONEY = {"max_digits": 14, "decimal_places": 6, "default": Decimal("0")}
+
+
+class PublishedVersionError(ValidationError):
+    """A published agent version is immutable: create a new draft instead."""
+
+
+class Agent(models.Model):
+    """A specialist agent (ICP architect, content creator…). What it does lives in its versions."""
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=50, blank=True)
+    description = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentVersion(models.Model):
+    """One configuration of an agent. A draft may change; once published it never does."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT, editable=False)
+    system_prompt = models.TextField(blank=True)
+    model_chain = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Providers tried in order: [{"provider": "<provider name>", "model": "<model>"}, …].',
+    )
+    temperature = models.FloatField(default=0.0, validators=[MinValueValidator(0), MaxValueValidator(2)])
+    max_tokens = models.PositiveIntegerField(
+        default=1024, validators=[MinValueValidator(1), MaxValueValidator(200_000)]
+    )
+    cache_responses = models.BooleanField(
+        default=True, help_text="Reuse identical LLM answers (only for deterministic calls, temperature 0)."
+    )
+    skills = models.ManyToManyField("skills.Skill", blank=True, related_name="agent_versions")
+    input_schema = models.JSONField(default=dict, blank=True)
+    output_schema = models.JSONField(default=dict, blank=True)
+    routing_examples = models.JSONField(default=list, blank=True)
+    run_budget = models.DecimalField(
+        max_digits=10, decimal_places=4, default=Decimal("1.00"), help_text="USD a single run may spend."
+    )
+    timeout_seconds = models.PositiveIntegerField(
+        default=300, validators=[MinValueValidator(1), MaxValueValidator(3600)]
+    )
+    requires_approval = models.BooleanField(default=False, help_text="Hold the output for a person to approve.")
+    notes = models.TextField(blank=True, help_text="What changed in this version.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["agent", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "number"], name="agentversion_unique_number"),
+            models.CheckConstraint(
+                condition=Q(status=VersionStatus.DRAFT) | Q(published_at__isnull=False),
+                name="agentversion_published_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent.slug} v{self.number}" + (" (draft)" if self.status == VersionStatus.DRAFT else "")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = AgentVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == VersionStatus.PUBLISHED:
+                raise PublishedVersionError(
+                    f"{self} is published and cannot change; create a new draft.", code="version_published"
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise PublishedVersionError(f"{self} is published and cannot be deleted.", code="version_published")
+        return super().delete(*args, **kwargs)
+
+
+class Run(models.Model):
+    """One execution of an agent version for a workspace: the database is its source of truth."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="runs")
+    agent_version = models.ForeignKey(AgentVersion, on_delete=models.PROTECT, related_name="runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    api_key = models.ForeignKey("accounts.APIKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    input = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    output = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True)
+    routing = models.JSONField(null=True, blank=True, help_text="The dispatcher's decision, when routed from text.")
+    flags = models.JSONField(default=list, blank=True, help_text="Heuristic flags on the input (never a block).")
+    idempotency_key = models.CharField(max_length=255, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True, editable=False)
+    request_id = models.CharField(max_length=64, blank=True)
+    tokens_in = models.PositiveBigIntegerField(default=0)
+    tokens_out = models.PositiveBigIntegerField(default=0)
+    cost = models.DecimalField(**_MONEY)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    last_event_seq = models.PositiveIntegerField(default=0, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="run_unique_idempotency_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at", "-id"], name="run_workspace_created"),
+            models.Index(fields=["workspace", "status", "-created_at"], name="run_workspace_status"),
+            models.Index(fields=["status", "heartbeat_at"], name="run_status_heartbeat"),
+            models.Index(fields=["agent_version", "-created_at"], name="run_version_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {str(self.id)[:8]} ({self.status})"
+
+
+class RunStep(models.Model):
+    """A skill, tool or LLM call made by a run, with what it cost."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=StepKind.choices)
+    name = models.CharField(max_length=200)
+    input = models.JSONField(default=dict, blank=True)
+    output = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.RUNNING)
+    error = models.TextField(blank=True)
+    provider = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    tokens_in = models.PositiveIntegerField(default=0)
+    tokens_out = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(**_MONEY)
+    latency_ms = models.PositiveIntegerField(default=0)
+    cache_hit = models.BooleanField(default=False)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["run", "sequence"], name="runstep_unique_sequence")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.kind}:{self.name}"
+
+
+class RunEvent(models.Model):
+    """The ordered stream of what happened to a run; clients follow it by sequence number."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="events")
+    sequence = models.PositiveIntegerField()
+    type = models.CharField(max_length=50)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["run", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["run", "sequence"], name="runevent_unique_sequence")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.type}"
+
+
+class Approval(models.Model):
+    """A person's decision on a gated run's output."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="approvals")
+    reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run"], condition=Q(status=ApprovalStatus.PENDING), name="approval_one_pending_per_run"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"], name="approval_status_requested")]
+
+    def __str__(self) -> str:
+        return f"Approval for {self.run} ({self.status})"

@@ -1,0 +1,5 @@
+"""Raptorflow: a platform for running marketing AI agents."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

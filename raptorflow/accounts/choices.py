@@ -1,0 +1,28 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+
+
+class Scope(models.TextChoices):
+    """What an API key may do, on top of nothing: a key has no role of its own."""
+
+    WORKSPACE_READ = "workspace:read", "Read the workspace and its foundation"
+    RUNS_READ = "runs:read", "Read runs, steps and events"
+    RUNS_WRITE = "runs:write", "Start, cancel and approve runs"
+    AGENTS_READ = "agents:read", "Read agents, versions and skills"
+    AUDIT_READ = "audit:read", "Read the workspace's audit trail"
+    ADMIN = "admin", "Manage members, keys and the foundation"
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", "Idea"
+    PRE_SEED = "pre_seed", "Pre-seed"
+    SEED = "seed", "Seed"
+    SERIES_A = "series_a", "Series A"
+    GROWTH = "growth", "Growth"
+    ENTERPRISE = "enterprise", "Enterprise"

@@ -1,0 +1,56 @@
+"""Celery: Redis (or any kombu URL) in production, an embedded broker under var/ by default.
+
+The embedded broker is kombu's filesystem transport: messages are files in
+var/broker/, so web, worker and beat on one machine share a queue with no
+server. It has no redelivery of unacknowledged messages, which is why the
+database, not the broker, is the source of truth: the run sweeper re-enqueues
+what a lost message would strand.
+"""
+
+from __future__ import annotations
+
+from .base import IS_PRODUCTION, VAR_DIR
+from .env import EnvError, env_int, env_str
+
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", None)
+if IS_PRODUCTION and not CELERY_BROKER_URL:
+    raise EnvError("CELERY_BROKER_URL is required in production (for example redis://redis:6379/1).")
+
+if not CELERY_BROKER_URL:
+    _broker_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "processed"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message not acknowledged within this window is redelivered (Redis).
+        # Longer than the longest run so a slow run is not executed twice.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
+    }
+
+# Results live in the database (Run rows); Celery's result backend is not used.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+
+# Reliability: acknowledge after the task ran, give the message back when the
+# worker process dies, and take one message at a time so a crash strands one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660, minimum=2)
+CELERY_WORKER_SEND_TASK_EVENTS = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+CELERY_TASK_DEFAULT_QUEUE = "runs"
+CELERY_TASK_QUEUES_NAMES = ("runs", "maintenance", "analytics")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

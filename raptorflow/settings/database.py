@@ -1,0 +1,37 @@
+"""Database: DATABASE_URL, or an embedded SQLite file under var/."""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from .base import IS_PRODUCTION, VAR_DIR
+from .env import EnvError, env_int, env_str
+
+_url = env_str("DATABASE_URL", None)
+if IS_PRODUCTION and not _url:
+    raise EnvError("DATABASE_URL is required in production (PostgreSQL).")
+
+if _url:
+    try:
+        _db = dj_database_url.parse(
+            _url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
+        )
+    except ValueError as exc:  # unknown scheme, malformed URL
+        raise EnvError(f"DATABASE_URL is not a valid database URL: {exc}") from None
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raptorflow.sqlite3")}
+
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
+    # BEGIN so two writers queue on the busy timeout instead of failing to upgrade a
+    # read lock ("database is locked") in the middle of a transaction.
+    _db.setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    )
+
+DATABASES = {"default": _db}

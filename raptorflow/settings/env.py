@@ -1,0 +1,139 @@
+"""Typed access to environment variables.
+
+Every setting that comes from the environment goes through one of these helpers,
+so a bad value stops the process at start-up with a message naming the variable,
+instead of surfacing later as a confusing runtime error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_MISSING = object()
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class EnvError(ImproperlyConfigured):
+    """An environment variable is missing or has a value of the wrong type."""
+
+
+def _raw(name: str, default: object) -> str | object:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        if default is _MISSING:
+            raise EnvError(f"Environment variable {name} is required but not set.")
+        return default
+    return value.strip()
+
+
+def env_str(name: str, default: str | None | object = _MISSING) -> str:
+    return _raw(name, default)  # type: ignore[return-value]
+
+
+def env_bool(name: str, default: bool | object = _MISSING) -> bool:
+    value = _raw(name, default)
+    if isinstance(value, bool):
+        return value
+    lowered = str(value).lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise EnvError(
+        f"Environment variable {name} must be a boolean (one of {', '.join(sorted(_TRUE | _FALSE))}), got {value!r}."
+    )
+
+
+def env_int(
+    name: str,
+    default: int | object = _MISSING,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    value = _raw(name, default)
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise EnvError(f"Environment variable {name} must be an integer, got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise EnvError(f"Environment variable {name} must be at least {minimum}, got {number}.")
+    if maximum is not None and number > maximum:
+        raise EnvError(f"Environment variable {name} must be at most {maximum}, got {number}.")
+    return number
+
+
+def env_float(name: str, default: float | object = _MISSING, *, minimum: float | None = None) -> float:
+    value = _raw(name, default)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise EnvError(f"Environment variable {name} must be a number, got {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise EnvError(f"Environment variable {name} must be at least {minimum}, got {number}.")
+    return number
+
+
+def env_list(name: str, default: Sequence[str] | object = _MISSING, *, separator: str = ",") -> list[str]:
+    value = _raw(name, default)
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [item.strip() for item in str(value).split(separator) if item.strip()]
+
+
+def env_choice(name: str, choices: Sequence[str], default: str | object = _MISSING) -> str:
+    value = _raw(name, default)
+    if value not in choices:
+        raise EnvError(f"Environment variable {name} must be one of {', '.join(choices)}, got {value!r}.")
+    return value  # type: ignore[return-value]
+
+
+def env_path(name: str, default: Path | object = _MISSING) -> Path:
+    return Path(_raw(name, default)).expanduser().resolve()  # type: ignore[arg-type]
+
+
+def env_url(name: str, default: str | None | object = _MISSING, *, schemes: Sequence[str]) -> str | None:
+    value = _raw(name, default)
+    if value is None:
+        return None
+    scheme = str(value).split("://", 1)[0] if "://" in str(value) else ""
+    if scheme not in schemes:
+        raise EnvError(
+            f"Environment variable {name} must be a URL with one of the schemes "
+            f"{', '.join(schemes)}, got {_redact(str(value))!r}."
+        )
+    return value  # type: ignore[return-value]
+
+
+def _redact(url: str) -> str:
+    """Hide the password of a URL so that error messages never print secrets."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def read_or_create_secret(path: Path, factory) -> str:
+    """Return the secret stored in ``path``, creating it (mode 0600) on first use.
+
+    Used only for development defaults, so that a fresh checkout runs without
+    configuration but never shares a hard-coded key with anybody else.
+    """
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = factory()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (web, worker, beat) won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value

@@ -1,0 +1,15 @@
+"""Raptorflow's own knobs: run limits, sweeper timings, LLM cache."""
+
+from __future__ import annotations
+
+from .env import env_int
+
+# A running run whose heartbeat is older than this is treated as orphaned by the sweeper.
+RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=10)
+# A queued run older than this without being claimed is re-enqueued by the sweeper.
+RAPTORFLOW_QUEUED_STALE_SECONDS = env_int("RAPTORFLOW_QUEUED_STALE_SECONDS", 60, minimum=5)
+# How many times a run whose worker died is retried before it fails with worker_lost.
+RAPTORFLOW_MAX_RUN_ATTEMPTS = env_int("RAPTORFLOW_MAX_RUN_ATTEMPTS", 3, minimum=1)
+RAPTORFLOW_LLM_CACHE_TTL = env_int("RAPTORFLOW_LLM_CACHE_TTL", 7 * 24 * 3600, minimum=0)
+# Admin changelists of tables that grow without bound stop paginating here.
+RAPTORFLOW_ADMIN_MAX_PAGES = env_int("RAPTORFLOW_ADMIN_MAX_PAGES", 200, minimum=1)

@@ -1,0 +1,76 @@
+"""Transport security, cookies, headers, login protection (django-axes) and secrets at rest."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import timedelta
+
+from cryptography.fernet import Fernet
+
+from .base import IS_PRODUCTION, VAR_DIR
+from .env import EnvError, env_bool, env_int, env_list, read_or_create_secret
+
+# --- Transport and cookies -------------------------------------------------
+# Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_NAME (e.g. HTTP_X_FORWARDED_PROTO).
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise EnvError("SECURE_PROXY_SSL_HEADER must be 'HEADER_NAME,value', e.g. HTTP_X_FORWARDED_PROTO,https.")
+    SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header[0], _proxy_ssl_header[1])
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if IS_PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", IS_PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", IS_PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", IS_PRODUCTION)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", IS_PRODUCTION)
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Login protection (django-axes) ------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username + address is refused before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# A cool-off, not a permanent lock; keyed on username AND address so that an
+# attacker elsewhere cannot lock a user out of their own address.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_VERBOSE = False
+
+# --- Secrets at rest ---------------------------------------------------------
+# A list of Fernet keys, newest first: encrypt with the first, decrypt with any,
+# so keys rotate without losing data (manage.py rotate_secrets re-encrypts).
+# Deliberately not derived from SECRET_KEY: rotating the session key must not
+# make provider credentials unreadable, and vice versa.
+RAPTORFLOW_ENCRYPTION_KEYS = env_list("RAPTORFLOW_ENCRYPTION_KEYS", [])
+if not RAPTORFLOW_ENCRYPTION_KEYS:
+    if IS_PRODUCTION:
+        raise EnvError(
+            "RAPTORFLOW_ENCRYPTION_KEYS is required in production: a comma-separated list of Fernet keys "
+            "(generate one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+        )
+    RAPTORFLOW_ENCRYPTION_KEYS = [
+        read_or_create_secret(VAR_DIR / "encryption_key", lambda: Fernet.generate_key().decode())
+    ]
+for _index, _key in enumerate(RAPTORFLOW_ENCRYPTION_KEYS):
+    try:
+        _valid = len(base64.urlsafe_b64decode(_key.encode())) == 32
+    except (binascii.Error, ValueError):
+        _valid = False
+    if not _valid:
+        raise EnvError(f"RAPTORFLOW_ENCRYPTION_KEYS entry {_index + 1} is not a Fernet key (32 url-safe base64 bytes).")

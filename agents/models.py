@@ -90,10 +90,6 @@ class AgentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.agent.slug} v{self.number}" + (" (draft)" if self.status == VersionStatus.DRAFT else "")
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == VersionStatus.PUBLISHED
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             stored = AgentVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -107,6 +103,10 @@ class AgentVersion(models.Model):
         if self.is_published:
             raise PublishedVersionError(f"{self} is published and cannot be deleted.", code="version_published")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
 
 
 class Run(models.Model):

@@ -8,6 +8,6 @@ from .models import AgentVersion, PublishedVersionError
 
 @receiver(m2m_changed, sender=AgentVersion.skills.through)
 def _freeze_published_skills(sender, instance, action, **kwargs):
-    if action in {"pre_add", "pre_remove", "pre_clear"} and isinstance(instance, AgentVersion):
-        if AgentVersion.objects.filter(pk=instance.pk, status="published").exists():
-            raise PublishedVersionError(f"{instance} is published; its skills cannot change.", code="version_published")
+    frozen = isinstance(instance, AgentVersion) and action in {"pre_add", "pre_remove", "pre_clear"}
+    if frozen and AgentVersion.objects.filter(pk=instance.pk, status="published").exists():
+        raise PublishedVersionError(f"{instance} is published; its skills cannot change.", code="version_published")

@@ -20,13 +20,12 @@ class RequestContext:
     user_agent: str = ""
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "raptorflow_request", default=RequestContext()
-)
+_EMPTY = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("raptorflow_request", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _EMPTY
 
 
 def new_request_id() -> str:
@@ -36,8 +35,8 @@ def new_request_id() -> str:
 @contextmanager
 def bind(**values: str | None):
     """Bind request context values for the duration of a block."""
-    token = _current.set(replace(_current.get(), **values))
+    token = _current.set(replace(current(), **values))
     try:
-        yield _current.get()
+        yield current()
     finally:
         _current.reset(token)

@@ -4,11 +4,11 @@ Select with DJANGO_SETTINGS_MODULE=raptorflow.settings (development and producti
 by DJANGO_ENV) or raptorflow.settings.test for the test suite.
 """
 
+from .api import *  # noqa: F403
 from .base import *  # noqa: F403
-from .database import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .celery import *  # noqa: F403
-from .security import *  # noqa: F403
-from .api import *  # noqa: F403
+from .database import *  # noqa: F403
 from .logging import *  # noqa: F403
 from .raptorflow import *  # noqa: F403
+from .security import *  # noqa: F403

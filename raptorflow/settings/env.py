@@ -31,7 +31,7 @@ def _raw(name: str, default: object) -> str | object:
     return value.strip()
 
 
-def env_str(name: str, default: str | None | object = _MISSING) -> str:
+def env_str(name: str, default: str | object | None = _MISSING) -> str:
     return _raw(name, default)  # type: ignore[return-value]
 
 
@@ -97,7 +97,7 @@ def env_path(name: str, default: Path | object = _MISSING) -> Path:
     return Path(_raw(name, default)).expanduser().resolve()  # type: ignore[arg-type]
 
 
-def env_url(name: str, default: str | None | object = _MISSING, *, schemes: Sequence[str]) -> str | None:
+def env_url(name: str, default: str | object | None = _MISSING, *, schemes: Sequence[str]) -> str | None:
     value = _raw(name, default)
     if value is None:
         return None

@@ -62,7 +62,8 @@ if not RAPTORFLOW_ENCRYPTION_KEYS:
     if IS_PRODUCTION:
         raise EnvError(
             "RAPTORFLOW_ENCRYPTION_KEYS is required in production: a comma-separated list of Fernet keys "
-            "(generate one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
+            "(generate one with: python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')."
         )
     RAPTORFLOW_ENCRYPTION_KEYS = [
         read_or_create_secret(VAR_DIR / "encryption_key", lambda: Fernet.generate_key().decode())

@@ -8,7 +8,7 @@ import os
 
 os.environ.setdefault("DJANGO_ENV", "test")
 
-from . import *  # noqa: E402, F403
+from . import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

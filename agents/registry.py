@@ -1,0 +1,81 @@
+"""The agent registry: each specialist is declared in code (agents/specialists/) as an AgentSpec.
+
+``agent_sync`` mirrors the specs into Agent rows and creates version 1 of each
+from code; later versions are made by staff in the admin, and a run always
+uses a published version's stored configuration.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from jsonschema import Draft202012Validator
+
+
+class AgentContext(Protocol):
+    """What an agent's code may use while it runs. Implemented by the runtime."""
+
+    foundation: dict[str, Any]
+
+    def skill(self, slug: str, data: dict[str, Any]) -> dict[str, Any]: ...
+
+    def llm(self, prompt: str, *, system: str = "", purpose: str = "") -> str: ...
+
+    def tool(self, name: str, data: dict[str, Any]) -> dict[str, Any]: ...
+
+    def progress(self, message: str, **data: Any) -> None: ...
+
+
+AgentFunc = Callable[[AgentContext, dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class AgentSpec:
+    slug: str
+    name: str
+    category: str
+    description: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+    skills: tuple[str, ...]
+    routing_examples: tuple[str, ...]
+    system_prompt: str
+    run: AgentFunc = field(compare=False, repr=False)
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    requires_approval: bool = False
+
+    def __post_init__(self) -> None:
+        Draft202012Validator.check_schema(self.input_schema)
+        Draft202012Validator.check_schema(self.output_schema)
+
+
+_REGISTRY: dict[str, AgentSpec] = {}
+
+
+def register(spec: AgentSpec) -> AgentSpec:
+    if spec.slug in _REGISTRY and _REGISTRY[spec.slug] is not spec:
+        raise ValueError(f"agent {spec.slug} is declared twice")
+    _REGISTRY[spec.slug] = spec
+    return spec
+
+
+def load() -> None:
+    from . import specialists
+
+    for module in pkgutil.iter_modules(specialists.__path__):
+        importlib.import_module(f"{specialists.__name__}.{module.name}")
+
+
+def get(slug: str) -> AgentSpec:
+    load()
+    return _REGISTRY[slug]
+
+
+def all_specs() -> list[AgentSpec]:
+    load()
+    return sorted(_REGISTRY.values(), key=lambda spec: spec.slug)

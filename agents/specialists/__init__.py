@@ -1,0 +1,1 @@
+"""The specialist agents, one module each. Each module registers an AgentSpec."""

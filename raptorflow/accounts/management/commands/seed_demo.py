@@ -1,0 +1,90 @@
+"""Create (idempotently) the demo: offline provider, skills and agents, a demo workspace and an admin.
+
+Running it again changes nothing. The admin password is generated on first
+run, printed, and kept in var/demo-admin-password (mode 0600) so that
+`make run` can print the login again; it is never written anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from agents.services import agent_sync
+from raptorflow.accounts.choices import Role
+from raptorflow.accounts.models import User, Workspace
+from raptorflow.accounts.services import membership_set, workspace_create
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.services import audit_log
+from raptorflow.llm.choices import ProviderKind
+from raptorflow.llm.models import Provider
+from skills.services import skill_sync
+
+DEMO_SLUG = "demo"
+ADMIN_USERNAME = "admin"
+OFFLINE_PROVIDER = "offline"
+OFFLINE_MODEL = "offline-1"
+
+DEMO_FOUNDATION = {
+    "company": "Acme Analytics",
+    "industry": "B2B SaaS analytics software",
+    "stage": "seed",
+    "description": "Acme Analytics turns product usage data into weekly revenue forecasts for small SaaS companies.",
+    "product": "A forecasting dashboard that connects to Stripe and the product database in ten minutes.",
+    "audience": "Founders and heads of growth at SaaS companies with 10 to 200 employees.",
+    "competitors": ["ChartMogul", "Baremetrics", "spreadsheets"],
+    "brand_voice": {
+        "tone": "clear, confident, practical",
+        "do": ["use concrete numbers", "write short sentences"],
+        "dont": ["hype", "jargon"],
+    },
+    "goals": ["100 paying customers by Q4", "cut CAC below $400"],
+    "budget_level": "low",
+}
+
+
+class Command(BaseCommand):
+    help = "Create the demo workspace, an admin user, the offline provider and the agent and skill registry."
+
+    def handle(self, *args, **options) -> None:
+        actor = Actor.system("seed_demo")
+        with transaction.atomic():
+            Provider.objects.get_or_create(
+                name=OFFLINE_PROVIDER, defaults={"kind": ProviderKind.OFFLINE, "timeout_seconds": 10}
+            )
+            skills = skill_sync(actor=actor)
+            agents = agent_sync(actor=actor, default_chain=[{"provider": OFFLINE_PROVIDER, "model": OFFLINE_MODEL}])
+            admin, password = self._admin(actor)
+            workspace = Workspace.objects.filter(slug=DEMO_SLUG).first() or workspace_create(
+                name="Acme Analytics (demo)", slug=DEMO_SLUG, foundation=DEMO_FOUNDATION, actor=actor
+            )
+            membership_set(workspace=workspace, user=admin, role=Role.OWNER, actor=actor)
+        self.stdout.write(
+            f"Demo ready: workspace '{workspace.slug}', {skills['created']} skills and "
+            f"{agents['agents_created']} agents added this time."
+        )
+        if password:
+            self.stdout.write(self.style.SUCCESS(f"Admin login: {ADMIN_USERNAME} / {password}"))
+        else:
+            self.stdout.write(f"Admin login: {ADMIN_USERNAME} (password changed since the demo set it)")
+
+    def _admin(self, actor: Actor) -> tuple[User, str | None]:
+        """The demo superuser and its password, if it is still the one the demo generated."""
+        path = Path(settings.VAR_DIR) / "demo-admin-password"
+        admin = User.objects.filter(username=ADMIN_USERNAME).first()
+        if admin is None:
+            password = secrets.token_urlsafe(12)
+            admin = User.objects.create_superuser(ADMIN_USERNAME, email="admin@example.com", password=password)
+            audit_log("user.create", actor=actor, target=admin, changes={"is_superuser": [None, True]})
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(password)
+            return admin, password
+        stored = path.read_text().strip() if path.exists() else ""
+        return admin, stored if stored and admin.check_password(stored) else None

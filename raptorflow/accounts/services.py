@@ -1,0 +1,136 @@
+"""Writes for workspaces, memberships and API keys. Each one is atomic and audited."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.services import audit_log
+
+from .choices import Role, Scope
+from .models import APIKey, Membership, User, Workspace, hash_api_key
+
+
+class ScopeError(ValueError):
+    """An API key was asked for a scope that does not exist."""
+
+
+@transaction.atomic
+def workspace_create(
+    *,
+    name: str,
+    actor: Actor,
+    owner: User | None = None,
+    slug: str = "",
+    foundation: dict[str, Any] | None = None,
+    monthly_budget: Decimal | None = None,
+) -> Workspace:
+    workspace = Workspace(name=name, slug=slug or slugify(name)[:80], foundation=foundation or {})
+    if monthly_budget is not None:
+        workspace.monthly_budget = monthly_budget
+    workspace.full_clean()
+    workspace.save()
+    audit_log("workspace.create", actor=actor, workspace=workspace, target=workspace, changes={"name": [None, name]})
+    if owner is not None:
+        membership_set(workspace=workspace, user=owner, role=Role.OWNER, actor=actor)
+    return workspace
+
+
+@transaction.atomic
+def workspace_update_foundation(*, workspace: Workspace, foundation: dict[str, Any], actor: Actor) -> Workspace:
+    before = workspace.foundation
+    workspace.foundation = foundation
+    workspace.full_clean()
+    workspace.save(update_fields=["foundation", "updated_at"])
+    audit_log(
+        "workspace.foundation_update",
+        actor=actor,
+        workspace=workspace,
+        target=workspace,
+        changes={"foundation": [before, foundation]},
+    )
+    return workspace
+
+
+@transaction.atomic
+def membership_set(*, workspace: Workspace, user: User, role: str, actor: Actor) -> Membership:
+    """Add a user to a workspace, or change their role there."""
+    membership, created = Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
+    if created:
+        audit_log("membership.create", actor=actor, workspace=workspace, target=membership, changes={"role": [None, role]})
+    elif membership.role != role:
+        before = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_log(
+            "membership.update", actor=actor, workspace=workspace, target=membership, changes={"role": [before, role]}
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    audit_log(
+        "membership.delete",
+        actor=actor,
+        workspace=membership.workspace_id,
+        target=membership,
+        changes={"role": [membership.role, None]},
+    )
+    membership.delete()
+
+
+def _validate_scopes(scopes: list[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if unknown:
+        raise ScopeError(f"Unknown scope(s): {', '.join(unknown)}. Known: {', '.join(Scope.values)}.")
+    return sorted(set(scopes))
+
+
+@transaction.atomic
+def apikey_create(
+    *,
+    workspace: Workspace,
+    name: str,
+    scopes: list[str],
+    actor: Actor,
+    expires_at: datetime | None = None,
+) -> tuple[APIKey, str]:
+    """Create a key. Returns the key and its plaintext, which is not stored and cannot be shown again."""
+    prefix = secrets.token_hex(6)
+    plaintext = f"{APIKey.PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    key = APIKey.objects.create(
+        workspace=workspace,
+        name=name,
+        prefix=prefix,
+        secret_hash=hash_api_key(plaintext),
+        scopes=_validate_scopes(scopes),
+        created_by=actor.user,
+        expires_at=expires_at,
+    )
+    audit_log(
+        "apikey.create",
+        actor=actor,
+        workspace=workspace,
+        target=key,
+        changes={"scopes": [None, key.scopes], "expires_at": [None, expires_at]},
+    )
+    return key, plaintext
+
+
+@transaction.atomic
+def apikey_revoke(*, key: APIKey, actor: Actor) -> bool:
+    """Revoke a key. Returns False when it was already revoked (nothing changes then)."""
+    now = timezone.now()
+    if not APIKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now):
+        return False
+    key.revoked_at = now
+    audit_log("apikey.revoke", actor=actor, workspace=key.workspace_id, target=key, changes={"revoked_at": [None, now]})
+    return True

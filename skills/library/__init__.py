@@ -1,0 +1,1 @@
+"""Skill implementations, one module per area. Each module declares skills with @skill."""

@@ -64,7 +64,9 @@ def membership_set(*, workspace: Workspace, user: User, role: str, actor: Actor)
     """Add a user to a workspace, or change their role there."""
     membership, created = Membership.objects.get_or_create(workspace=workspace, user=user, defaults={"role": role})
     if created:
-        audit_log("membership.create", actor=actor, workspace=workspace, target=membership, changes={"role": [None, role]})
+        audit_log(
+            "membership.create", actor=actor, workspace=workspace, target=membership, changes={"role": [None, role]}
+        )
     elif membership.role != role:
         before = membership.role
         membership.role = role

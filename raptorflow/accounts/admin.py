@@ -1,0 +1,111 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
+
+from raptorflow.admin_tools import AuditedAdminMixin, ReadOnlyInline
+from raptorflow.audit.actors import Actor
+
+from .choices import Scope
+from .models import APIKey, Membership, User, Workspace
+from .services import apikey_create, apikey_revoke
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "workspace"]
+
+
+class APIKeyInline(ReadOnlyInline):
+    model = APIKey
+    fields = ["name", "prefix", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    show_change_link = True
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    audit_redact = ("password",)
+    inlines = [MembershipInline]
+    list_display = ["username", "email", "is_staff", "is_superuser", "is_active", "last_login"]
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "monthly_budget", "member_count", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [MembershipInline, APIKeyInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(description="Members", ordering="member_count")
+    def member_count(self, obj: Workspace) -> int:
+        return obj.member_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "workspace", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__email", "workspace__name", "workspace__slug"]
+    list_select_related = ["user", "workspace"]
+    autocomplete_fields = ["user", "workspace"]
+
+
+class APIKeyCreateForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(choices=Scope.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = APIKey
+        fields = ["workspace", "name", "scopes", "expires_at"]
+
+
+@admin.register(APIKey)
+class APIKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "prefix", "scopes", "created_by", "last_used_at", "expires_at", "state"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), ("expires_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "workspace__name", "workspace__slug"]
+    list_select_related = ["workspace", "created_by"]
+    autocomplete_fields = ["workspace"]
+    actions = ["revoke_selected"]
+    readonly_fields = ["workspace", "prefix", "scopes", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = APIKeyCreateForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [*self.readonly_fields, "name", "expires_at"]
+
+    def get_fields(self, request, obj=None):
+        return ["workspace", "name", "scopes", "expires_at"] if obj is None else super().get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # keys are created and revoked, never edited
+
+    def save_model(self, request, obj, form, change):
+        key, plaintext = apikey_create(
+            workspace=form.cleaned_data["workspace"],
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            expires_at=form.cleaned_data.get("expires_at"),
+            actor=Actor.for_user(request.user),
+        )
+        obj.pk = key.pk
+        messages.warning(request, f"Copy the key now; it is not stored and will not be shown again: {plaintext}")
+
+    @admin.display(description="State")
+    def state(self, obj: APIKey) -> str:
+        if obj.revoked_at:
+            return "revoked"
+        return "active" if obj.is_active else "expired"
+
+    @admin.action(description="Revoke selected API keys")
+    def revoke_selected(self, request, queryset):
+        actor = Actor.for_user(request.user)
+        revoked = sum(apikey_revoke(key=key, actor=actor) for key in queryset)
+        self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)

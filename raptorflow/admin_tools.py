@@ -1,0 +1,115 @@
+"""Shared admin building blocks: audited changes, read-only logs, bounded pagination."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.functional import cached_property
+
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.services import audit_log
+
+REDACTED = "[redacted]"
+
+
+class CappedPaginator(Paginator):
+    """Counts at most RAPTORFLOW_ADMIN_MAX_PAGES pages, so a table of millions never runs COUNT(*) over all of it."""
+
+    @cached_property
+    def count(self) -> int:
+        cap = self.per_page * settings.RAPTORFLOW_ADMIN_MAX_PAGES
+        limited = self.object_list[:cap]
+        return limited.count() if hasattr(limited, "count") and not isinstance(limited, list) else len(limited)
+
+
+class GrowingTableMixin:
+    """For tables that grow without bound: no full count, capped pages."""
+
+    show_full_result_count = False
+    paginator = CappedPaginator
+    list_per_page = 50
+
+
+def snapshot(obj: models.Model, redact: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Concrete field values of ``obj``, secrets replaced by a marker that still shows a change."""
+    values: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if getattr(field, "auto_now", False):
+            continue  # bookkeeping timestamps change on every save; not a change anybody made
+        value = field.value_from_object(obj)
+        if field.name in redact:
+            value = REDACTED if value else ""
+        values[field.attname] = value
+    return values
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+class AuditedAdminMixin:
+    """Every add, change and delete through the admin becomes an audit event with a before/after diff."""
+
+    audit_redact: tuple[str, ...] = ()
+
+    def _audit(self, request, obj: models.Model, verb: str, changes: dict[str, list[Any]]) -> None:
+        workspace = getattr(obj, "workspace_id", None) if obj._meta.model_name != "workspace" else obj.pk
+        audit_log(
+            f"{obj._meta.model_name}.{verb}",
+            actor=Actor.for_user(request.user),
+            workspace=workspace,
+            target=obj,
+            changes=changes,
+        )
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk), self.audit_redact) if change else {}
+        super().save_model(request, obj, form, change)
+        after = snapshot(obj, self.audit_redact)
+        changes = diff(before, after)
+        if changes or not change:
+            self._audit(request, obj, "update" if change else "create", changes)
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj, self.audit_redact)
+        self._audit(request, obj, "delete", {key: [value, None] for key, value in before.items()})
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ReadOnlyAdminMixin:
+    """Logs and history: visible to staff, changeable by nobody (superusers included)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields or [f.name for f in self.model._meta.fields]

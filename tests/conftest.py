@@ -1,0 +1,93 @@
+"""Shared fixtures: named personas (owner, member, viewer, stranger) and a staff superuser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from raptorflow.accounts.choices import Role
+from raptorflow.audit.actors import Actor
+
+from .factories import MembershipFactory, UserFactory, WorkspaceFactory
+
+
+def pytest_sessionstart(session):
+    """In CI the suite must run against the real services; if one is down, fail at once instead of skipping."""
+    if os.environ.get("RAPTORFLOW_REQUIRE_SERVICES") != "1":
+        return
+    import redis
+
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL") if not os.environ.get(name)]
+    if missing:
+        pytest.exit(f"RAPTORFLOW_REQUIRE_SERVICES=1 but {', '.join(missing)} not set", returncode=3)
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        url = os.environ[name]
+        if url.startswith("redis"):
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+            except redis.RedisError as exc:
+                pytest.exit(f"{name} is unreachable: {exc}", returncode=3)
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("tests")
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory()
+
+
+@pytest.fixture
+def other_workspace(db):
+    return WorkspaceFactory()
+
+
+@pytest.fixture
+def owner(workspace):
+    return MembershipFactory(workspace=workspace, role=Role.OWNER, user=UserFactory(username="owner")).user
+
+
+@pytest.fixture
+def member(workspace):
+    return MembershipFactory(workspace=workspace, role=Role.MEMBER, user=UserFactory(username="member")).user
+
+
+@pytest.fixture
+def viewer(workspace):
+    return MembershipFactory(workspace=workspace, role=Role.VIEWER, user=UserFactory(username="viewer")).user
+
+
+@pytest.fixture
+def stranger(other_workspace):
+    return MembershipFactory(workspace=other_workspace, role=Role.OWNER, user=UserFactory(username="stranger")).user
+
+
+@pytest.fixture
+def superuser(db):
+    user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return user
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def var_dir(tmp_path, settings):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    yield
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        cache.clear()

@@ -1,0 +1,121 @@
+"""factory_boy factories for the data model."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from agents.choices import RunStatus, VersionStatus
+from agents.models import Agent, AgentVersion, Run, RunEvent, RunStep
+from raptorflow.accounts.choices import Role
+from raptorflow.accounts.models import Membership, User, Workspace
+from raptorflow.llm.choices import ProviderKind
+from raptorflow.llm.models import ModelPrice, Provider
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class WorkspaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Workspace
+
+    name = factory.Sequence(lambda n: f"Workspace {n}")
+    slug = factory.Sequence(lambda n: f"workspace-{n}")
+    monthly_budget = Decimal("100.00")
+    foundation = factory.LazyFunction(lambda: {"company": "Acme", "industry": "SaaS", "stage": "seed"})
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    workspace = factory.SubFactory(WorkspaceFactory)
+    role = Role.MEMBER
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ["name"]
+
+    name = "offline"
+    kind = ProviderKind.OFFLINE
+
+
+class ModelPriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModelPrice
+
+    provider_kind = ProviderKind.OPENAI_COMPATIBLE
+    model = factory.Sequence(lambda n: f"model-{n}")
+    input_per_million = Decimal("0.15")
+    output_per_million = Decimal("0.60")
+
+
+class AgentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agent
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"agent-{n}")
+    name = factory.LazyAttribute(lambda o: o.slug.replace("-", " ").title())
+
+
+class AgentVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgentVersion
+
+    agent = factory.SubFactory(AgentFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = VersionStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    model_chain = factory.LazyFunction(lambda: [{"provider": "offline", "model": "offline-1"}])
+    input_schema = factory.LazyFunction(lambda: {"type": "object"})
+
+
+class RunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Run
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    agent_version = factory.SubFactory(AgentVersionFactory)
+    input = factory.LazyFunction(dict)
+    status = RunStatus.QUEUED
+
+
+class RunStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RunStep
+
+    run = factory.SubFactory(RunFactory)
+    sequence = factory.Sequence(lambda n: n + 1)
+    kind = "skill"
+    name = "finance.unit_economics"
+
+
+class RunEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RunEvent
+
+    run = factory.SubFactory(RunFactory)
+    sequence = factory.Sequence(lambda n: n + 1)
+    type = "status"

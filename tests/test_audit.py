@@ -1,0 +1,68 @@
+"""The audit trail is append-only and hash-chained; tampering is found at the row it happened."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from raptorflow import context
+from raptorflow.audit.models import AuditEvent, AuditImmutableError
+from raptorflow.audit.services import audit_log, audit_seal, audit_verify
+
+
+def _log(n: int, actor) -> list[AuditEvent]:
+    return [audit_log(f"test.event{i}", actor=actor, changes={"i": [None, i]}) for i in range(n)]
+
+
+def test_events_are_sealed_into_a_chain_in_order(db, system_actor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        events = _log(3, system_actor)
+    sealed = list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("seq"))
+    assert [e.pk for e in sealed] == [e.pk for e in events]
+    assert sealed[0].prev_hash == "" and sealed[1].prev_hash == sealed[0].hash
+    assert audit_verify() == (3, None, "")
+
+
+def test_request_context_is_recorded(db, system_actor):
+    with context.bind(request_id="req-123", ip="203.0.113.9", user_agent="curl/8"):
+        event = audit_log("test.ctx", actor=system_actor)
+    assert (event.request_id, event.ip, event.user_agent) == ("req-123", "203.0.113.9", "curl/8")
+
+
+def test_the_model_refuses_update_and_delete(db, system_actor):
+    event = audit_log("test.once", actor=system_actor)
+    event.action = "test.rewritten"
+    with pytest.raises(AuditImmutableError):
+        event.save()
+    with pytest.raises(AuditImmutableError):
+        event.delete()
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.all().delete()
+
+
+def test_verify_reports_the_first_row_changed_with_raw_sql(db, system_actor):
+    events = _log(5, system_actor)
+    audit_seal()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["mallory", events[2].pk])
+    checked, broken, reason = audit_verify()
+    assert checked == 2
+    assert broken.pk == events[2].pk
+    assert "content does not match" in reason
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as excinfo:
+        call_command("audit_verify", stdout=out, stderr=out)
+    assert excinfo.value.code == 1
+    assert f"id {events[2].pk}" in out.getvalue()
+
+
+def test_verify_command_passes_on_an_intact_chain(db, system_actor):
+    _log(2, system_actor)
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "2 events verified" in out.getvalue()

@@ -7,17 +7,29 @@ overwrite each other's transition, and a final state never changes again.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from jsonschema import Draft202012Validator
 
+from raptorflow import context
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 
+from raptorflow.accounts.schemas import schema_errors
+
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
-from .models import AgentVersion, Approval, Run, RunEvent
+from .models import Agent, AgentVersion, Approval, Run, RunEvent
+from .selectors import agentversion_active, workspace_month_spend
+
+logger = logging.getLogger(__name__)
 
 _VERSION_FIELDS = (
     "system_prompt",
@@ -34,13 +46,30 @@ _VERSION_FIELDS = (
 )
 
 
-class RunStateError(Exception):
-    """The run is not in a state that allows the requested change."""
+class RunError(Exception):
+    """A run request that cannot be honoured. ``code`` is machine-readable, ``message`` is for people."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, errors: list[str] | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.errors = errors or []
+
+
+class RunStateError(RunError):
+    """The run is not in a state that allows the requested change."""
+
+
+class RunInputError(RunError):
+    """The agent cannot run, or the input does not match its schema."""
+
+
+class IdempotencyConflictError(RunError):
+    """The Idempotency-Key was used before with a different request."""
+
+
+class BudgetExceededError(RunError):
+    """The workspace has spent its monthly budget."""
 
 
 # --- Agent versions ------------------------------------------------------------
@@ -101,18 +130,25 @@ def run_transition(
     allowed_from: frozenset[str] | set[str],
     actor: Actor,
     data: dict[str, Any] | None = None,
+    expected_attempt: int | None = None,
     **fields: Any,
 ) -> bool:
     """Move ``run`` to ``to`` if it is in one of ``allowed_from``. Returns whether it moved.
 
-    Writes a ``status`` RunEvent and an AuditEvent in the same transaction.
+    ``expected_attempt`` makes a worker's transition conditional on the run
+    still being its attempt, so a worker the sweeper gave up on cannot finish
+    a run that another worker now owns. Writes a ``status`` RunEvent and an
+    AuditEvent in the same transaction.
     """
     assert not (set(allowed_from) & FINAL_STATES), "final states never change"
     now = timezone.now()
     if to in FINAL_STATES:
         fields.setdefault("finished_at", now)
     with transaction.atomic():
-        moved = Run.objects.filter(pk=run.pk, status__in=allowed_from).update(status=to, updated_at=now, **fields)
+        matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
+        if expected_attempt is not None:
+            matching = matching.filter(attempt=expected_attempt)
+        moved = matching.update(status=to, updated_at=now, **fields)
         if not moved:
             return False
         previous = run.status
@@ -203,3 +239,151 @@ def agent_sync(*, actor: Actor, default_chain: list[dict[str, str]]) -> dict[str
         agentversion_publish(version=version, actor=actor)
         counts["versions_created"] += 1
     return counts
+
+
+# --- Creating and deciding runs ----------------------------------------------------
+
+
+def _request_hash(agent: Agent, data: dict[str, Any]) -> str:
+    canonical = json.dumps({"agent": agent.slug, "input": data}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotent_replay(workspace, key: str, request_hash: str) -> Run | None:
+    existing = Run.objects.filter(workspace=workspace, idempotency_key=key).first()
+    if existing is not None and existing.request_hash != request_hash:
+        raise IdempotencyConflictError(
+            "idempotency_conflict",
+            "This Idempotency-Key was already used with a different request; use a new key for a new run.",
+        )
+    return existing
+
+
+def _check_input(agent: Agent, data: Any) -> AgentVersion:
+    version = agentversion_active(agent) if agent.enabled else None
+    if version is None:
+        raise RunInputError("agent_unavailable", f"Agent '{agent.slug}' is disabled or has no published version.")
+    if not isinstance(data, dict):
+        raise RunInputError("invalid_input", "The input must be a JSON object.")
+    errors = schema_errors(Draft202012Validator(version.input_schema), data)
+    if errors:
+        raise RunInputError("invalid_input", f"The input does not match {agent.slug}'s input schema.", errors)
+    return version
+
+
+def _check_budget(workspace) -> None:
+    spent = workspace_month_spend(workspace)
+    if spent > 0 and spent >= workspace.monthly_budget:
+        raise BudgetExceededError(
+            "budget_exceeded",
+            f"The workspace has spent ${spent:.2f} of its ${workspace.monthly_budget:.2f} monthly budget.",
+        )
+
+
+def run_create(
+    *,
+    workspace,
+    agent: Agent,
+    input: dict[str, Any],  # noqa: A002 - the field's name in the API
+    actor: Actor,
+    idempotency_key: str = "",
+    routing: dict[str, Any] | None = None,
+    flags: list[str] | None = None,
+) -> tuple[Run, bool]:
+    """Validate, check the budget, insert, audit and enqueue a run. Returns (run, created).
+
+    With an ``idempotency_key``, the same key and request return the first run
+    (``created`` False); the same key with another request is a conflict.
+    """
+    request_hash = _request_hash(agent, input)
+    if idempotency_key and (replay := _idempotent_replay(workspace, idempotency_key, request_hash)):
+        return replay, False
+    version = _check_input(agent, input)
+    _check_budget(workspace)
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(
+                workspace=workspace,
+                agent_version=version,
+                requested_by=actor.user,
+                api_key=actor.api_key,
+                input=input,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+                request_id=context.current().request_id,
+                routing=routing,
+                flags=flags or [],
+            )
+            run_event_append(run.pk, "status", {"status": RunStatus.QUEUED})
+            audit_log("run.create", actor=actor, workspace=workspace, target=run, changes={"agent": [None, agent.slug]})
+            transaction.on_commit(lambda: run_enqueue(run))
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # Another request with the same key won the race between our check and our insert.
+        return _idempotent_replay(workspace, idempotency_key, request_hash), False
+    return run, True
+
+
+def run_enqueue(run: Run) -> bool:
+    """Send the run to a worker. A broker failure is logged, not raised: the sweeper re-enqueues queued runs."""
+    from .tasks import execute_run_task
+
+    limit = run.agent_version.timeout_seconds
+    try:
+        execute_run_task.apply_async(
+            args=[str(run.pk)], queue="runs", soft_time_limit=limit + 30, time_limit=limit + 60
+        )
+    except Exception:  # the broker is down or unreachable; the database still has the run
+        logger.warning("Could not enqueue run %s; the sweeper will retry", run.pk, exc_info=True)
+        return False
+    return True
+
+
+def _approval_pending(run: Run) -> Approval:
+    approval = Approval.objects.filter(run=run, status=ApprovalStatus.PENDING).first()
+    if approval is None or run.status != RunStatus.AWAITING_APPROVAL:
+        raise RunStateError("not_awaiting_approval", "The run is not waiting for an approval.")
+    return approval
+
+
+@transaction.atomic
+def run_approve(*, run: Run, actor: Actor, comment: str = "") -> Run:
+    """Approve a gated run: its proposed output becomes its result."""
+    run.refresh_from_db()
+    approval = _approval_pending(run)
+    Approval.objects.filter(pk=approval.pk).update(
+        status=ApprovalStatus.APPROVED, decided_by=actor.user, decided_at=timezone.now(), comment=comment
+    )
+    approved = {"approval": approval.pk, "comment": comment} if comment else {"approval": approval.pk}
+    moved = run_transition(
+        run, to=RunStatus.RUNNING, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=actor, data=approved
+    ) and run_transition(run, to=RunStatus.SUCCEEDED, allowed_from={RunStatus.RUNNING}, actor=actor)
+    if not moved:
+        raise RunStateError("not_awaiting_approval", "The run changed state before it could be approved.")
+    return run
+
+
+@transaction.atomic
+def run_reject(*, run: Run, actor: Actor, comment: str = "") -> Run:
+    """Reject a gated run: it ends cancelled and its proposed output is kept for reference only."""
+    run.refresh_from_db()
+    approval = _approval_pending(run)
+    Approval.objects.filter(pk=approval.pk).update(
+        status=ApprovalStatus.REJECTED, decided_by=actor.user, decided_at=timezone.now(), comment=comment
+    )
+    run_transition(
+        run,
+        to=RunStatus.CANCELLED,
+        allowed_from={RunStatus.AWAITING_APPROVAL},
+        actor=actor,
+        data={"approval": approval.pk, "rejected": True, "comment": comment},
+        error_code="rejected",
+        error_message=comment or "The output was rejected.",
+    )
+    return run
+
+
+def approval_request(run: Run, *, reason: str) -> Approval:
+    expires = timezone.now() + timedelta(hours=settings.RAPTORFLOW_APPROVAL_TTL_HOURS)
+    return Approval.objects.create(run=run, reason=reason, expires_at=expires)

@@ -54,3 +54,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "runs"
 CELERY_TASK_QUEUES_NAMES = ("runs", "maintenance", "analytics")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Publishing a message must not hang a web request when the broker is down: the
+# run is already in the database and the sweeper enqueues it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+# Periodic tasks expire rather than pile up when beat runs ahead of the workers.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-runs": {
+        "task": "agents.sweep_runs",
+        "schedule": env_int("RAPTORFLOW_SWEEP_INTERVAL_SECONDS", 30, minimum=1),
+        "options": {"queue": "maintenance", "expires": 25},
+    },
+    "seal-audit": {"task": "audit.seal", "schedule": 60.0, "options": {"queue": "maintenance", "expires": 55}},
+}

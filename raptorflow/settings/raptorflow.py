@@ -5,11 +5,16 @@ from __future__ import annotations
 from .env import env_int
 
 # A running run whose heartbeat is older than this is treated as orphaned by the sweeper.
-RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=10)
+RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=1)
 # A queued run older than this without being claimed is re-enqueued by the sweeper.
-RAPTORFLOW_QUEUED_STALE_SECONDS = env_int("RAPTORFLOW_QUEUED_STALE_SECONDS", 60, minimum=5)
+RAPTORFLOW_QUEUED_STALE_SECONDS = env_int("RAPTORFLOW_QUEUED_STALE_SECONDS", 300, minimum=1)
 # How many times a run whose worker died is retried before it fails with worker_lost.
 RAPTORFLOW_MAX_RUN_ATTEMPTS = env_int("RAPTORFLOW_MAX_RUN_ATTEMPTS", 3, minimum=1)
 RAPTORFLOW_LLM_CACHE_TTL = env_int("RAPTORFLOW_LLM_CACHE_TTL", 7 * 24 * 3600, minimum=0)
 # Admin changelists of tables that grow without bound stop paginating here.
 RAPTORFLOW_ADMIN_MAX_PAGES = env_int("RAPTORFLOW_ADMIN_MAX_PAGES", 200, minimum=1)
+# How long a gated run waits for a person before the sweeper cancels it.
+RAPTORFLOW_APPROVAL_TTL_HOURS = env_int("RAPTORFLOW_APPROVAL_TTL_HOURS", 72, minimum=1)
+# Circuit breaker per provider (state shared through the cache).
+RAPTORFLOW_BREAKER_FAILURES = env_int("RAPTORFLOW_BREAKER_FAILURES", 5, minimum=1)
+RAPTORFLOW_BREAKER_COOLOFF_SECONDS = env_int("RAPTORFLOW_BREAKER_COOLOFF_SECONDS", 30, minimum=1)

@@ -1,0 +1,114 @@
+"""Recovery: the database, not the broker, decides what still has to run.
+
+Run periodically by beat. Each pass:
+- re-enqueues runs still ``queued`` after RAPTORFLOW_QUEUED_STALE_SECONDS (their
+  message was lost, or the broker was down when they were created); the claim's
+  conditional update makes a duplicate message harmless;
+- recovers runs whose worker died (heartbeat older than
+  RAPTORFLOW_HEARTBEAT_STALE_SECONDS): back to ``queued`` and re-enqueued while
+  attempts remain, else ``failed`` with ``worker_lost``; a dead ``cancelling``
+  run simply ends ``cancelled``;
+- cancels runs whose approval expired.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from raptorflow.audit.actors import Actor
+
+from .choices import ApprovalStatus, RunStatus
+from .models import Approval, Run
+from .services import run_enqueue, run_transition
+
+logger = logging.getLogger(__name__)
+SWEEPER = Actor.system("sweeper")
+_BATCH = 200
+
+
+def run_sweep() -> dict[str, int]:
+    return {
+        "requeued_lost_messages": _requeue_queued(),
+        **_recover_dead_workers(),
+        "approvals_expired": _expire_approvals(),
+    }
+
+
+def _requeue_queued() -> int:
+    cutoff = timezone.now() - timedelta(seconds=settings.RAPTORFLOW_QUEUED_STALE_SECONDS)
+    runs = list(
+        Run.objects.filter(status=RunStatus.QUEUED, updated_at__lt=cutoff)
+        .select_related("agent_version")
+        .order_by("updated_at")[:_BATCH]
+    )
+    for run in runs:
+        # Touch first, so the next pass waits a full interval before sending it again.
+        Run.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(updated_at=timezone.now())
+        run_enqueue(run)
+    return len(runs)
+
+
+def _recover_dead_workers() -> dict[str, int]:
+    cutoff = timezone.now() - timedelta(seconds=settings.RAPTORFLOW_HEARTBEAT_STALE_SECONDS)
+    counts = {"requeued_dead_workers": 0, "failed_worker_lost": 0, "cancelled_dead_workers": 0}
+    stale = Run.objects.filter(
+        status__in=[RunStatus.RUNNING, RunStatus.CANCELLING], heartbeat_at__lt=cutoff
+    ).select_related("agent_version")
+    for run in stale[:_BATCH]:
+        counts[_recover(run)] += 1
+    return counts
+
+
+def _recover(run: Run) -> str:
+    """One orphaned run. Every move is conditional on the attempt we saw, so a live worker always wins."""
+    stale = {"allowed_from": {run.status}, "actor": SWEEPER, "expected_attempt": run.attempt}
+    if run.status == RunStatus.CANCELLING:
+        run_transition(run, to=RunStatus.CANCELLED, **stale, error_code="cancelled", error_message="Cancelled.")
+        return "cancelled_dead_workers"
+    if run.attempt >= settings.RAPTORFLOW_MAX_RUN_ATTEMPTS:
+        run_transition(
+            run,
+            to=RunStatus.FAILED,
+            **stale,
+            data={"code": "worker_lost", "attempts": run.attempt},
+            error_code="worker_lost",
+            error_message=f"The worker running this run stopped responding {run.attempt} time(s); giving up.",
+        )
+        return "failed_worker_lost"
+    with transaction.atomic():
+        requeued = run_transition(
+            run, to=RunStatus.QUEUED, **stale, data={"reason": "worker_lost", "attempt": run.attempt}
+        )
+        if requeued:
+            transaction.on_commit(lambda: run_enqueue(run))
+    logger.warning("run %s: worker lost on attempt %s; re-enqueued", run.pk, run.attempt)
+    return "requeued_dead_workers"
+
+
+def _expire_approvals() -> int:
+    expired = Approval.objects.filter(status=ApprovalStatus.PENDING, expires_at__lt=timezone.now()).select_related(
+        "run"
+    )
+    count = 0
+    for approval in expired[:_BATCH]:
+        with transaction.atomic():
+            if not Approval.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
+                status=ApprovalStatus.EXPIRED, decided_at=timezone.now()
+            ):
+                continue
+            run_transition(
+                approval.run,
+                to=RunStatus.CANCELLED,
+                allowed_from={RunStatus.AWAITING_APPROVAL},
+                actor=SWEEPER,
+                data={"approval": approval.pk, "expired": True},
+                error_code="approval_expired",
+                error_message="Nobody approved the output before the approval expired.",
+            )
+            count += 1
+    return count

@@ -52,7 +52,6 @@ CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 CELERY_TASK_DEFAULT_QUEUE = "runs"
-CELERY_TASK_QUEUES_NAMES = ("runs", "maintenance", "analytics")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Publishing a message must not hang a web request when the broker is down: the

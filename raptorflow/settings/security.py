@@ -12,7 +12,7 @@ from .base import IS_PRODUCTION, VAR_DIR
 from .env import EnvError, env_bool, env_int, env_list, read_or_create_secret
 
 # --- Transport and cookies -------------------------------------------------
-# Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_NAME (e.g. HTTP_X_FORWARDED_PROTO).
+# Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
 _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER", [])
 if _proxy_ssl_header:
     if len(_proxy_ssl_header) != 2:

@@ -122,9 +122,10 @@ class RunContext:
 
     def llm(self, prompt: str, *, system: str = "", purpose: str = "") -> str:
         self.checkpoint()
-        messages = [Message("system", "\n\n".join(p for p in (self.version.system_prompt, system) if p))]
+        instructions = "\n\n".join(p for p in (self.version.system_prompt, system) if p)
+        messages = (Message("system", instructions),) if instructions else ()
         request = CompletionRequest(
-            messages=tuple(m for m in messages if m.content) + (Message("user", prompt),),
+            messages=(*messages, Message("user", prompt)),
             model="",
             temperature=self.version.temperature,
             max_tokens=self.version.max_tokens,
@@ -273,7 +274,8 @@ class RunContext:
         )
         if usage:
             Run.objects.filter(pk=self.run.pk).update(
-                tokens_in=F("tokens_in") + step.tokens_in, tokens_out=F("tokens_out") + step.tokens_out,
+                tokens_in=F("tokens_in") + step.tokens_in,
+                tokens_out=F("tokens_out") + step.tokens_out,
                 cost=F("cost") + cost,
             )
         run_event_append(

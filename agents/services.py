@@ -20,10 +20,9 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from raptorflow import context
+from raptorflow.accounts.schemas import schema_errors
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
-
-from raptorflow.accounts.schemas import schema_errors
 
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
 from .models import Agent, AgentVersion, Approval, Run, RunEvent
@@ -284,7 +283,7 @@ def run_create(
     *,
     workspace,
     agent: Agent,
-    input: dict[str, Any],  # noqa: A002 - the field's name in the API
+    input: dict[str, Any],
     actor: Actor,
     idempotency_key: str = "",
     routing: dict[str, Any] | None = None,

@@ -33,9 +33,7 @@ def test_a_valid_request_creates_a_queued_run_with_an_event_and_audit(unit_agent
 
 def test_input_that_breaks_the_schema_is_refused_with_each_problem(unit_agent, workspace, system_actor):
     with pytest.raises(RunInputError) as excinfo:
-        run_create(
-            workspace=workspace, agent=unit_agent, input={"spend": -5, "leads": "many"}, actor=system_actor
-        )
+        run_create(workspace=workspace, agent=unit_agent, input={"spend": -5, "leads": "many"}, actor=system_actor)
     error = excinfo.value
     assert error.code == "invalid_input"
     assert any(e.startswith("spend:") for e in error.errors)
@@ -88,7 +86,7 @@ def test_a_workspace_over_its_monthly_budget_cannot_start_runs(unit_agent, works
 def test_a_zero_budget_still_allows_free_runs(unit_agent, workspace, system_actor):
     workspace.monthly_budget = Decimal("0")
     workspace.save()
-    run, created = run_create(workspace=workspace, agent=unit_agent, input=UNIT_INPUT, actor=system_actor)
+    _, created = run_create(workspace=workspace, agent=unit_agent, input=UNIT_INPUT, actor=system_actor)
     assert created
 
 

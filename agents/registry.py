@@ -65,10 +65,15 @@ def register(spec: AgentSpec) -> AgentSpec:
 
 
 def load() -> None:
+    """Import the built-in specialists and any RAPTORFLOW_AGENT_MODULES, so their specs register."""
+    from django.conf import settings
+
     from . import specialists
 
     for module in pkgutil.iter_modules(specialists.__path__):
         importlib.import_module(f"{specialists.__name__}.{module.name}")
+    for name in settings.RAPTORFLOW_AGENT_MODULES:
+        importlib.import_module(name)
 
 
 def get(slug: str) -> AgentSpec:

@@ -16,7 +16,7 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from jsonschema import Draft202012Validator
@@ -295,7 +295,6 @@ class RunContext:
 
 def run_execute(run_id: str) -> str | None:
     """Claim and execute a run. Returns its final (or waiting) status, or None if it was not ours to run."""
-    close_old_connections()
     run = run_claim(run_id)
     if run is None:
         return None

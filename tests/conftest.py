@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.conf import settings
 
 from raptorflow.accounts.choices import Role
 from raptorflow.audit.actors import Actor
@@ -34,6 +33,40 @@ def pytest_sessionstart(session):
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor.system("tests")
+
+
+@pytest.fixture
+def registry_synced(db, system_actor):
+    """The skill and agent tables mirrored from code, with the offline provider, as seed_demo leaves them."""
+    from agents.services import agent_sync
+    from raptorflow.llm.models import Provider
+    from skills.services import skill_sync
+
+    Provider.objects.get_or_create(name="offline", defaults={"kind": "offline"})
+    skill_sync(actor=system_actor)
+    agent_sync(actor=system_actor, default_chain=[{"provider": "offline", "model": "offline-1"}])
+
+
+@pytest.fixture
+def paid_provider(db, httpserver):
+    """An OpenAI-compatible provider at a local fake server, with a price for model gpt-test."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from raptorflow.llm.models import ModelPrice, Provider
+
+    provider = Provider.objects.create(name="paid", kind="openai_compatible", base_url=httpserver.url_for("/v1"))
+    provider.set_api_key("sk-test-0123456789abcdef")
+    provider.save()
+    ModelPrice.objects.create(
+        provider_kind="openai_compatible",
+        model="gpt-test",
+        input_per_million=Decimal("10"),
+        output_per_million=Decimal("30"),
+        effective_from=timezone.now() - timezone.timedelta(days=1),
+    )
+    return provider
 
 
 @pytest.fixture
@@ -86,8 +119,11 @@ def var_dir(tmp_path, settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """Each test starts with an empty cache (LLM responses, breakers, throttles)."""
     from django.core.cache import cache
 
     yield
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")  # django-redis: only keys under the test KEY_PREFIX
+    else:
         cache.clear()

@@ -67,3 +67,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "seal-audit": {"task": "audit.seal", "schedule": 60.0, "options": {"queue": "maintenance", "expires": 55}},
 }
+
+# Every task has a named queue, so workers can be scaled per kind of work.
+CELERY_TASK_ROUTES = {
+    "agents.execute_run": {"queue": "runs"},
+    "agents.*": {"queue": "maintenance"},
+    "audit.*": {"queue": "maintenance"},
+    "analytics.*": {"queue": "analytics"},
+}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .env import env_int
+from .env import env_int, env_list
 
 # A running run whose heartbeat is older than this is treated as orphaned by the sweeper.
 RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=1)
@@ -18,3 +18,6 @@ RAPTORFLOW_APPROVAL_TTL_HOURS = env_int("RAPTORFLOW_APPROVAL_TTL_HOURS", 72, min
 # Circuit breaker per provider (state shared through the cache).
 RAPTORFLOW_BREAKER_FAILURES = env_int("RAPTORFLOW_BREAKER_FAILURES", 5, minimum=1)
 RAPTORFLOW_BREAKER_COOLOFF_SECONDS = env_int("RAPTORFLOW_BREAKER_COOLOFF_SECONDS", 30, minimum=1)
+# Extra Python modules that register agents (AgentSpec) or skills, beside the built-in ones:
+# how an operator installs their own agents without forking Raptorflow.
+RAPTORFLOW_AGENT_MODULES = env_list("RAPTORFLOW_AGENT_MODULES", [])

@@ -14,3 +14,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed on
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = "rf-test"  # noqa: F405
+
+# A real Celery worker started by the integration tests must open the same
+# database as the test process: a file for SQLite (not the in-memory default),
+# and the test database's name, passed down in RAPTORFLOW_TEST_DB_NAME.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+if os.environ.get("RAPTORFLOW_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["RAPTORFLOW_TEST_DB_NAME"]  # noqa: F405
+
+# Test-only agents (slow steps, an LLM tagline) that a real worker must be able to run.
+RAPTORFLOW_AGENT_MODULES = [*RAPTORFLOW_AGENT_MODULES, "tests.integration.sample_agents"]  # noqa: F405

@@ -10,17 +10,8 @@ from agents import registry
 from agents.models import Agent
 from agents.registry import AgentSpec
 from agents.services import agent_sync
-from raptorflow.llm.models import Provider
-from skills.services import skill_sync
 
 UNIT_INPUT = {"spend": 10000, "leads": 400, "conversion_rate": 0.05, "arpu": 80, "churn": 0.03, "cogs_share": 0.2}
-
-
-@pytest.fixture
-def registry_synced(db, system_actor):
-    Provider.objects.get_or_create(name="offline", defaults={"kind": "offline"})
-    skill_sync(actor=system_actor)
-    agent_sync(actor=system_actor, default_chain=[{"provider": "offline", "model": "offline-1"}])
 
 
 @pytest.fixture

@@ -5,12 +5,8 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-import pytest
-from django.utils import timezone
-
 from agents.runtime import run_execute
 from agents.services import run_cancel, run_create
-from raptorflow.llm.models import ModelPrice, Provider
 from skills.models import Skill
 
 from .conftest import UNIT_INPUT
@@ -94,21 +90,6 @@ def test_a_run_past_its_timeout_ends_timed_out(make_agent, workspace, system_act
     run = _start(make_agent("test-slow", slow, timeout_seconds=1), workspace, system_actor)
     assert (run.status, run.error_code) == ("timed_out", "timed_out")
     assert run.steps.count() == 1
-
-
-@pytest.fixture
-def paid_provider(db, httpserver):
-    provider = Provider.objects.create(name="paid", kind="openai_compatible", base_url=httpserver.url_for("/v1"))
-    provider.set_api_key("sk-test-0123456789abcdef")
-    provider.save()
-    ModelPrice.objects.create(
-        provider_kind="openai_compatible",
-        model="gpt-test",
-        input_per_million=Decimal("10"),
-        output_per_million=Decimal("30"),
-        effective_from=timezone.now() - timezone.timedelta(days=1),
-    )
-    return provider
 
 
 def test_budget_exhaustion_ends_the_run_without_calling_the_provider(

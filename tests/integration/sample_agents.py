@@ -1,0 +1,41 @@
+"""Agents used only by the integration tests, loaded by the worker through RAPTORFLOW_AGENT_MODULES."""
+
+from __future__ import annotations
+
+import time
+
+from agents.registry import AgentSpec, register
+
+_ANY = {"type": "object"}
+_UNIT = {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05}
+
+
+def _slow_steps(ctx, data):
+    """``steps`` skill calls with ``pause`` seconds between them: long enough to kill a worker mid-run."""
+    for _ in range(int(data.get("steps", 6))):
+        ctx.skill("finance.unit_economics", _UNIT)
+        time.sleep(float(data.get("pause", 0.5)))
+    return {"steps": data.get("steps", 6)}
+
+
+def _tagline(ctx, data):
+    return {"tagline": ctx.llm(f"Write a tagline about {data.get('topic', 'forecasting')}", purpose="tagline")}
+
+
+def _spec(slug, run):
+    return AgentSpec(
+        slug=slug,
+        name=slug,
+        category="test",
+        description="integration-test agent",
+        input_schema=_ANY,
+        output_schema=_ANY,
+        skills=("finance.unit_economics",),
+        routing_examples=(),
+        system_prompt="Integration test agent.",
+        run=run,
+    )
+
+
+SLOW = register(_spec("it-slow-steps", _slow_steps))
+TAGLINE = register(_spec("it-tagline", _tagline))

@@ -1,0 +1,16 @@
+"""Task names are a wire format: renaming one strands the messages already queued under the old name."""
+
+from raptorflow.celery import app
+
+
+def test_registered_task_names_are_stable():
+    app.loader.import_default_modules()
+    ours = sorted(name for name in app.tasks if not name.startswith("celery."))
+    assert ours == ["agents.execute_run", "agents.sweep_runs", "audit.seal"]
+
+
+def test_every_periodic_task_expires_and_names_a_registered_task():
+    app.loader.import_default_modules()
+    for entry in app.conf.beat_schedule.values():
+        assert entry["task"] in app.tasks
+        assert entry["options"]["expires"] < entry["schedule"]

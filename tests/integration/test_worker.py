@@ -113,3 +113,19 @@ def test_a_duplicated_message_executes_the_run_once(registry_synced, workspace, 
     assert run.status == "succeeded"
     assert run.attempt == 1
     assert run.steps.count() == 2
+
+
+def test_cancel_stops_a_running_run_on_a_real_worker_within_one_step(
+    registry_synced, workspace, system_actor, start_worker
+):
+    from agents.services import run_cancel
+
+    agent = Agent.objects.get(slug="it-slow-steps")
+    start_worker()
+    run, _ = run_create(workspace=workspace, agent=agent, input={"steps": 20, "pause": 0.3}, actor=system_actor)
+    wait_for(lambda: run.steps.count() >= 1, timeout=60, message="the first step")
+    assert run_cancel(run=run, actor=system_actor, reason="stop") == "cancelling"
+    steps_when_cancelled = run.steps.count()
+    run = _final(run)
+    assert (run.status, run.error_code) == ("cancelled", "cancelled")
+    assert run.steps.count() <= steps_when_cancelled + 1

@@ -1,0 +1,51 @@
+"""Start a run from the command line, through the same service as the API; optionally wait for it."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from agents.choices import FINAL_STATES, RunStatus
+from agents.models import Agent, Run
+from agents.services import RunError, run_create
+from raptorflow.accounts.models import Workspace
+from raptorflow.audit.actors import Actor
+
+
+class Command(BaseCommand):
+    help = "Start a run of an agent for a workspace, e.g. run_agent unit_economics --input '{...}' --wait"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("agent", help="agent slug")
+        parser.add_argument("--workspace", default="demo", help="workspace slug (default: demo)")
+        parser.add_argument("--input", default="{}", help="the run's input as a JSON object")
+        parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the run to finish")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            agent = Agent.objects.get(slug=options["agent"])
+            workspace = Workspace.objects.get(slug=options["workspace"])
+            data = json.loads(options["input"])
+        except (Agent.DoesNotExist, Workspace.DoesNotExist, json.JSONDecodeError) as exc:
+            raise CommandError(str(exc)) from None
+        try:
+            run, _ = run_create(workspace=workspace, agent=agent, input=data, actor=Actor.system("run_agent"))
+        except RunError as exc:
+            raise CommandError(f"{exc.code}: {exc.message} {' '.join(exc.errors)}".strip()) from None
+        self.stdout.write(f"Run {run.pk} queued.")
+        if options["wait"]:
+            self._wait(run, options["wait"])
+
+    def _wait(self, run: Run, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            run.refresh_from_db()
+            if run.status in FINAL_STATES or run.status == RunStatus.AWAITING_APPROVAL:
+                self.stdout.write(f"Run {run.pk}: {run.status} (tokens {run.tokens_in}/{run.tokens_out}, ${run.cost})")
+                payload = run.output if run.status != RunStatus.FAILED else run.error_message
+                self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
+                return
+            time.sleep(0.5)
+        raise CommandError(f"Run {run.pk} is still {run.status} after {seconds:g} s.")

@@ -118,3 +118,16 @@ def test_rejecting_a_gated_run_cancels_it(unit_agent, workspace, system_actor):
     run.refresh_from_db()
     assert (run.status, run.error_code, run.error_message) == ("cancelled", "rejected", "off brand")
     assert Approval.objects.get(run=run).status == "rejected"
+
+
+def test_the_run_agent_command_queues_a_run_or_explains_the_bad_input(unit_agent, workspace, system_actor):
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("run_agent", "unit_economics", workspace=workspace.slug, input=json.dumps(UNIT_INPUT), stdout=out)
+    assert Run.objects.get().input == UNIT_INPUT
+    with pytest.raises(CommandError, match="invalid_input.*spend: 'lots' is not of type 'number'"):
+        call_command("run_agent", "unit_economics", workspace=workspace.slug, input='{"spend": "lots"}')

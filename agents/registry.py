@@ -45,6 +45,8 @@ class AgentSpec:
     routing_examples: tuple[str, ...]
     system_prompt: str
     run: AgentFunc = field(compare=False, repr=False)
+    # A realistic valid input: documents the agent (API schema examples) and drives the end-to-end tests.
+    example_input: dict[str, Any] = field(default_factory=dict, compare=False)
     temperature: float = 0.0
     max_tokens: int = 1024
     requires_approval: bool = False
@@ -52,6 +54,8 @@ class AgentSpec:
     def __post_init__(self) -> None:
         Draft202012Validator.check_schema(self.input_schema)
         Draft202012Validator.check_schema(self.output_schema)
+        if self.example_input:
+            Draft202012Validator(self.input_schema).validate(self.example_input)
 
 
 _REGISTRY: dict[str, AgentSpec] = {}

@@ -30,6 +30,40 @@ def pytest_sessionstart(session):
                 pytest.exit(f"{name} is unreachable: {exc}", returncode=3)
 
 
+class OfflineSkillContext:
+    """A skill context for calling skills directly in tests: LLM text comes from the offline provider."""
+
+    def __init__(self, foundation: dict | None = None):
+        self.foundation = foundation or {}
+
+    def llm(self, prompt: str, *, system: str = "", purpose: str = "") -> str:
+        from raptorflow.llm.adapters import complete_offline
+        from raptorflow.llm.models import Provider
+        from raptorflow.llm.types import CompletionRequest, Message
+
+        messages = ((Message("system", system),) if system else ()) + (Message("user", prompt),)
+        provider = Provider(name="offline", kind="offline")
+        return complete_offline(provider, CompletionRequest(messages=messages, model="offline-1")).text
+
+    def tool(self, name: str, data: dict) -> dict:
+        from skills import tools
+
+        return tools.get(name)(data, self)
+
+    def skill(self, slug: str, data: dict) -> dict:
+        from skills import registry
+
+        return registry.get(slug).func(data, self)
+
+    def progress(self, message: str, **data) -> None:
+        pass
+
+
+@pytest.fixture
+def skill_ctx() -> OfflineSkillContext:
+    return OfflineSkillContext()
+
+
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor.system("tests")

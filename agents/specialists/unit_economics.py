@@ -36,5 +36,13 @@ SPEC = register(
         ),
         system_prompt="You compute unit economics from the numbers given. You never invent figures.",
         run=run,
+        example_input={
+            "spend": 12000,
+            "leads": 600,
+            "conversion_rate": 0.04,
+            "arpu": 99,
+            "churn": 0.025,
+            "cogs_share": 0.25,
+        },
     )
 )

@@ -129,5 +129,5 @@ def test_the_run_agent_command_queues_a_run_or_explains_the_bad_input(unit_agent
     out = io.StringIO()
     call_command("run_agent", "unit_economics", workspace=workspace.slug, input=json.dumps(UNIT_INPUT), stdout=out)
     assert Run.objects.get().input == UNIT_INPUT
-    with pytest.raises(CommandError, match="invalid_input.*spend: 'lots' is not of type 'number'"):
+    with pytest.raises(CommandError, match=r"invalid_input.*spend: 'lots' is not of type 'number'"):
         call_command("run_agent", "unit_economics", workspace=workspace.slug, input='{"spend": "lots"}')

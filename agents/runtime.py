@@ -323,6 +323,8 @@ def _execute(run: Run) -> str | None:
         return _end(run, RunStatus.TIMED_OUT, "timed_out", "The run exceeded the worker's time limit.")
     except ProviderError as exc:
         return _end(run, RunStatus.FAILED, exc.code, exc.message)
+    except tool_registry.ToolError as exc:
+        return _end(run, RunStatus.FAILED, "tool_error", str(exc))
     except KeyError as exc:
         if exc.args and exc.args[0] == run.agent_version.agent.slug:
             return _end(run, RunStatus.FAILED, "agent_not_installed", "This agent's code is not installed.")

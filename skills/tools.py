@@ -12,6 +12,10 @@ from typing import Any
 
 ToolFunc = Callable[[dict[str, Any], Any], dict[str, Any]]
 
+
+class ToolError(Exception):
+    """A tool refused or failed in a way the caller can understand; the message is safe to show users."""
+
 _TOOLS: dict[str, ToolFunc] = {}
 
 

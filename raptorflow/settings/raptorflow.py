@@ -21,3 +21,8 @@ RAPTORFLOW_BREAKER_COOLOFF_SECONDS = env_int("RAPTORFLOW_BREAKER_COOLOFF_SECONDS
 # Extra Python modules that register agents (AgentSpec) or skills, beside the built-in ones:
 # how an operator installs their own agents without forking Raptorflow.
 RAPTORFLOW_AGENT_MODULES = env_list("RAPTORFLOW_AGENT_MODULES", [])
+# The http.fetch tool refuses private, loopback and link-local addresses (SSRF guard)
+# unless the host or address is listed here (host names or CIDR ranges).
+RAPTORFLOW_FETCH_ALLOWLIST = env_list("RAPTORFLOW_FETCH_ALLOWLIST", [])
+RAPTORFLOW_FETCH_MAX_BYTES = env_int("RAPTORFLOW_FETCH_MAX_BYTES", 1_000_000, minimum=1024)
+RAPTORFLOW_FETCH_TIMEOUT_SECONDS = env_int("RAPTORFLOW_FETCH_TIMEOUT_SECONDS", 10, minimum=1)

@@ -1,0 +1,109 @@
+"""A small HTTP fetch for agents, guarded against server-side request forgery.
+
+Every address a host name resolves to must be public (not private, loopback,
+link-local, multicast, reserved or unspecified) unless the host or address is
+in RAPTORFLOW_FETCH_ALLOWLIST. Redirects are followed by hand, at most three,
+and every hop is checked again. Responses are capped in size and time, and
+only text is returned.
+
+Known limit: the address is checked before httpx connects, so a DNS answer
+that changes between the check and the connection (DNS rebinding) is not
+caught; pinning the connection to the checked address would break TLS host
+verification for https. Deployments that need more put an egress proxy in
+front of the workers.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from django.conf import settings
+
+from .tools import ToolError
+
+MAX_REDIRECTS = 3
+_TEXT_TYPES = ("text/", "application/json", "application/xml", "application/xhtml+xml")
+_TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.IGNORECASE | re.DOTALL)
+
+
+class FetchRefused(ToolError):
+    """The URL is not one we will fetch (scheme, address, size or content type)."""
+
+
+def _allowed(host: str, address: ipaddress._BaseAddress) -> bool:
+    for entry in settings.RAPTORFLOW_FETCH_ALLOWLIST:
+        if entry.lower() == host.lower():
+            return True
+        try:
+            if address in ipaddress.ip_network(entry, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def check_url(url: str) -> str:
+    """Refuse anything but http(s) to public addresses (or allowlisted ones). Returns the URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise FetchRefused(f"Only http and https URLs with a host can be fetched, not {url[:100]!r}.")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+    except (socket.gaierror, UnicodeError):
+        raise FetchRefused(f"The host {parts.hostname!r} does not resolve.") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global and not _allowed(parts.hostname, address):
+            raise FetchRefused(f"{parts.hostname} resolves to a non-public address ({address}); refused.")
+    return url
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    headers: httpx.Headers
+    body: str
+
+
+def fetch_url(url: str) -> dict[str, Any]:
+    with httpx.Client(timeout=settings.RAPTORFLOW_FETCH_TIMEOUT_SECONDS, follow_redirects=False) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                fetched = _get(client, check_url(url))
+            except httpx.HTTPError as exc:
+                raise ToolError(f"Fetching {url[:200]} failed: {type(exc).__name__}.") from None
+            if 300 <= fetched.status < 400 and "location" in fetched.headers:
+                url = urljoin(url, fetched.headers["location"])
+                continue
+            return _as_text(url, fetched)
+    raise FetchRefused(f"More than {MAX_REDIRECTS} redirects.")
+
+
+def _get(client: httpx.Client, url: str) -> Fetched:
+    """GET with a size cap enforced while reading, so a huge body is never held in memory."""
+    limit = settings.RAPTORFLOW_FETCH_MAX_BYTES
+    with client.stream("GET", url, headers={"User-Agent": "Raptorflow/1.0 (+agent fetch)"}) as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise FetchRefused(f"The response is larger than {limit} bytes.")
+        text = bytes(body).decode(response.encoding or "utf-8", errors="replace")
+        return Fetched(response.status_code, response.headers, text)
+
+
+def _as_text(url: str, fetched: Fetched) -> dict[str, Any]:
+    content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type and not content_type.startswith(_TEXT_TYPES):
+        raise FetchRefused(f"Only text can be fetched, not {content_type}.")
+    text = fetched.body
+    if "html" in content_type:
+        text = re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", text))).strip()
+    return {"url": url, "status": fetched.status, "content_type": content_type, "text": text}

@@ -1,0 +1,65 @@
+"""Built-in tools: the workspace's own data, text statistics, and a guarded HTTP fetch."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import textstat
+
+from skills.fetch import fetch_url
+from skills.tools import ToolError, tool
+
+_RECENT_RUNS_MAX = 20
+# textstat.sentence_count skips sentences under three words; a statistics tool counts them all.
+_SENTENCE = re.compile(r"[^.!?]*[A-Za-z0-9\u00C0-\uFFFF][^.!?]*(?:[.!?]+|$)")
+
+
+@tool("workspace.lookup")
+def workspace_lookup(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
+    """Read-only view of the run's own workspace: its foundation, or outputs of its earlier successful runs.
+
+    Scoped by the run that calls it, so an agent can never read another workspace.
+    """
+    from agents.models import Run
+
+    run = getattr(ctx, "run", None)
+    if run is None:
+        raise ToolError("workspace.lookup is only available inside a run.")
+    if data.get("what", "foundation") == "foundation":
+        return {"foundation": run.workspace.foundation}
+    runs = Run.objects.filter(workspace_id=run.workspace_id, status="succeeded").exclude(pk=run.pk)
+    if data.get("agent"):
+        runs = runs.filter(agent_version__agent__slug=data["agent"])
+    limit = max(1, min(int(data.get("limit", 5)), _RECENT_RUNS_MAX))
+    rows = runs.order_by("-created_at").values("id", "agent_version__agent__slug", "created_at", "output")[:limit]
+    return {
+        "runs": [
+            {"id": str(r["id"]), "agent": r["agent_version__agent__slug"], "created_at": r["created_at"].isoformat(),
+             "output": r["output"]}
+            for r in rows
+        ]
+    }  # fmt: skip
+
+
+@tool("text.stats")
+def text_stats(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Counts and standard readability formulas (textstat) for a piece of text."""
+    text = str(data.get("text", ""))
+    words = textstat.lexicon_count(text, removepunct=True)
+    has_words = words > 0
+    return {
+        "characters": len(text),
+        "words": words,
+        "sentences": len(_SENTENCE.findall(text)) if has_words else 0,
+        "paragraphs": len([p for p in text.split("\n\n") if p.strip()]),
+        "flesch_reading_ease": round(float(textstat.flesch_reading_ease(text)), 2) if has_words else None,
+        "flesch_kincaid_grade": round(float(textstat.flesch_kincaid_grade(text)), 2) if has_words else None,
+        "read_time_minutes": round(words / 225, 2),
+    }
+
+
+@tool("http.fetch")
+def http_fetch(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Fetch a public web page as text. Private, loopback and link-local addresses are refused."""
+    return fetch_url(str(data.get("url", "")))

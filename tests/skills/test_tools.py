@@ -73,7 +73,9 @@ def test_fetch_refuses_binary_and_oversized_responses(httpserver, settings):
 
 def test_workspace_lookup_sees_only_the_runs_own_workspace(db):
     mine = RunFactory(status="running")
-    earlier = RunFactory(workspace=mine.workspace, agent_version=mine.agent_version, status="succeeded", output={"a": 1})
+    earlier = RunFactory(
+        workspace=mine.workspace, agent_version=mine.agent_version, status="succeeded", output={"a": 1}
+    )
     RunFactory(workspace=WorkspaceFactory(), agent_version=mine.agent_version, status="succeeded", output={"b": 2})
     ctx = RunContext(mine)
     runs = ctx.tool("workspace.lookup", {"what": "runs"})["runs"]

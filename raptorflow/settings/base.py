@@ -120,3 +120,6 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The API accepts paths with and without a trailing slash; redirecting a POST to add one would lose its body.
+APPEND_SLASH = False

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
+
+
+class RunStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RunStep
+        fields = [
+            "sequence", "kind", "name", "status", "input", "output", "error", "provider", "model",
+            "tokens_in", "tokens_out", "cost", "latency_ms", "cache_hit", "started_at", "finished_at",
+        ]  # fmt: skip
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Approval
+        fields = ["id", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at", "comment"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    agent = serializers.SlugRelatedField(source="agent_version.agent", slug_field="slug", read_only=True)
+    agent_version = serializers.IntegerField(source="agent_version.number", read_only=True)
+
+    class Meta:
+        model = Run
+        fields = [
+            "id", "agent", "agent_version", "status", "input", "output", "error_code", "error_message",
+            "routing", "flags", "idempotency_key", "tokens_in", "tokens_out", "cost", "attempt",
+            "created_at", "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class RunDetailSerializer(RunSerializer):
+    steps = RunStepSerializer(many=True, read_only=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+
+    class Meta(RunSerializer.Meta):
+        fields = [*RunSerializer.Meta.fields, "steps", "approvals", "last_event_seq"]
+        read_only_fields = fields
+
+
+class RunCreateSerializer(serializers.Serializer):
+    agent = serializers.SlugRelatedField(slug_field="slug", queryset=Agent.objects.all())
+    input = serializers.DictField(help_text="Must match the agent's input schema (GET /api/v1/agents/{slug}).")
+
+
+class RunDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RunCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class RunEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RunEvent
+        fields = ["sequence", "type", "data", "created_at"]
+
+
+class RunEventPageSerializer(serializers.Serializer):
+    run = serializers.UUIDField()
+    status = serializers.CharField()
+    final = serializers.BooleanField(help_text="True once the run reached a final state: no more events will come.")
+    events = RunEventSerializer(many=True)
+    next_after = serializers.IntegerField(help_text="Pass as ?after= to get the events that follow.")
+
+
+class AgentVersionSerializer(serializers.ModelSerializer):
+    agent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    published_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = AgentVersion
+        fields = [
+            "agent", "number", "status", "system_prompt", "model_chain", "temperature", "max_tokens",
+            "cache_responses", "skills", "input_schema", "output_schema", "routing_examples", "run_budget",
+            "timeout_seconds", "requires_approval", "notes", "created_at", "published_at", "published_by",
+        ]  # fmt: skip
+        read_only_fields = ["agent", "number", "status", "skills", "created_at", "published_at", "published_by"]
+
+
+class AgentSerializer(serializers.ModelSerializer):
+    active_version = serializers.SerializerMethodField()
+    input_schema = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agent
+        fields = ["slug", "name", "category", "description", "enabled", "active_version", "input_schema"]
+
+    def _active(self, obj: Agent) -> AgentVersion | None:
+        published = [v for v in obj.versions.all() if v.status == "published"]  # prefetched
+        return max(published, key=lambda v: v.number, default=None)
+
+    def get_active_version(self, obj: Agent) -> int | None:
+        version = self._active(obj)
+        return version.number if version else None
+
+    def get_input_schema(self, obj: Agent) -> dict:
+        version = self._active(obj)
+        return version.input_schema if version else {}
+
+
+class DispatchSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+    run = serializers.BooleanField(default=False, help_text="Also start a run of the chosen agent.")
+    input = serializers.DictField(required=False, help_text="The run's input; required by most agents.")
+
+
+class RouteDecisionSerializer(serializers.Serializer):
+    agent = serializers.CharField(allow_null=True)
+    confidence = serializers.FloatField()
+    needs_clarification = serializers.BooleanField()
+    explicit = serializers.BooleanField()
+    runner_ups = serializers.ListField(child=serializers.DictField())
+    reason = serializers.DictField()

@@ -1,0 +1,260 @@
+"""Runs, run events, agents, agent versions and the dispatcher over REST."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from agents.choices import FINAL_STATES, VersionStatus
+from agents.models import Agent, AgentVersion, Run, RunEvent
+from agents.services import (
+    agentversion_create_draft,
+    agentversion_publish,
+    run_approve,
+    run_cancel,
+    run_create,
+    run_reject,
+)
+from raptorflow.api.access import READ_AGENTS, READ_RUNS, WRITE_RUNS
+from raptorflow.api.pagination import CreatedCursorPagination
+from raptorflow.api.permissions import StaffOrReadOnly, actor_for
+from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, WORKSPACE_PARAMS
+from raptorflow.api.viewsets import WorkspaceScopedViewSet
+
+from . import serializers as s
+from .filtersets import RunFilterSet
+
+LONG_POLL_MAX_SECONDS = 25
+LONG_POLL_INTERVAL_SECONDS = 0.25
+
+
+class EventQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(min_value=0, default=0, help_text="Return events with a higher sequence.")
+    limit = serializers.IntegerField(min_value=1, max_value=500, default=100)
+    wait = serializers.FloatField(
+        min_value=0, max_value=LONG_POLL_MAX_SECONDS, default=0, help_text="Seconds to wait for a new event."
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List runs", parameters=WORKSPACE_PARAMS, responses={200: s.RunSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="Get a run with its steps",
+        parameters=WORKSPACE_PARAMS,
+        responses={200: s.RunDetailSerializer, **ERRORS},
+    ),
+)
+class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
+    """Start runs, follow them, cancel them and decide on gated ones."""
+
+    access = {
+        "list": READ_RUNS, "retrieve": READ_RUNS, "events": READ_RUNS,
+        "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": WRITE_RUNS, "reject": WRITE_RUNS,
+    }  # fmt: skip
+    filterset_class = RunFilterSet
+    pagination_class = CreatedCursorPagination
+    serializer_classes = {"retrieve": s.RunDetailSerializer, "create": s.RunCreateSerializer}
+
+    def get_serializer_class(self):
+        return self.serializer_classes.get(self.action, s.RunSerializer)
+
+    def get_workspace_queryset(self, workspace):
+        runs = Run.objects.filter(workspace=workspace).select_related("agent_version__agent")
+        if self.action == "retrieve":
+            runs = runs.prefetch_related("steps", "approvals__decided_by")
+        return runs
+
+    @extend_schema(
+        summary="Start a run",
+        parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
+        request=s.RunCreateSerializer,
+        responses={201: s.RunSerializer, 200: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET},
+        description="201 with the new run; 200 with the earlier run when the same Idempotency-Key and body "
+        "were sent before; 409 when the key was used with another body.",
+    )
+    def create(self, request, *args, **kwargs):
+        body = s.RunCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 255:
+            raise ValidationError({"Idempotency-Key": ["At most 255 characters."]})
+        run, created = run_create(
+            workspace=self.workspace,
+            agent=body.validated_data["agent"],
+            input=body.validated_data["input"],
+            actor=self.actor,
+            idempotency_key=key,
+        )
+        location = reverse("api:run-detail", kwargs={"pk": run.pk, "version": request.version})
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.RunSerializer(run).data, status=code, headers={"Location": location})
+
+    @extend_schema(summary="Cancel a run", parameters=WORKSPACE_PARAMS, request=s.RunCancelSerializer,
+                   responses={202: s.RunSerializer, **ERRORS, **CONFLICT})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, *args, **kwargs):
+        run = self.get_object()
+        body = s.RunCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_cancel(run=run, actor=self.actor, reason=body.validated_data["reason"])
+        return Response(s.RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary="Approve a run awaiting approval", parameters=WORKSPACE_PARAMS,
+                   request=s.RunDecisionSerializer, responses={200: s.RunSerializer, **ERRORS, **CONFLICT})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def approve(self, request, *args, **kwargs):
+        return self._decide(run_approve)
+
+    @extend_schema(summary="Reject a run awaiting approval", parameters=WORKSPACE_PARAMS,
+                   request=s.RunDecisionSerializer, responses={200: s.RunSerializer, **ERRORS, **CONFLICT})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def reject(self, request, *args, **kwargs):
+        return self._decide(run_reject)
+
+    def _decide(self, service):
+        run = self.get_object()
+        body = s.RunDecisionSerializer(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        service(run=run, actor=self.actor, comment=body.validated_data["comment"])
+        return Response(s.RunSerializer(run).data)
+
+    @extend_schema(
+        summary="Follow a run's events",
+        parameters=[*WORKSPACE_PARAMS, EventQuerySerializer],
+        responses={200: s.RunEventPageSerializer, **ERRORS},
+        description="Events after a sequence number, oldest first. With `wait`, the request is held until a "
+        "new event arrives, the run finishes or the wait ends (long-poll). Loop with `after=next_after` "
+        "until `final` is true. The same stream is available as server-sent events at `…/stream`.",
+    )
+    @action(detail=True, methods=["get"])
+    def events(self, request, *args, **kwargs):
+        run = self.get_object()
+        query = EventQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after, limit, wait = (query.validated_data[k] for k in ("after", "limit", "wait"))
+        deadline = time.monotonic() + wait
+        while True:
+            # Status first: a final status commits together with its event, so reading it before the
+            # events guarantees that a final answer never misses the last event.
+            run_status = Run.objects.filter(pk=run.pk).values_list("status", flat=True).get()
+            events = list(RunEvent.objects.filter(run=run, sequence__gt=after).order_by("sequence")[:limit])
+            if events or run_status in FINAL_STATES or time.monotonic() >= deadline:
+                break
+            time.sleep(LONG_POLL_INTERVAL_SECONDS)
+        page = {
+            "run": run.pk,
+            "status": run_status,
+            "final": run_status in FINAL_STATES and len(events) < limit,
+            "events": s.RunEventSerializer(events, many=True).data,
+            "next_after": events[-1].sequence if events else after,
+        }
+        return Response(page)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List agents", responses={200: s.AgentSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="Get an agent", responses={200: s.AgentSerializer, **ERRORS}),
+)
+class AgentViewSet(viewsets.ReadOnlyModelViewSet):
+    """The agent catalogue. Everybody signed in reads it (keys need agents:read)."""
+
+    serializer_class = s.AgentSerializer
+    permission_classes = [StaffOrReadOnly]
+    lookup_field = "slug"
+    queryset = Agent.objects.order_by("slug").prefetch_related(
+        Prefetch("versions", queryset=AgentVersion.objects.filter(status=VersionStatus.PUBLISHED))
+    )
+    pagination_class = None
+
+
+class AgentVersionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Versions of one agent. Staff create drafts from the latest version, edit them, and publish."""
+
+    serializer_class = s.AgentVersionSerializer
+    permission_classes = [StaffOrReadOnly]
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            AgentVersion.objects.filter(agent__slug=self.kwargs["agent_slug"])
+            .select_related("agent", "published_by")
+            .prefetch_related("skills")
+            .order_by("-number")
+        )
+
+    @extend_schema(summary="Create a draft from the latest version", request=s.AgentVersionSerializer,
+                   responses={201: s.AgentVersionSerializer, **ERRORS})  # fmt: skip
+    def create(self, request, *args, **kwargs):
+        agent = Agent.objects.filter(slug=self.kwargs["agent_slug"]).first()
+        if agent is None:
+            return Response({"code": "not_found", "message": "Not found."}, status=404)
+        body = self.get_serializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        draft = agentversion_create_draft(agent=agent, actor=actor_for(request), **body.validated_data)
+        return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
+
+    def perform_update(self, serializer):
+        if serializer.instance.status != VersionStatus.DRAFT:
+            raise ValidationError({"status": ["A published version cannot change; create a new draft."]})
+        serializer.save()
+
+    @extend_schema(summary="Publish a draft", request=None, responses={200: s.AgentVersionSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, *args, **kwargs):
+        version = self.get_object()
+        agentversion_publish(version=version, actor=actor_for(request))
+        return Response(self.get_serializer(version).data)
+
+
+class DispatchViewSet(WorkspaceScopedViewSet):
+    """Route a free-text request to the right agent, and optionally start the run."""
+
+    access = {"create": READ_AGENTS}
+    serializer_class = s.DispatchSerializer
+
+    def get_workspace_queryset(self, workspace):
+        return Run.objects.none()
+
+    def access_for(self, request):
+        wants_run = str(request.data.get("run", "")).lower() in {"true", "1"} if hasattr(request, "data") else False
+        return WRITE_RUNS if wants_run else READ_AGENTS
+
+    @extend_schema(
+        summary="Route a request (and optionally run it)",
+        parameters=WORKSPACE_PARAMS,
+        request=s.DispatchSerializer,
+        responses={200: s.RouteDecisionSerializer, 201: s.RunSerializer, **ERRORS},
+        description="Returns the chosen agent, its confidence, the runner-ups and why. With `run: true` and an "
+        "`input`, also starts a run of that agent (201). Below the confidence threshold the answer is "
+        "`needs_clarification` and nothing runs.",
+    )
+    def create(self, request, *args, **kwargs):
+        from agents.dispatcher import route_request
+
+        body = s.DispatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        decision = route_request(body.validated_data["text"])
+        payload = asdict(decision)
+        if not body.validated_data["run"] or decision.needs_clarification or decision.agent is None:
+            return Response(s.RouteDecisionSerializer(payload).data)
+        run, _ = run_create(
+            workspace=self.workspace,
+            agent=Agent.objects.get(slug=decision.agent),
+            input=body.validated_data.get("input", {}),
+            actor=self.actor,
+            routing=payload,
+        )
+        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,30 @@
+"""Who may do what: a membership role for people, a scope for API keys.
+
+Every endpoint action names one Access; a person needs at least its role in
+the workspace, an API key needs its scope (the `admin` scope implies all).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from raptorflow.accounts.choices import Role, Scope
+
+ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+@dataclass(frozen=True)
+class Access:
+    role: str
+    scope: str
+
+    def allows_role(self, role: str | None) -> bool:
+        return role is not None and ROLE_RANK[role] >= ROLE_RANK[self.role]
+
+
+READ_WORKSPACE = Access(Role.VIEWER, Scope.WORKSPACE_READ)
+READ_RUNS = Access(Role.VIEWER, Scope.RUNS_READ)
+WRITE_RUNS = Access(Role.MEMBER, Scope.RUNS_WRITE)
+READ_AGENTS = Access(Role.VIEWER, Scope.AGENTS_READ)
+READ_AUDIT = Access(Role.ADMIN, Scope.AUDIT_READ)
+MANAGE = Access(Role.ADMIN, Scope.ADMIN)

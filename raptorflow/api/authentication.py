@@ -1,0 +1,73 @@
+"""API-key authentication: `Authorization: Api-Key rfk_<prefix>_<secret>`."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from raptorflow.accounts.models import APIKey
+from raptorflow.accounts.selectors import apikey_get_by_plaintext
+
+KEYWORD = "Api-Key"
+# last_used_at is written at most this often per key, so a busy script does not turn every request into a write.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+class APIKeyPrincipal:
+    """request.user for a request made with an API key: authenticated, but nobody's session."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    is_active = True
+
+    def __init__(self, key: APIKey):
+        self.api_key = key
+        self.pk = None
+        self.id = None
+
+    def __str__(self) -> str:
+        return f"api-key:{self.api_key.prefix}"
+
+    def get_username(self) -> str:
+        return str(self)
+
+
+class APIKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(f"{KEYWORD} "):
+            return None
+        key = apikey_get_by_plaintext(header[len(KEYWORD) + 1 :].strip())
+        if key is None:
+            raise exceptions.AuthenticationFailed("The API key is not valid.", code="invalid_api_key")
+        if key.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("The API key was revoked.", code="api_key_revoked")
+        if not key.is_active:
+            raise exceptions.AuthenticationFailed("The API key has expired.", code="api_key_expired")
+        _touch(key)
+        return APIKeyPrincipal(key), key
+
+    def authenticate_header(self, request) -> str:
+        return KEYWORD
+
+
+def _touch(key: APIKey) -> None:
+    if cache.add(f"apikey-used:{key.pk}", 1, LAST_USED_RESOLUTION_SECONDS):
+        APIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+
+
+class APIKeyAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "raptorflow.api.authentication.APIKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key rfk_<prefix>_<secret>` — a workspace-scoped key created in the admin or the API.",
+        }

@@ -1,0 +1,54 @@
+"""The base for every workspace endpoint: it owns scoping, so no subclass can forget it.
+
+Subclasses declare `access` (action → Access) and implement
+`get_workspace_queryset(workspace)`; they may not override `get_queryset`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+from raptorflow.audit.actors import Actor
+
+from . import workspace as workspace_context
+from .access import Access
+from .permissions import WorkspaceAccess, actor_for
+
+
+class WorkspaceScopedViewSet(viewsets.GenericViewSet):
+    permission_classes = [WorkspaceAccess]
+    access: dict[str, Access] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} must implement get_workspace_queryset, not get_queryset")
+
+    def access_for(self, request) -> Access:
+        try:
+            return self.access[self.action]
+        except KeyError:
+            raise LookupError(f"{type(self).__name__} declares no access for action {self.action!r}") from None
+
+    @property
+    def workspace_context(self) -> workspace_context.WorkspaceContext:
+        return workspace_context.resolve(self.request)
+
+    @property
+    def workspace(self):
+        return self.workspace_context.workspace
+
+    @property
+    def actor(self) -> Actor:
+        return actor_for(self.request)
+
+    def get_workspace_queryset(self, workspace) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no workspace
+            return self.get_serializer_class().Meta.model.objects.none()
+        return self.get_workspace_queryset(self.workspace)

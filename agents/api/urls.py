@@ -1,6 +1,8 @@
+from django.urls import re_path
+
 from raptorflow.api.routers import OptionalSlashRouter
 
-from . import views
+from . import stream, views
 
 router = OptionalSlashRouter()
 router.register("runs", views.RunViewSet, basename="run")
@@ -8,4 +10,7 @@ router.register("agents", views.AgentViewSet, basename="agent")
 router.register(r"agents/(?P<agent_slug>[-\w]+)/versions", views.AgentVersionViewSet, basename="agent-version")
 router.register("dispatch", views.DispatchViewSet, basename="dispatch")
 
-urlpatterns = router.urls
+urlpatterns = [
+    re_path(r"^runs/(?P<pk>[0-9a-f-]{36})/stream/?$", stream.run_stream, name="run-stream"),
+    *router.urls,
+]

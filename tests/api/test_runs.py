@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -14,6 +15,16 @@ from agents.runtime import run_execute
 from agents.services import approval_request
 from raptorflow.accounts.services import apikey_create
 from tests.factories import RunFactory
+
+
+def _drain(response) -> str:
+    """Read an async streaming response to its end, as an SSE client would."""
+
+    async def collect() -> bytes:
+        return b"".join([chunk async for chunk in response.streaming_content])
+
+    return async_to_sync(collect)().decode()
+
 
 UNIT = {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05}
 
@@ -180,12 +191,12 @@ def test_cancel_and_decisions(writer, workspace):
 def test_stream_sends_every_event_then_ends_and_resumes_from_last_event_id(writer):
     run_id = _start(writer).json()["id"]
     run_execute(run_id)
-    body = b"".join(writer.get(f"/api/v1/runs/{run_id}/stream").streaming_content).decode()
+    body = _drain(writer.get(f"/api/v1/runs/{run_id}/stream"))
     assert body.startswith("retry: 2000")
     assert [line for line in body.splitlines() if line.startswith("id: ")] == ["id: 1", "id: 2", "id: 3", "id: 4"]
     assert body.rstrip().endswith('event: end\ndata: {"status": "succeeded"}')
-    resumed = b"".join(writer.get(f"/api/v1/runs/{run_id}/stream", HTTP_LAST_EVENT_ID="3").streaming_content)
-    assert [line for line in resumed.decode().splitlines() if line.startswith("id: ")] == ["id: 4"]
+    resumed = _drain(writer.get(f"/api/v1/runs/{run_id}/stream", HTTP_LAST_EVENT_ID="3"))
+    assert [line for line in resumed.splitlines() if line.startswith("id: ")] == ["id: 4"]
 
 
 def test_stream_refuses_anonymous_and_strangers(writer, stranger):

@@ -38,4 +38,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RunStatusEnum": "agents.choices.RunStatus",
+        "VersionStatusEnum": "agents.choices.VersionStatus",
+        "StepStatusEnum": "agents.choices.StepStatus",
+        "ApprovalStatusEnum": "agents.choices.ApprovalStatus",
+        "RoleEnum": "raptorflow.accounts.choices.Role",
+        "OutcomeEnum": "raptorflow.audit.choices.Outcome",
+    },
 }

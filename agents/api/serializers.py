@@ -115,9 +115,14 @@ class DispatchSerializer(serializers.Serializer):
 
 
 class RouteDecisionSerializer(serializers.Serializer):
-    agent = serializers.CharField(allow_null=True)
-    confidence = serializers.FloatField()
+    agent = serializers.CharField(allow_null=True, help_text="Chosen agent slug; null when clarification is needed.")
+    confidence = serializers.FloatField(min_value=0, max_value=1)
     needs_clarification = serializers.BooleanField()
-    explicit = serializers.BooleanField()
-    runner_ups = serializers.ListField(child=serializers.DictField())
-    reason = serializers.DictField()
+    explicit = serializers.BooleanField(help_text="The request named the agent itself.")
+    runner_ups = serializers.ListField(
+        child=serializers.ListField(child=serializers.JSONField()), help_text="[[slug, confidence], …], best first."
+    )
+    reason = serializers.CharField()
+    matched_terms = serializers.ListField(child=serializers.CharField())
+    score = serializers.FloatField()
+    demoted = serializers.ListField(child=serializers.CharField(), help_text="Agents demoted after repeated failures.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -249,7 +248,7 @@ class DispatchViewSet(WorkspaceScopedViewSet):
         body = s.DispatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         decision = route_request(body.validated_data["text"])
-        payload = asdict(decision)
+        payload = decision.as_dict()
         if not body.validated_data["run"] or decision.needs_clarification or decision.agent is None:
             return Response(s.RouteDecisionSerializer(payload).data)
         run, _ = run_create(

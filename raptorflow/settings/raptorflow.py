@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .env import env_int, env_list
+from .env import env_float, env_int, env_list
 
 # A running run whose heartbeat is older than this is treated as orphaned by the sweeper.
 RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=1)
@@ -26,3 +26,5 @@ RAPTORFLOW_AGENT_MODULES = env_list("RAPTORFLOW_AGENT_MODULES", [])
 RAPTORFLOW_FETCH_ALLOWLIST = env_list("RAPTORFLOW_FETCH_ALLOWLIST", [])
 RAPTORFLOW_FETCH_MAX_BYTES = env_int("RAPTORFLOW_FETCH_MAX_BYTES", 1_000_000, minimum=1024)
 RAPTORFLOW_FETCH_TIMEOUT_SECONDS = env_int("RAPTORFLOW_FETCH_TIMEOUT_SECONDS", 10, minimum=1)
+# The dispatcher answers "needs clarification" below this confidence instead of guessing.
+RAPTORFLOW_ROUTER_THRESHOLD = env_float("RAPTORFLOW_ROUTER_THRESHOLD", 0.35, minimum=0)

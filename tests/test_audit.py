@@ -17,13 +17,21 @@ def _log(n: int, actor) -> list[AuditEvent]:
     return [audit_log(f"test.event{i}", actor=actor, changes={"i": [None, i]}) for i in range(n)]
 
 
+def _sealed_count() -> int:
+    """Events already in the chain (migrate itself audits the skill sync)."""
+    audit_seal()
+    return AuditEvent.objects.filter(seq__isnull=False).count()
+
+
 def test_events_are_sealed_into_a_chain_in_order(db, system_actor, django_capture_on_commit_callbacks):
+    before = _sealed_count()
     with django_capture_on_commit_callbacks(execute=True):
         events = _log(3, system_actor)
     sealed = list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("seq"))
     assert [e.pk for e in sealed] == [e.pk for e in events]
-    assert sealed[0].prev_hash == "" and sealed[1].prev_hash == sealed[0].hash
-    assert audit_verify() == (3, None, "")
+    assert sealed[1].prev_hash == sealed[0].hash and sealed[2].prev_hash == sealed[1].hash
+    assert [e.seq for e in sealed] == [before + 1, before + 2, before + 3]
+    assert audit_verify() == (before + 3, None, "")
 
 
 def test_request_context_is_recorded(db, system_actor):
@@ -46,12 +54,13 @@ def test_the_model_refuses_update_and_delete(db, system_actor):
 
 
 def test_verify_reports_the_first_row_changed_with_raw_sql(db, system_actor):
+    before = _sealed_count()
     events = _log(5, system_actor)
     audit_seal()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["mallory", events[2].pk])
     checked, broken, reason = audit_verify()
-    assert checked == 2
+    assert checked == before + 2
     assert broken.pk == events[2].pk
     assert "content does not match" in reason
     out = io.StringIO()
@@ -62,7 +71,8 @@ def test_verify_reports_the_first_row_changed_with_raw_sql(db, system_actor):
 
 
 def test_verify_command_passes_on_an_intact_chain(db, system_actor):
+    before = _sealed_count()
     _log(2, system_actor)
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
-    assert "2 events verified" in out.getvalue()
+    assert f"{before + 2} events verified" in out.getvalue()

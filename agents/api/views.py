@@ -174,6 +174,11 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List an agent's versions", responses={200: s.AgentVersionSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="Get an agent version", responses={200: s.AgentVersionSerializer, **ERRORS}),
+    partial_update=extend_schema(summary="Edit a draft", responses={200: s.AgentVersionSerializer, **ERRORS}),
+)
 class AgentVersionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):

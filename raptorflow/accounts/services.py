@@ -59,6 +59,31 @@ def workspace_update_foundation(*, workspace: Workspace, foundation: dict[str, A
     return workspace
 
 
+# What workspace_update may change; the foundation has its own service (it is validated and audited whole).
+WORKSPACE_UPDATABLE_FIELDS = frozenset({"name", "monthly_budget"})
+
+
+@transaction.atomic
+def workspace_update(*, workspace: Workspace, actor: Actor, **fields: Any) -> Workspace:
+    """Change a workspace's name or monthly budget; audits only the fields that really changed.
+
+    Unknown fields are a programming error (TypeError), so a typo cannot pass silently.
+    """
+    unknown = set(fields) - WORKSPACE_UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"workspace_update cannot change {', '.join(sorted(unknown))}")
+    changes = {name: [getattr(workspace, name), value] for name, value in fields.items()}
+    changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+    if not changes:
+        return workspace
+    for name, (_before, after) in changes.items():
+        setattr(workspace, name, after)
+    workspace.full_clean()
+    workspace.save(update_fields=[*changes, "updated_at"])
+    audit_log("workspace.update", actor=actor, workspace=workspace, target=workspace, changes=changes)
+    return workspace
+
+
 @transaction.atomic
 def membership_set(*, workspace: Workspace, user: User, role: str, actor: Actor) -> Membership:
     """Add a user to a workspace, or change their role there."""

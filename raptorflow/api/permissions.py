@@ -7,7 +7,7 @@ from rest_framework import exceptions, permissions
 from raptorflow.audit.actors import Actor
 
 from . import workspace as workspace_context
-from .access import Access
+from .access import READ_AGENTS, Access
 
 
 class WorkspaceAccess(permissions.BasePermission):
@@ -33,7 +33,7 @@ class StaffOrReadOnly(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             key = getattr(request.user, "api_key", None)
-            return key is None or key.has_scope("agents:read")
+            return key is None or key.has_scope(READ_AGENTS.scope)
         return bool(request.user.is_staff)
 
 

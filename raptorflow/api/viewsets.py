@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import viewsets
+from rest_framework import exceptions, permissions, viewsets
 
 from raptorflow.audit.actors import Actor
 
@@ -21,6 +21,9 @@ from .permissions import WorkspaceAccess, actor_for
 class WorkspaceScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [WorkspaceAccess]
     access: dict[str, Access] = {}
+    # Opt-in for rows staff may read across tenants (the audit trail): a staff session that names no
+    # workspace then reads with workspace=None, and get_workspace_queryset must treat None as "all".
+    staff_reads_all_workspaces: bool = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -28,6 +31,8 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
             raise TypeError(f"{cls.__name__} must implement get_workspace_queryset, not get_queryset")
 
     def access_for(self, request) -> Access:
+        if self.action is None:  # a method the route does not offer: 405, not a LookupError (500)
+            raise exceptions.MethodNotAllowed(request.method)
         try:
             return self.access[self.action]
         except KeyError:
@@ -45,10 +50,28 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
     def actor(self) -> Actor:
         return actor_for(self.request)
 
+    @property
+    def reads_all_workspaces(self) -> bool:
+        """True for a staff session reading a `staff_reads_all_workspaces` view without naming a workspace."""
+        if not self.staff_reads_all_workspaces or getattr(self, "swagger_fake_view", False):
+            return False
+        request = self.request
+        return (
+            request.method in permissions.SAFE_METHODS
+            and request.auth is None  # a session, never an API key
+            and bool(request.user and request.user.is_staff)
+            and not (request.headers.get(workspace_context.HEADER) or request.query_params.get(workspace_context.QUERY))
+        )
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.reads_all_workspaces:
+            return [permissions.IsAdminUser()]
+        return super().get_permissions()
+
     def get_workspace_queryset(self, workspace) -> QuerySet:
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no workspace
             return self.get_serializer_class().Meta.model.objects.none()
-        return self.get_workspace_queryset(self.workspace)
+        return self.get_workspace_queryset(None if self.reads_all_workspaces else self.workspace)

@@ -1,0 +1,84 @@
+"""A workspace's usage for one calendar month: spend against budget, runs and tokens, per agent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+
+from agents.choices import RunStatus
+from agents.models import Run
+from raptorflow.accounts.models import Workspace
+from raptorflow.api.access import READ_WORKSPACE
+from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS
+from raptorflow.api.viewsets import WorkspaceScopedViewSet
+
+from .serializers import UsageQuerySerializer, UsageSerializer
+
+FAILED_STATES = (RunStatus.FAILED, RunStatus.TIMED_OUT, RunStatus.BUDGET_EXCEEDED)
+_TOTALS = ("runs", "tokens_in", "tokens_out", "cost")
+
+
+class UsageViewSet(WorkspaceScopedViewSet):
+    """One GET: `retrieve` without an id, so the schema shows one object rather than a list."""
+
+    access = {"retrieve": READ_WORKSPACE}
+    serializer_class = UsageSerializer
+    pagination_class = None
+
+    def get_workspace_queryset(self, workspace: Workspace) -> QuerySet[Run]:
+        return Run.objects.filter(workspace=workspace)
+
+    @extend_schema(
+        summary="Usage and spend for a month",
+        parameters=[*WORKSPACE_PARAMS, UsageQuerySerializer],
+        responses={200: UsageSerializer, **ERRORS},
+        description="Runs created in the month (UTC), their tokens and cost, against the monthly budget, "
+        "in total and per agent.",
+    )
+    def retrieve(self, request, *args: Any, **kwargs: Any) -> Response:
+        query = UsageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start = query.month_start()
+        by_agent = usage_by_agent(self.get_queryset(), start=start, end=_next_month(start))
+        return Response(UsageSerializer(_usage(self.workspace, start, by_agent)).data)
+
+
+def usage_by_agent(runs: QuerySet[Run], *, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """One grouped query: per agent, the runs created in [start, end) with their outcomes, tokens and cost."""
+    rows = (
+        runs.filter(created_at__gte=start, created_at__lt=end)
+        .values(agent=F("agent_version__agent__slug"))
+        .annotate(
+            runs=Count("id"),
+            succeeded=Count("id", filter=Q(status=RunStatus.SUCCEEDED)),
+            failed=Count("id", filter=Q(status__in=FAILED_STATES)),
+            tokens_in=Sum("tokens_in"),
+            tokens_out=Sum("tokens_out"),
+            cost=Sum("cost"),
+        )
+        .order_by("agent")
+    )
+    return list(rows)
+
+
+def _usage(workspace: Workspace, start: datetime, by_agent: list[dict[str, Any]]) -> dict[str, Any]:
+    totals = {name: sum((row[name] for row in by_agent), Decimal(0) if name == "cost" else 0) for name in _TOTALS}
+    return {
+        "month": f"{start:%Y-%m}",
+        "monthly_budget": workspace.monthly_budget,
+        "spent": totals["cost"],
+        "remaining": max(workspace.monthly_budget - totals["cost"], Decimal(0)),
+        "runs": totals["runs"],
+        "tokens_in": totals["tokens_in"],
+        "tokens_out": totals["tokens_out"],
+        "by_agent": by_agent,
+    }
+
+
+def _next_month(start: datetime) -> datetime:
+    return start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)

@@ -1,0 +1,122 @@
+"""Workspaces, memberships and API keys as the API shows them.
+
+Output serializers are read-only; each write has its own small request
+serializer, so the schema says exactly what a client may send.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from raptorflow.accounts.choices import Role, Scope
+from raptorflow.accounts.models import APIKey, Membership, User, Workspace
+from raptorflow.accounts.schemas import FOUNDATION_SCHEMA
+
+# The foundation's JSON Schema, published in the OpenAPI document ($schema is not an OpenAPI keyword).
+_FOUNDATION_OPENAPI = {key: value for key, value in FOUNDATION_SCHEMA.items() if key != "$schema"}
+
+
+@extend_schema_field(_FOUNDATION_OPENAPI)
+class FoundationField(serializers.JSONField):
+    """The company context every agent reads; validated against the foundation JSON Schema."""
+
+
+class WorkspaceSerializer(serializers.ModelSerializer):
+    role = serializers.ChoiceField(
+        choices=Role.choices,
+        read_only=True,
+        allow_null=True,
+        help_text="Your role here; null when calling with an API key (a key has scopes, not a role).",
+    )
+    foundation = FoundationField(read_only=True)
+
+    class Meta:
+        model = Workspace
+        fields = ["slug", "name", "monthly_budget", "foundation", "role", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class WorkspaceUpdateSerializer(serializers.ModelSerializer):
+    # ModelSerializer copies the model's validators, so an invalid foundation is a 400 with the schema messages.
+    foundation = FoundationField(required=False, validators=Workspace._meta.get_field("foundation").validators)
+
+    class Meta:
+        model = Workspace
+        fields = ["name", "monthly_budget", "foundation"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "email", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipCreateSerializer(serializers.Serializer):
+    user = serializers.CharField(max_length=254, help_text="Username or email address of an existing user.")
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+    def validate_user(self, value: str) -> User:
+        user = _find_user(value.strip())
+        if user is None:
+            raise serializers.ValidationError("No single active user has this username or email address.")
+        return user
+
+
+def _find_user(identifier: str) -> User | None:
+    """The user named by username, else by email (only when exactly one has it: emails are not unique)."""
+    user = User.objects.filter(username=identifier, is_active=True).first()
+    if user is not None:
+        return user
+    by_email = list(User.objects.filter(email__iexact=identifier, is_active=True)[:2])
+    return by_email[0] if len(by_email) == 1 else None
+
+
+class MembershipUpdateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class APIKeySerializer(serializers.ModelSerializer):
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    active = serializers.BooleanField(source="is_active", read_only=True, help_text="Neither revoked nor expired.")
+
+    class Meta:
+        model = APIKey
+        fields = [
+            "id", "name", "prefix", "scopes", "created_by", "created_at",
+            "last_used_at", "expires_at", "revoked_at", "active",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class APIKeyCreatedSerializer(APIKeySerializer):
+    key = serializers.CharField(
+        read_only=True, help_text="The secret, shown this once: store it now. Send as `Authorization: Api-Key <key>`."
+    )
+
+    class Meta(APIKeySerializer.Meta):
+        fields = [*APIKeySerializer.Meta.fields, "key"]
+        read_only_fields = fields
+
+
+class APIKeyCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Scope.choices),
+        allow_empty=False,
+        help_text="What the key may do; `admin` implies every scope.",
+    )
+    expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_expires_at(self, value: Any) -> Any:
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError("Must be in the future.")
+        return value

@@ -1,0 +1,10 @@
+from raptorflow.api.routers import OptionalSlashRouter
+
+from . import views
+
+router = OptionalSlashRouter()
+router.register("workspaces", views.WorkspaceViewSet, basename="workspace")
+router.register("members", views.MembershipViewSet, basename="member")
+router.register("api-keys", views.APIKeyViewSet, basename="api-key")
+
+urlpatterns = router.urls

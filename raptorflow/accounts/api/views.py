@@ -1,0 +1,294 @@
+"""Workspaces, their members and their API keys over REST.
+
+`/workspaces/{slug}` names the workspace in its path, so it resolves
+membership of that slug itself; members and keys act on the request's
+workspace (the API key's own, or X-Workspace) through WorkspaceScopedViewSet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, F, QuerySet, Value
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from raptorflow.accounts.choices import Role
+from raptorflow.accounts.models import APIKey, Membership, Workspace
+from raptorflow.accounts.services import (
+    apikey_create,
+    apikey_revoke,
+    membership_remove,
+    membership_set,
+    workspace_update,
+    workspace_update_foundation,
+)
+from raptorflow.api.access import MANAGE, READ_WORKSPACE, Access
+from raptorflow.api.pagination import CreatedCursorPagination
+from raptorflow.api.permissions import actor_for
+from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS, ErrorSerializer
+from raptorflow.api.viewsets import WorkspaceScopedViewSet
+from raptorflow.audit.actors import Actor
+
+from . import serializers as s
+
+
+def _conflict(description: str, code: str, message: str) -> dict[int, OpenApiResponse]:
+    example = OpenApiExample(code, {"code": code, "message": message})
+    return {409: OpenApiResponse(ErrorSerializer, description=description, examples=[example])}
+
+
+LAST_OWNER = _conflict("Would leave the workspace without an owner", "last_owner", "A workspace keeps one owner.")
+ALREADY_MEMBER = _conflict("Already a member", "already_member", "This user is already a member; PATCH the role.")
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+_NO_ROLE = Value(None, output_field=CharField())  # keys have scopes, not a role
+
+
+# --- workspaces -------------------------------------------------------------------------------
+
+
+class WorkspaceMemberAccess(permissions.BasePermission):
+    """The view's Access for the action: an API key needs the scope; a person needs the role in *that* workspace.
+
+    A workspace the caller does not belong to never reaches the object check: the
+    queryset only holds the caller's workspaces, so it is a 404, as everywhere.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        key = getattr(request.user, "api_key", None)
+        scope = view.access_for(request).scope
+        if key is not None and not key.has_scope(scope):
+            raise exceptions.PermissionDenied(f"Not allowed: this API key needs the '{scope}' scope.")
+        return True
+
+    def has_object_permission(self, request, view, obj: Workspace) -> bool:
+        access: Access = view.access_for(request)
+        if getattr(request.user, "api_key", None) is None and not access.allows_role(obj.role):
+            raise exceptions.PermissionDenied(f"Not allowed: this needs the {access.role} role.")
+        return True
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your workspaces", responses={200: s.WorkspaceSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="Get a workspace", responses={200: s.WorkspaceSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary="Change a workspace's name, budget or foundation",
+        request=s.WorkspaceUpdateSerializer,
+        responses={200: s.WorkspaceSerializer, **ERRORS},
+        description="Needs the admin role (or an API key with the `admin` scope). The foundation is replaced "
+        "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.",
+    ),
+)
+class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's workspaces with their role in each; an API key sees only its own workspace."""
+
+    access = {"list": READ_WORKSPACE, "retrieve": READ_WORKSPACE, "partial_update": MANAGE}
+    permission_classes = [WorkspaceMemberAccess]
+    serializer_class = s.WorkspaceSerializer
+    pagination_class = CreatedCursorPagination
+    lookup_field = "slug"
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def access_for(self, request) -> Access:
+        if self.action is None:  # a method the route does not offer
+            raise exceptions.MethodNotAllowed(request.method)
+        return self.access[self.action]
+
+    def get_queryset(self) -> QuerySet[Workspace]:
+        if getattr(self, "swagger_fake_view", False):
+            return Workspace.objects.none()
+        key = getattr(self.request.user, "api_key", None)
+        if key is not None:
+            return Workspace.objects.filter(pk=key.workspace_id).annotate(role=_NO_ROLE)
+        # filter() then annotate() on the same relation reuses its join: the role is the caller's own.
+        return Workspace.objects.filter(memberships__user=self.request.user).annotate(role=F("memberships__role"))
+
+    def partial_update(self, request, *args: Any, **kwargs: Any) -> Response:
+        workspace = self.get_object()
+        body = s.WorkspaceUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        _apply_workspace_changes(workspace, dict(body.validated_data), actor=actor_for(request))
+        return Response(s.WorkspaceSerializer(workspace).data)
+
+
+def _apply_workspace_changes(workspace: Workspace, fields: dict[str, Any], *, actor: Actor) -> None:
+    """One transaction, two audited services: the foundation has its own (validated whole)."""
+    with transaction.atomic():
+        if "foundation" in fields:
+            foundation = fields.pop("foundation")
+            if foundation != workspace.foundation:
+                workspace_update_foundation(workspace=workspace, foundation=foundation, actor=actor)
+        if fields:
+            workspace_update(workspace=workspace, actor=actor, **fields)
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the workspace's members",
+        parameters=WORKSPACE_PARAMS,
+        responses={200: s.MembershipSerializer, **ERRORS},
+    ),
+    create=extend_schema(
+        summary="Add a member",
+        parameters=WORKSPACE_PARAMS,
+        request=s.MembershipCreateSerializer,
+        responses={201: s.MembershipSerializer, **ERRORS, **ALREADY_MEMBER},
+        description="Adds an existing user, named by username or email. Only an owner may grant `owner`.",
+    ),
+    partial_update=extend_schema(
+        summary="Change a member's role",
+        parameters=WORKSPACE_PARAMS,
+        request=s.MembershipUpdateSerializer,
+        responses={200: s.MembershipSerializer, **ERRORS, **LAST_OWNER},
+        description="Only an owner may grant or take away `owner`; the last owner cannot be demoted (409).",
+    ),
+    destroy=extend_schema(
+        summary="Remove a member",
+        parameters=WORKSPACE_PARAMS,
+        responses={204: None, **ERRORS, **LAST_OWNER},
+        description="Only an owner may remove an owner; the last owner cannot be removed (409).",
+    ),
+)
+class MembershipViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
+    """Who belongs to the workspace and with which role. Reading needs viewer; changing needs admin."""
+
+    access = {"list": READ_WORKSPACE, "create": MANAGE, "partial_update": MANAGE, "destroy": MANAGE}
+    serializer_class = s.MembershipSerializer
+    pagination_class = CreatedCursorPagination
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_workspace_queryset(self, workspace: Workspace) -> QuerySet[Membership]:
+        return Membership.objects.filter(workspace=workspace).select_related("user")
+
+    def create(self, request, *args: Any, **kwargs: Any) -> Response:
+        body = s.MembershipCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user, role = body.validated_data["user"], body.validated_data["role"]
+        self._require_owner_if(role == Role.OWNER)
+        with transaction.atomic():
+            if Membership.objects.filter(workspace=self.workspace, user=user).exists():
+                raise Conflict("This user is already a member; change the role with PATCH.", code="already_member")
+            membership = membership_set(workspace=self.workspace, user=user, role=role, actor=self.actor)
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        body = s.MembershipUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        role = body.validated_data["role"]
+        with transaction.atomic():
+            self._guard_owner_change(membership, new_role=role)
+            membership_set(workspace=self.workspace, user=membership.user, role=role, actor=self.actor)
+        membership.role = role
+        return Response(s.MembershipSerializer(membership).data)
+
+    def destroy(self, request, *args: Any, **kwargs: Any) -> Response:
+        membership = self.get_object()
+        with transaction.atomic():
+            self._guard_owner_change(membership, new_role=None)
+            membership_remove(membership=membership, actor=self.actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _guard_owner_change(self, membership: Membership, *, new_role: str | None) -> None:
+        """Owner rules, checked against the owners as they are now (their rows locked until commit).
+
+        Locking every owner row makes two owners demoting each other at once take
+        turns, so the second sees that it would leave no owner.
+        """
+        owners = set(
+            Membership.objects.select_for_update()
+            .filter(workspace=self.workspace, role=Role.OWNER)
+            .values_list("pk", flat=True)
+        )
+        is_owner = membership.pk in owners
+        self._require_owner_if(is_owner or new_role == Role.OWNER)
+        if is_owner and new_role != Role.OWNER and owners == {membership.pk}:
+            raise Conflict("The workspace's last owner cannot be removed or demoted; make another owner first.",
+                           code="last_owner")  # fmt: skip
+
+    def _require_owner_if(self, needed: bool) -> None:
+        # An API key has no role, so it can never grant or take away ownership.
+        if needed and self.workspace_context.role != Role.OWNER:
+            raise exceptions.PermissionDenied("Only an owner may grant or remove the owner role.")
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List API keys (revoked ones too)",
+        parameters=WORKSPACE_PARAMS,
+        responses={200: s.APIKeySerializer, **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Get an API key", parameters=WORKSPACE_PARAMS, responses={200: s.APIKeySerializer, **ERRORS}
+    ),
+    create=extend_schema(
+        summary="Create an API key",
+        parameters=WORKSPACE_PARAMS,
+        request=s.APIKeyCreateSerializer,
+        responses={201: s.APIKeyCreatedSerializer, **ERRORS},
+        description="The response holds the secret `key`, this once only: it is stored as a hash and never shown "
+        "again.",
+    ),
+    destroy=extend_schema(
+        summary="Revoke an API key",
+        parameters=WORKSPACE_PARAMS,
+        responses={204: None, **ERRORS},
+        description="Revokes, never deletes: the key stays listed with `revoked_at` so its audit trail stays "
+        "readable. Revoking twice is harmless.",
+    ),
+)
+class APIKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
+    """The workspace's API keys. Everything here needs the admin role (or a key with the `admin` scope)."""
+
+    access = {"list": MANAGE, "retrieve": MANAGE, "create": MANAGE, "destroy": MANAGE, "revoke": MANAGE}
+    serializer_class = s.APIKeySerializer
+    pagination_class = CreatedCursorPagination
+    lookup_value_regex = r"\d+"
+
+    def get_workspace_queryset(self, workspace: Workspace) -> QuerySet[APIKey]:
+        return APIKey.objects.filter(workspace=workspace).select_related("created_by")
+
+    def create(self, request, *args: Any, **kwargs: Any) -> Response:
+        body = s.APIKeyCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        key, plaintext = apikey_create(workspace=self.workspace, actor=self.actor, **body.validated_data)
+        data = {**s.APIKeySerializer(key).data, "key": plaintext}
+        # The secret must not linger in a shared or browser cache.
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+
+    def destroy(self, request, *args: Any, **kwargs: Any) -> Response:
+        apikey_revoke(key=self.get_object(), actor=self.actor)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Revoke an API key",
+        parameters=WORKSPACE_PARAMS,
+        request=None,
+        responses={200: s.APIKeySerializer, **ERRORS},
+        description="Same as DELETE, but answers with the revoked key. Revoking twice is harmless.",
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, *args: Any, **kwargs: Any) -> Response:
+        key = self.get_object()
+        apikey_revoke(key=key, actor=self.actor)
+        key.refresh_from_db(fields=["revoked_at"])
+        return Response(s.APIKeySerializer(key).data)

@@ -2,19 +2,61 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 
 from raptorflow.admin_tools import AuditedAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
 
-from .choices import Scope
+from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace
-from .services import apikey_create, apikey_revoke
+from .services import LastOwnerError, apikey_create, apikey_revoke
+
+
+def _owners_left(workspace, memberships: list[tuple[Membership | None, str | None]]) -> int:
+    """How many owners the workspace keeps if the (membership, new role or None=deleted) changes apply."""
+    changed = {m.pk: role for m, role in memberships if m is not None and m.pk}
+    kept = [
+        pk for pk in workspace.memberships.filter(role=Role.OWNER).values_list("pk", flat=True) if pk not in changed
+    ]
+    return len(kept) + sum(1 for m, role in memberships if role == Role.OWNER)
+
+
+class MembershipInlineFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return
+        changes = [
+            (
+                form.instance,
+                None if self.can_delete and self._should_delete_form(form) else form.cleaned_data.get("role"),
+            )
+            for form in self.forms
+            if form.has_changed() or (self.can_delete and self._should_delete_form(form))
+        ]
+        if changes and _owners_left(self.instance, changes) == 0:
+            raise forms.ValidationError(LastOwnerError.message)
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipInlineFormSet
     extra = 0
     autocomplete_fields = ["user", "workspace"]
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "workspace", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        demoting = instance.pk and instance.role == Role.OWNER and cleaned.get("role") != Role.OWNER
+        if demoting and _owners_left(instance.workspace, [(instance, cleaned.get("role"))]) == 0:
+            raise forms.ValidationError(LastOwnerError.message)
+        return cleaned
 
 
 class APIKeyInline(ReadOnlyInline):
@@ -48,11 +90,19 @@ class WorkspaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = MembershipForm
     list_display = ["user", "workspace", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "workspace__name", "workspace__slug"]
     list_select_related = ["user", "workspace"]
     autocomplete_fields = ["user", "workspace"]
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for membership in objs:
+            if membership.role == Role.OWNER and _owners_left(membership.workspace, [(membership, None)]) == 0:
+                protected.append(f"{membership} — {LastOwnerError.message}")
+        return deleted, counts, perms_needed, protected
 
 
 class APIKeyCreateForm(forms.ModelForm):

@@ -22,6 +22,25 @@ class ScopeError(ValueError):
     """An API key was asked for a scope that does not exist."""
 
 
+class LastOwnerError(Exception):
+    """The change would leave a workspace without an owner."""
+
+    code = "last_owner"
+    message = "The workspace's last owner cannot be removed or demoted; make another owner first."
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    """Refuse to take away the last owner. Owner rows are locked so that two owners
+    demoting each other at once take turns, and the second sees it would leave none."""
+    owners = list(
+        Membership.objects.select_for_update()
+        .filter(workspace_id=membership.workspace_id, role=Role.OWNER)
+        .values_list("pk", flat=True)
+    )
+    if owners == [membership.pk]:
+        raise LastOwnerError(LastOwnerError.message)
+
+
 @transaction.atomic
 def workspace_create(
     *,
@@ -93,6 +112,8 @@ def membership_set(*, workspace: Workspace, user: User, role: str, actor: Actor)
             "membership.create", actor=actor, workspace=workspace, target=membership, changes={"role": [None, role]}
         )
     elif membership.role != role:
+        if membership.role == Role.OWNER:
+            _ensure_another_owner(membership)
         before = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
@@ -104,6 +125,8 @@ def membership_set(*, workspace: Workspace, user: User, role: str, actor: Actor)
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    if membership.role == Role.OWNER:
+        _ensure_another_owner(membership)
     audit_log(
         "membership.delete",
         actor=actor,

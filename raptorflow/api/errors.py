@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from agents.services import BudgetExceededError, IdempotencyConflictError, RunError, RunInputError, RunStateError
-from raptorflow.accounts.services import ScopeError
+from raptorflow.accounts.services import LastOwnerError, ScopeError
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = next((s for cls, s in _SERVICE_STATUS if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
         errors = {"input": exc.errors} if exc.errors else None
         return Response(error_body(exc.code, exc.message, errors), status=code)
+    if isinstance(exc, LastOwnerError):
+        return Response(error_body(exc.code, exc.message), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, ScopeError):
         return Response(error_body("invalid_input", str(exc), {"scopes": [str(exc)]}), status=400)
     if isinstance(exc, RequestDataTooBig):

@@ -1,0 +1,223 @@
+"""ICP architect: detection, fit scores, unique names, confidence, and a full run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis_jsonschema import from_schema
+from jsonschema import Draft202012Validator
+
+from agents import registry as agents
+from agents.models import Agent
+from agents.runtime import run_execute
+from agents.services import RunInputError, run_create
+from skills import registry as skills
+from skills.library import icp
+from tests.conftest import OfflineSkillContext
+
+SKILLS = ("icp.detect_company", "icp.build_profiles", "icp.confidence", "icp.synthesis")
+
+# Detected as technology ("saas") and small ("small businesses"); founded at seed stage with a low budget.
+FOUNDATION = {
+    "company": "Ledgerly",
+    "industry": "SaaS",
+    "stage": "seed",
+    "description": "Manual spreadsheets slow down small businesses.",
+    "audience": "founders",
+    "budget_level": "low",
+}
+
+
+def _call(slug: str, data: dict) -> dict:
+    spec = skills.get(slug)
+    out = spec.func(data, OfflineSkillContext())
+    Draft202012Validator(spec.output_schema).validate(out)
+    return out
+
+
+# --- detection -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("foundation", "industry"),
+    [
+        ({"industry": "Fintech"}, "finance"),
+        ({"industry": "Dental clinics"}, "healthcare"),
+        ({"industry": "E-commerce"}, "retail"),
+        ({"industry": "B2B SaaS"}, "technology"),
+        # The industry field names nothing, so the description decides (2 finance hits beat 1 technology hit).
+        ({"industry": "Services", "description": "Banking and insurance software"}, "finance"),
+        # Whole words only: "Maintenance" contains "ai", "Appliance" contains "app", "Retailored" contains "retail".
+        ({"industry": "Maintenance", "description": "Appliance repair, Retailored suits"}, "other"),
+        ({}, "other"),
+    ],
+)
+def test_industry_is_detected_by_whole_word_keywords(foundation, industry):
+    assert _call("icp.detect_company", {"foundation": foundation})["industry"] == industry
+
+
+@pytest.mark.parametrize(
+    ("audience", "size"),
+    [
+        ("Startups and small businesses", "small"),
+        ("Mid-market retailers", "medium"),
+        ("Fortune 500 enterprises", "large"),
+        ("People who like coffee", "unknown"),
+        ("Smbolic artists", "unknown"),  # "smb" inside a word is not a match
+    ],
+)
+def test_customer_size_is_detected_by_whole_word_keywords(audience, size):
+    assert _call("icp.detect_company", {"foundation": {"audience": audience}})["size"] == size
+
+
+# --- fit scores ------------------------------------------------------------------------------------------
+
+
+def test_fit_scores_follow_the_documented_rules_for_a_small_business_icp():
+    scores = icp.fit_scores(FOUNDATION, "b2b_smb", "technology", "small")
+    # pain: 0.7 base + 3 pain cues (manual, spreadsheets, slow) × 0.05 = 0.85; technology is not regulated
+    assert scores["pain_intensity"] == 0.85
+    # willingness to pay: 0.5 base + 0.05 technology − 0.05 small (B2B) = 0.5
+    assert scores["willingness_to_pay"] == 0.5
+    # accessibility: 0.7 base − 0.1 low budget = 0.6 (the stage only moves enterprise and government)
+    assert scores["accessibility"] == 0.6
+    # product fit: 0.4 + 0.3 × min(1, 2 cues ÷ 2) + 0.2 size suits + 0.1 natural type for technology = 1.0
+    assert scores["product_fit"] == 1.0
+    assert scores["overall"] == 0.7375  # (0.85 + 0.5 + 0.6 + 1.0) ÷ 4
+
+
+def test_fit_scores_penalise_enterprise_for_an_early_low_budget_company():
+    scores = icp.fit_scores(FOUNDATION, "b2b_enterprise", "technology", "small")
+    assert scores["pain_intensity"] == 0.75  # 0.6 + 0.15
+    assert scores["willingness_to_pay"] == 0.8  # 0.8 + 0.05 − 0.05
+    assert scores["accessibility"] == 0.1  # 0.3 − 0.1 low budget − 0.1 seed stage
+    assert scores["product_fit"] == 0.5  # 0.4 + 0 cues + 0 size + 0.1 natural
+    assert scores["overall"] == 0.5375  # (0.75 + 0.8 + 0.1 + 0.5) ÷ 4
+
+
+def test_pain_severity_decays_by_rank_from_pain_intensity():
+    profile = icp.build_profile(FOUNDATION, "b2b_smb", "technology", "small")
+    # 0.85 → high; 0.85 − 0.15 = 0.70 → high (≥ 0.7); 0.85 − 0.30 = 0.55 → medium
+    assert [p["severity"] for p in profile["pain_points"]] == ["high", "high", "medium"]
+
+
+def test_scores_stay_within_zero_and_one_at_the_extremes():
+    loud = {**FOUNDATION, "description": "manual " * 50, "industry": "fintech", "budget_level": "high"}
+    for icp_type in icp.ICP_TYPES:
+        scores = icp.fit_scores(loud, icp_type, "finance", "large")
+        assert all(0 <= v <= 1 for v in scores.values())
+
+
+# --- profiles --------------------------------------------------------------------------------------------
+
+
+def test_profiles_are_the_best_fitting_distinct_types_with_exactly_one_primary():
+    out = _call("icp.build_profiles", {"foundation": FOUNDATION, "count": 5})
+    types = [p["type"] for p in out["icps"]]
+    assert len(types) == 5 == len(set(types))
+    assert [p["primary"] for p in out["icps"]] == [True, False, False, False, False]
+    overall = [p["fit_scores"]["overall"] for p in out["icps"]]
+    assert overall == sorted(overall, reverse=True)
+    assert types[0] == "b2b_smb"  # 0.7375 is the best overall for this foundation
+
+
+def test_count_defaults_to_two():
+    assert len(_call("icp.build_profiles", {"foundation": FOUNDATION})["icps"]) == 2
+
+
+def test_names_do_not_collide_with_existing_icps_case_insensitively():
+    existing = ["tech small-business owner", "Tech Small-Business Owner (2)"]
+    out = _call("icp.build_profiles", {"foundation": FOUNDATION, "count": 2, "existing_icps": existing})
+    assert out["icps"][0]["name"] == "Tech Small-Business Owner (3)"
+    assert out["icps"][1]["name"] == "Tech Independent Professional"
+
+
+def test_an_early_low_budget_company_is_warned_off_enterprise_buyers():
+    profile = icp.build_profile(FOUNDATION | {"stage": "idea"}, "b2b_enterprise", "technology", "small")
+    assert len(profile["disqualifiers"]) == 3  # the type's own + low budget + idea stage
+
+
+# --- confidence ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("industry", "size", "description", "count", "expected"),
+    [
+        ("technology", "small", True, 2, 0.9),  # 0.3 + 0.2 + 0.2 + 2 × 0.1
+        ("technology", "small", True, 5, 1.0),  # 0.3 + 0.2 + 0.2 + min(0.3, 0.5)
+        ("other", "unknown", False, 0, 0.0),
+        ("finance", "unknown", False, 1, 0.4),  # 0.3 + 0.1
+        ("other", "large", True, 3, 0.7),  # 0.2 + 0.2 + 0.3
+    ],
+)
+def test_confidence_formula(industry, size, description, count, expected):
+    data = {"industry": industry, "size": size, "has_description": description, "icp_count": count}
+    assert _call("icp.confidence", data)["confidence"] == expected
+
+
+# --- schemas and edge cases ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", SKILLS)
+def test_skill_returns_schema_valid_output_for_any_valid_input(slug):
+    spec = skills.get(slug)
+    validator = Draft202012Validator(spec.output_schema)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(from_schema(spec.input_schema))
+    def check(data):
+        out = spec.func(data, OfflineSkillContext())
+        validator.validate(out)
+        json.dumps(out, allow_nan=False)
+
+    check()
+
+
+def test_example_input_is_valid_and_the_spec_lists_its_skills():
+    spec = agents.get("icp_architect")
+    assert spec.skills == SKILLS
+    assert len(spec.routing_examples) >= 12
+
+
+@pytest.mark.parametrize("count", [0, 6])
+def test_a_count_outside_one_to_five_is_a_validation_error(registry_synced, workspace, system_actor, count):
+    agent = Agent.objects.get(slug="icp_architect")
+    with pytest.raises(RunInputError) as error:
+        run_create(workspace=workspace, agent=agent, input={"count": count}, actor=system_actor)
+    assert error.value.code == "invalid_input"
+
+
+# --- end to end ------------------------------------------------------------------------------------------
+
+
+def _run(workspace, actor, data):
+    run, _ = run_create(workspace=workspace, agent=Agent.objects.get(slug="icp_architect"), input=data, actor=actor)
+    run_execute(str(run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def test_icp_architect_runs_end_to_end(registry_synced, workspace, system_actor):
+    spec = agents.get("icp_architect")
+    run = _run(workspace, system_actor, spec.example_input)
+    assert run.status == "succeeded", run.error_message
+    Draft202012Validator(spec.output_schema).validate(run.output)
+    steps = list(run.steps.order_by("sequence").values_list("kind", "name"))
+    assert steps == [("skill", s) for s in SKILLS[:3]] + [("skill", "icp.synthesis"), ("llm", "icp.synthesis")]
+    assert run.output["industry"] == "finance"  # "Fintech"
+    assert run.output["icps"][0]["name"] == "Finance Small-Business Owner (2)"  # the existing name is taken
+    assert len(run.output["icps"]) == 3
+    # industry + size (small businesses) + description + 3 ICPs = 0.3 + 0.2 + 0.2 + 0.3
+    assert run.output["confidence"] == 1.0
+    assert run.output["synthesis"].startswith("[offline model]")
+
+
+def test_without_a_foundation_the_workspace_foundation_is_used(registry_synced, workspace, system_actor):
+    # The workspace factory's foundation: {"company": "Acme", "industry": "SaaS", "stage": "seed"}.
+    run = _run(workspace, system_actor, {})
+    assert run.status == "succeeded", run.error_message
+    assert (run.output["industry"], run.output["size"]) == ("technology", "unknown")
+    assert run.output["confidence"] == 0.5  # 0.3 industry + 0.2 for the 2 default ICPs
+    assert "Acme" in run.steps.get(kind="llm").input["prompt"]

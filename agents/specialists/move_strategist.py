@@ -1,7 +1,7 @@
 """Move strategist: a marketing move (campaign, content, product, market or partnership) planned in five phases.
 
 Duration, cost range and success probability follow DOMAIN.md (see
-skills/library/planning.py). The start date is required: a plan dated from
+skills/library/moves.py). The start date is required: a plan dated from
 "today" would change from one day to the next, and runs must be repeatable.
 KPIs come from the move type and from each channel named; risks from the move
 type, risk level, budget, channels and each constraint; the next steps are

@@ -12,7 +12,7 @@ from agents.models import Agent
 from agents.runtime import run_execute
 from agents.services import RunInputError, run_create
 from skills import registry as skills
-from skills.library.planning import MOVE_PHASES, success_probability
+from skills.library.moves import MOVE_PHASES, success_probability
 
 SKILLS = ("planning.move_estimate", "planning.schedule_phases", "planning.move_guidance", "planning.next_steps")
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("raptorflow.accounts.api.urls")),
     path("", include("raptorflow.audit.api.urls")),
     path("", include("analytics.api.urls")),
+    path("", include("skills.api.urls")),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

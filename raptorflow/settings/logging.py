@@ -29,5 +29,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": env_str("DB_LOG_LEVEL", "INFO")},
         "celery": {"level": LOG_LEVEL},
+        # axes logs every successful sign-in at INFO; lockouts and failures (WARNING) still show.
+        "axes": {"level": "WARNING"},
     },
 }

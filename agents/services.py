@@ -26,6 +26,7 @@ from raptorflow.audit.services import audit_log
 
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
 from .models import Agent, AgentVersion, Approval, Run, RunEvent
+from .safety import injection_flags
 from .selectors import agentversion_active, workspace_month_spend
 
 logger = logging.getLogger(__name__)
@@ -299,6 +300,7 @@ def run_create(
         return replay, False
     version = _check_input(agent, input)
     _check_budget(workspace)
+    flags = sorted({*(flags or []), *injection_flags(input)})
     try:
         with transaction.atomic():
             run = Run.objects.create(
@@ -311,10 +313,12 @@ def run_create(
                 request_hash=request_hash,
                 request_id=context.current().request_id,
                 routing=routing,
-                flags=flags or [],
+                flags=flags,
             )
             run_event_append(run.pk, "status", {"status": RunStatus.QUEUED})
             audit_log("run.create", actor=actor, workspace=workspace, target=run, changes={"agent": [None, agent.slug]})
+            if flags:
+                audit_log("run.flagged", actor=actor, workspace=workspace, target=run, changes={"flags": [None, flags]})
             transaction.on_commit(lambda: run_enqueue(run))
     except IntegrityError:
         if not idempotency_key:

@@ -152,6 +152,19 @@ def var_dir(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _blocklist_known_empty():
+    """Tests start with no IP blocks, said so in the cache, so that query counts measure the view alone.
+
+    Saving or deleting an IPBlock drops this entry, so tests that create blocks still see them at once.
+    """
+    from django.core.cache import cache
+
+    from raptorflow.audit.blocklist import CACHE_KEY
+
+    cache.set(CACHE_KEY, {"version": "no-blocks", "blocks": []}, None)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (LLM responses, breakers, throttles)."""
     from django.core.cache import cache

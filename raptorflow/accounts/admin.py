@@ -3,12 +3,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import StreamingHttpResponse
 
 from raptorflow.admin_tools import AuditedAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
 
 from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace
+from .rights import export_filename, workspace_contents, workspace_delete, workspace_export_stream
 from .services import LastOwnerError, apikey_create, apikey_revoke
 
 
@@ -79,9 +81,43 @@ class WorkspaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline, APIKeyInline]
+    actions = ["export_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.action(description="Export selected workspaces (JSON)")
+    def export_selected(self, request, queryset):
+        """One workspace, one file: a download answers one request, so several are refused with a message."""
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one workspace to export.", messages.WARNING)
+            return None
+        workspace = queryset.get()
+        pieces = workspace_export_stream(workspace=workspace, actor=Actor.for_user(request.user))
+        response = StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(workspace)}"'
+        return response
+
+    def delete_model(self, request, obj: Workspace) -> None:
+        # Through the service, so an admin deletion is audited with counts like the API's
+        # (the mixin's delete_queryset calls this once per workspace).
+        workspace_delete(workspace=obj, actor=Actor.for_user(request.user))
+
+    def get_deleted_objects(self, objs, request):
+        """Counts instead of Django's page listing every run, step and event (which could be millions).
+
+        It also asks for no delete permission on runs and their details: those
+        admins are read-only on purpose, yet deleting a workspace must take them.
+        """
+        totals: dict[str, int] = {Workspace._meta.verbose_name_plural: 0}
+        summary = []
+        for workspace in objs:
+            counts = {name.replace("_", " "): count for name, count in workspace_contents(workspace).items() if count}
+            summary.append(f"{workspace} ({', '.join(f'{n} {name}' for name, n in counts.items()) or 'empty'})")
+            totals[Workspace._meta.verbose_name_plural] += 1
+            for name, count in counts.items():
+                totals[name] = totals.get(name, 0) + count
+        return summary, totals, set(), []
 
     @admin.display(description="Members", ordering="member_count")
     def member_count(self, obj: Workspace) -> int:

@@ -9,10 +9,14 @@ from rest_framework import authentication, exceptions
 
 from raptorflow.accounts.models import APIKey
 from raptorflow.accounts.selectors import apikey_get_by_plaintext
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.services import audit_log
 
 KEYWORD = "Api-Key"
-# last_used_at is written at most this often per key, so a busy script does not turn every request into a write.
+# last_used_at is written at most this often per key, so a busy script does not turn every request into a write;
+# the audit trail records a key's use at most once an hour, so it shows which keys are live without flooding.
 LAST_USED_RESOLUTION_SECONDS = 60
+USE_AUDIT_RESOLUTION_SECONDS = 3600
 
 
 class APIKeyPrincipal:
@@ -58,6 +62,8 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
 def _touch(key: APIKey) -> None:
     if cache.add(f"apikey-used:{key.pk}", 1, LAST_USED_RESOLUTION_SECONDS):
         APIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    if cache.add(f"apikey-use-audited:{key.pk}", 1, USE_AUDIT_RESOLUTION_SECONDS):
+        audit_log("apikey.use", actor=Actor.for_api_key(key), workspace=key.workspace_id, target=key)
 
 
 class APIKeyAuthenticationScheme(OpenApiAuthenticationExtension):

@@ -1,12 +1,16 @@
-"""The audit trail: one append-only, hash-chained stream of who did what."""
+"""The audit trail: one append-only, hash-chained stream of who did what; and the IP blocklist."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from .choices import ActorType, Outcome
@@ -115,3 +119,71 @@ class AuditEvent(models.Model):
 
     def compute_hash(self, prev_hash: str) -> str:
         return hashlib.sha256(prev_hash.encode() + b"\n" + self.canonical()).hexdigest()
+
+
+def normalise_network(value: str) -> str:
+    """The canonical spelling of an address or CIDR range ("203.0.113.7/24" -> "203.0.113.0/24").
+
+    Host bits are dropped rather than refused (strict=False) because staff paste
+    an address seen in a log together with the prefix they want to cover.
+    """
+    try:
+        return str(ipaddress.ip_network(str(value).strip(), strict=False))
+    except ValueError:
+        raise ValidationError(
+            "Enter an IPv4 or IPv6 address or CIDR range, e.g. 203.0.113.7 or 203.0.113.0/24.", code="invalid"
+        ) from None
+
+
+def validate_network(value: str) -> None:
+    normalise_network(value)
+
+
+class IPBlockQuerySet(models.QuerySet):
+    def active(self, now: datetime | None = None) -> IPBlockQuerySet:
+        """Blocks that apply right now: enabled and not expired."""
+        now = now or timezone.now()
+        return self.filter(enabled=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class IPBlock(models.Model):
+    """Requests from this address or range are refused before authentication (IPBlockMiddleware).
+
+    Kept (disabled or expired) rather than deleted when lifted, so the admin
+    shows what was blocked and why; every change is in the audit trail.
+    """
+
+    network = models.CharField(
+        max_length=64,
+        validators=[validate_network],
+        help_text="A single address (203.0.113.7, 2001:db8::1) or a CIDR range (203.0.113.0/24, 2001:db8::/32).",
+    )
+    reason = models.CharField(max_length=300, help_text="Why: shown to staff, kept in the audit trail.")
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until disabled.")
+    enabled = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IPBlockQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "IP block"
+        ordering = ["-created_at"]
+        indexes = [
+            # The blocklist loader's query: enabled rows, by expiry. Partial, so disabled history costs nothing.
+            models.Index(fields=["expires_at"], condition=Q(enabled=True), name="audit_ipblock_active"),
+        ]
+
+    def __str__(self) -> str:
+        return self.network
+
+    def save(self, *args, **kwargs):
+        # Normalised on every save, not only through forms, so the blocklist never parses a loose spelling.
+        self.network = normalise_network(self.network)
+        super().save(*args, **kwargs)
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.enabled and (self.expires_at is None or self.expires_at > now)

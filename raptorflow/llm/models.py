@@ -45,7 +45,14 @@ class Provider(models.Model):
         self.api_key_hint = plaintext[-4:] if len(plaintext) >= 12 else ""
 
     def get_api_key(self) -> str:
-        return crypto.decrypt(self.api_key_encrypted) if self.api_key_encrypted else ""
+        """The plaintext key, for a call to the provider. Each decryption for use is audited (rate-limited)."""
+        if not self.api_key_encrypted:
+            return ""
+        plaintext = crypto.decrypt(self.api_key_encrypted)
+        from .audit import note_decryption  # the audit app depends on nothing here; keep models import-light
+
+        note_decryption(self)
+        return plaintext
 
 
 _PRICE = {"max_digits": 12, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0"))]}

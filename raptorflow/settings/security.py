@@ -35,6 +35,26 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", IS_PRODUCTION)
 CSRF_COOKIE_HTTPONLY = True
 
+# --- Content Security Policy (django-csp) --------------------------------------
+# Scripts only from our own origin: the admin has no inline scripts, and the API docs use
+# drf-spectacular's split Swagger view (init script fetched separately) and plain Redoc.
+# Inline *styles* stay allowed: Swagger UI, Redoc and admin widgets set them, and they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # Redoc runs its search in a blob worker
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
 # --- Login protection (django-axes) ------------------------------------------
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out username + address is refused before a password is checked.
@@ -50,7 +70,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_LOCKOUT_CALLABLE = "raptorflow.api.auth.lockout_response"  # JSON on /api/, the page elsewhere
 AXES_VERBOSE = False
+# The same client address as the IP blocklist and the audit trail (proxy-aware, spoof-resistant).
+AXES_CLIENT_IP_CALLABLE = "raptorflow.client_ip.client_ip"
 
 # --- Secrets at rest ---------------------------------------------------------
 # A list of Fernet keys, newest first: encrypt with the first, decrypt with any,
@@ -75,3 +98,9 @@ for _index, _key in enumerate(RAPTORFLOW_ENCRYPTION_KEYS):
         _valid = False
     if not _valid:
         raise EnvError(f"RAPTORFLOW_ENCRYPTION_KEYS entry {_index + 1} is not a Fernet key (32 url-safe base64 bytes).")
+
+# --- Client address behind proxies --------------------------------------------
+# How many reverse proxies we run in front of the app, each appending to X-Forwarded-For.
+# 0 (the default): the header is ignored and the client is REMOTE_ADDR. Never set this
+# higher than the real number of proxies, or clients can choose their own address.
+RAPTORFLOW_TRUSTED_PROXY_COUNT = env_int("RAPTORFLOW_TRUSTED_PROXY_COUNT", 0, minimum=0)

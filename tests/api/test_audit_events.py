@@ -61,8 +61,14 @@ def test_a_stranger_gets_404_for_another_workspaces_trail(as_user, stranger, wor
 def test_a_key_needs_the_audit_scope(as_key, workspace):
     _event(workspace, "seen")
     assert as_key(workspace, ["runs:read"]).get(EVENTS).status_code == 403
-    # Creating the key audited itself; that event is the workspace's too.
-    assert _actions(as_key(workspace, ["audit:read"]).get(EVENTS)) == ["apikey.create", "apikey.create", "seen"]
+    # Creating and first using each key audited it; those events are the workspace's too (newest first).
+    assert _actions(as_key(workspace, ["audit:read"]).get(EVENTS)) == [
+        "apikey.use",
+        "apikey.create",
+        "apikey.use",
+        "apikey.create",
+        "seen",
+    ]
 
 
 @pytest.mark.parametrize(

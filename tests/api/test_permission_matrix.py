@@ -47,6 +47,8 @@ ENDPOINTS = [
     Endpoint("get", "/api/v1/workspaces", READ_WORKSPACE, own_list=True),
     Endpoint("get", "/api/v1/workspaces/{slug}", READ_WORKSPACE),
     Endpoint("patch", "/api/v1/workspaces/{slug}", MANAGE, {"name": "Renamed"}),
+    Endpoint("get", "/api/v1/workspaces/{slug}/export", MANAGE),
+    # DELETE /workspaces/{slug} removes this matrix's workspace, so its callers are in tests/test_data_rights.py.
     Endpoint("get", "/api/v1/members", READ_WORKSPACE),
     Endpoint("post", "/api/v1/members", MANAGE, {"user": "{newcomer}", "role": "viewer"}),
     Endpoint("get", "/api/v1/api-keys", MANAGE),
@@ -132,7 +134,9 @@ def _path(endpoint: Endpoint, world, system_actor) -> str:
 
 
 def _drain(response) -> None:
-    if getattr(response, "streaming", False):
+    if getattr(response, "streaming", False) and not response.is_async:
+        b"".join(response.streaming_content)
+    elif getattr(response, "streaming", False):
 
         async def read() -> None:
             async for _ in response.streaming_content:

@@ -11,13 +11,16 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import CharField, F, QuerySet, Value
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from raptorflow.accounts.choices import Role
+from raptorflow.accounts.choices import Role, Scope
 from raptorflow.accounts.models import APIKey, Membership, Workspace
+from raptorflow.accounts.rights import export_filename, workspace_delete, workspace_export_stream
 from raptorflow.accounts.services import (
     apikey_create,
     apikey_revoke,
@@ -52,6 +55,15 @@ class Conflict(exceptions.APIException):
 
 
 _NO_ROLE = Value(None, output_field=CharField())  # keys have scopes, not a role
+
+# Deleting a workspace is the owner's alone; an API key is refused even with `admin` (see destroy).
+OWN_WORKSPACE = Access(Role.OWNER, Scope.ADMIN)
+
+EXPORT_DOC = (
+    "`format`, `format_version`, `exported_at`, then `workspace` (name, slug, budget, foundation), `memberships`, "
+    "`api_keys` (never their secret or its hash), `runs` (each with its `steps`, `events` and `approvals`), "
+    "`daily_rollups` and `audit_events`."
+)
 
 
 # --- workspaces -------------------------------------------------------------------------------
@@ -90,16 +102,30 @@ class WorkspaceMemberAccess(permissions.BasePermission):
         description="Needs the admin role (or an API key with the `admin` scope). The foundation is replaced "
         "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.",
     ),
+    destroy=extend_schema(
+        summary="Delete a workspace with all its runs",
+        responses={204: None, **ERRORS},
+        description="Owners only, signed in: an admin gets 403, and so does every API key (even with `admin`). "
+        "Deletes the workspace's runs with their steps, events and approvals, its members, keys and usage "
+        "rollups, in one transaction; cannot be undone (export first). The audit trail of the workspace is kept, "
+        "with a `workspace.delete` event counting what was deleted.",
+    ),
 )
 class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The caller's workspaces with their role in each; an API key sees only its own workspace."""
 
-    access = {"list": READ_WORKSPACE, "retrieve": READ_WORKSPACE, "partial_update": MANAGE}
+    access = {
+        "list": READ_WORKSPACE,
+        "retrieve": READ_WORKSPACE,
+        "partial_update": MANAGE,
+        "export": MANAGE,
+        "destroy": OWN_WORKSPACE,
+    }
     permission_classes = [WorkspaceMemberAccess]
     serializer_class = s.WorkspaceSerializer
     pagination_class = CreatedCursorPagination
     lookup_field = "slug"
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def access_for(self, request) -> Access:
         if self.action is None:  # a method the route does not offer
@@ -121,6 +147,28 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         body.is_valid(raise_exception=True)
         _apply_workspace_changes(workspace, dict(body.validated_data), actor=actor_for(request))
         return Response(s.WorkspaceSerializer(workspace).data)
+
+    def destroy(self, request, *args: Any, **kwargs: Any) -> Response:
+        # A leaked key must never be able to erase a workspace, whatever its scopes: a person, signed in, must.
+        if getattr(request.user, "api_key", None) is not None:
+            raise exceptions.PermissionDenied("An API key cannot delete a workspace; an owner must, signed in.")
+        workspace_delete(workspace=self.get_object(), actor=actor_for(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Export everything of a workspace (JSON download)",
+        responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description=EXPORT_DOC), **ERRORS},
+        description="Needs the admin role (or an API key with the `admin` scope). Streams one JSON document "
+        "as an attachment; the export is audited as `workspace.export`.",
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, *args: Any, **kwargs: Any) -> StreamingHttpResponse:
+        workspace = self.get_object()
+        pieces = workspace_export_stream(workspace=workspace, actor=actor_for(request))
+        response = StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(workspace)}"'
+        response["Cache-Control"] = "no-store"  # workspace data must not linger in a shared cache
+        return response
 
 
 def _apply_workspace_changes(workspace: Workspace, fields: dict[str, Any], *, actor: Actor) -> None:

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev migrate demo lint format lock clean
+.PHONY: run test install install-dev migrate demo lint format lock clean schema schema-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,20 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The committed OpenAPI schema (docs/openapi.yaml): `schema` regenerates it, `schema-check` fails when it drifts.
+SCHEMA_FILE := docs/openapi.yaml
+SPECTACULAR := $(BIN)/python manage.py spectacular --validate --fail-on-warn
+
+schema: install-dev
+	$(SPECTACULAR) --file $(SCHEMA_FILE)
+
+schema-check: install-dev
+	@tmp=$$(mktemp) && trap 'rm -f "$$tmp"' EXIT && \
+	$(SPECTACULAR) --file "$$tmp" && \
+	if ! diff -u $(SCHEMA_FILE) "$$tmp"; then \
+		echo "$(SCHEMA_FILE) is out of date: run make schema" >&2; exit 1; \
+	fi
 
 # Re-pin requirements/*.txt after editing requirements/*.in.
 lock: install-dev

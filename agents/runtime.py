@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
-from raptorflow import context
+from raptorflow import context, metrics
 from raptorflow.accounts.schemas import schema_errors
 from raptorflow.audit.actors import Actor
 from raptorflow.llm.client import complete_with_fallback
@@ -253,6 +253,7 @@ class RunContext:
         if completion is not None and not completion.cache_hit and attempt.provider.kind != "offline":
             price = price_for(attempt.provider.kind, attempt.model, timezone.now())
             cost = cost_of(price, completion.usage) if price else Decimal("0")
+        metrics.llm_attempt(attempt, cost)
         usage = completion.usage if completion else None
         step = RunStep.objects.create(
             run=self.run,
@@ -298,13 +299,16 @@ def run_execute(run_id: str) -> str | None:
     run = run_claim(run_id)
     if run is None:
         return None
+    started, status = metrics.run_started(run), None
     with context.bind(request_id=run.request_id or context.new_request_id()):
         heartbeat = Heartbeat(run)
         heartbeat.start()
         try:
-            return _execute(run)
+            status = _execute(run)
+            return status
         finally:
             heartbeat.stop()
+            metrics.run_finished(run, status, started)
 
 
 def _execute(run: Run) -> str | None:

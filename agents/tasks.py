@@ -7,6 +7,9 @@ tests/test_tasks.py snapshots them so a rename fails loudly.
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
+
+from raptorflow.accounts.rights import run_purge_old_details
 
 from .runtime import run_execute
 from .sweeper import run_sweep
@@ -22,3 +25,11 @@ def execute_run_task(run_id: str) -> str | None:
 def sweep_runs_task() -> dict[str, int]:
     """Re-enqueue lost runs, recover runs of dead workers, expire approvals."""
     return run_sweep()
+
+
+@shared_task(name="agents.purge_run_details", ignore_result=True, expires=3600, soft_time_limit=1800, time_limit=1900)
+def purge_run_details_task() -> dict[str, object] | None:
+    """Apply the retention: drop steps and events of long-finished runs. Idempotent; a purge cut short by the
+    time limit loses nothing (each batch is committed) and the next one finishes it. Retention 0 keeps all."""
+    days = settings.RAPTORFLOW_RUN_DETAIL_RETENTION_DAYS
+    return run_purge_old_details(older_than_days=days) if days > 0 else None

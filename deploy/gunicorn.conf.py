@@ -46,3 +46,13 @@ if os.path.isdir(_shm):
 
 # No gunicornc control socket: nothing in the container uses it.
 control_socket_disable = True
+
+
+# Prometheus multiprocess mode (raptorflow/metrics.py): with PROMETHEUS_MULTIPROC_DIR set, each worker
+# writes its samples to files there and /metrics merges them. The directory must be empty when the first
+# process starts (docker-compose mounts a tmpfs); when a worker exits, its live gauges are dropped here.
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -6,7 +6,13 @@ from raptorflow.celery import app
 def test_registered_task_names_are_stable():
     app.loader.import_default_modules()
     ours = sorted(name for name in app.tasks if not name.startswith("celery."))
-    assert ours == ["agents.execute_run", "agents.sweep_runs", "audit.seal"]
+    assert ours == [
+        "agents.execute_run",
+        "agents.purge_run_details",
+        "agents.sweep_runs",
+        "analytics.rollup_recent",
+        "audit.seal",
+    ]
 
 
 def test_every_periodic_task_expires_and_names_a_registered_task():

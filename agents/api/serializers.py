@@ -12,10 +12,13 @@ class RunStepSerializer(serializers.ModelSerializer):
             "sequence", "kind", "name", "status", "input", "output", "error", "provider", "model",
             "tokens_in", "tokens_out", "cost", "latency_ms", "cache_hit", "started_at", "finished_at",
         ]  # fmt: skip
+        # Output only. Read-only also keeps the database's integer storage limits (which differ between SQLite
+        # and PostgreSQL) out of the committed schema, so it is the same whichever database generates it.
+        read_only_fields = fields
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True, help_text="Null until someone decides.")
 
     class Meta:
         model = Approval
@@ -62,6 +65,7 @@ class RunEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = RunEvent
         fields = ["sequence", "type", "data", "created_at"]
+        read_only_fields = fields  # output only; see RunStepSerializer
 
 
 class RunEventPageSerializer(serializers.Serializer):
@@ -75,7 +79,7 @@ class RunEventPageSerializer(serializers.Serializer):
 class AgentVersionSerializer(serializers.ModelSerializer):
     agent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    published_by = serializers.StringRelatedField()
+    published_by = serializers.StringRelatedField(allow_null=True, help_text="Null for drafts and synced versions.")
 
     class Meta:
         model = AgentVersion

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -76,6 +77,16 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
         request=s.RunCreateSerializer,
         responses={201: s.RunSerializer, 200: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET},
+        examples=[
+            OpenApiExample(
+                "Unit economics",
+                request_only=True,
+                value={
+                    "agent": "unit_economics",
+                    "input": {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05},
+                },
+            )
+        ],
         description="201 with the new run; 200 with the earlier run when the same Idempotency-Key and body "
         "were sent before; 409 when the key was used with another body.",
     )
@@ -168,6 +179,7 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.AgentSerializer
     permission_classes = [StaffOrReadOnly]
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # a slug, as agents/{agent_slug}/versions; anything else is a 404 at routing
     queryset = Agent.objects.order_by("slug").prefetch_related(
         Prefetch("versions", queryset=AgentVersion.objects.filter(status=VersionStatus.PUBLISHED))
     )
@@ -235,7 +247,10 @@ class DispatchViewSet(WorkspaceScopedViewSet):
         return Run.objects.none()
 
     def access_for(self, request):
-        wants_run = str(request.data.get("run", "")).lower() in {"true", "1"} if hasattr(request, "data") else False
+        # Any JSON is parsed here, before validation: a body that is not an object (a list, a number) is the
+        # serializer's 400 to report, not an AttributeError.
+        data = getattr(request, "data", None)
+        wants_run = isinstance(data, Mapping) and str(data.get("run", "")).lower() in {"true", "1"}
         return WRITE_RUNS if wants_run else READ_AGENTS
 
     @extend_schema(
@@ -243,6 +258,11 @@ class DispatchViewSet(WorkspaceScopedViewSet):
         parameters=WORKSPACE_PARAMS,
         request=s.DispatchSerializer,
         responses={200: s.RouteDecisionSerializer, 201: s.RunSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Route only", request_only=True, value={"text": "What are our CAC and LTV at 5% churn?", "run": False}
+            )
+        ],
         description="Returns the chosen agent, its confidence, the runner-ups and why. With `run: true` and an "
         "`input`, also starts a run of that agent (201). Below the confidence threshold the answer is "
         "`needs_clarification` and nothing runs.",

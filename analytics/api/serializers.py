@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from django.utils import timezone
 from rest_framework import serializers
 
+from analytics.selectors import default_range, default_start, range_problem
+
 _MONEY = {"max_digits": 14, "decimal_places": 6}
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -46,3 +48,75 @@ class UsageSerializer(serializers.Serializer):
     tokens_in = serializers.IntegerField()
     tokens_out = serializers.IntegerField()
     by_agent = AgentUsageSerializer(many=True)
+
+
+class AnalyticsQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(
+        required=False, help_text="First UTC day, YYYY-MM-DD; 29 days before `end` when left out."
+    )
+    end = serializers.DateField(required=False, help_text="Last UTC day (inclusive), YYYY-MM-DD; today when left out.")
+
+    def validate(self, attrs: dict) -> dict:
+        end = attrs.get("end") or default_range()[1]
+        start = attrs.get("start") or default_start(end)
+        if problem := range_problem(start, end):
+            raise serializers.ValidationError({"start": [problem]})
+        return {"start": start, "end": end}
+
+
+class AnalyticsFiguresSerializer(serializers.Serializer):
+    """Sums from the daily rollups, rates recomputed from them, percentiles recomputed from the runs."""
+
+    runs = serializers.IntegerField(help_text="Runs that finished (any final state).")
+    succeeded = serializers.IntegerField()
+    success_rate = serializers.FloatField(allow_null=True, help_text="succeeded / runs, 0–1; null with no runs.")
+    cost = serializers.DecimalField(**_MONEY)
+    tokens_in = serializers.IntegerField()
+    tokens_out = serializers.IntegerField()
+    llm_calls = serializers.IntegerField()
+    cache_hits = serializers.IntegerField()
+    cache_hit_rate = serializers.FloatField(allow_null=True, help_text="cache_hits / llm_calls, 0–1.")
+    provider_errors = serializers.IntegerField(help_text="Failed LLM calls (a provider gave up after retries).")
+    fallbacks = serializers.IntegerField(help_text="LLM calls answered by the next provider after one failed.")
+    duration_p50_ms = serializers.IntegerField(allow_null=True, help_text="Nearest-rank percentile.")
+    duration_p95_ms = serializers.IntegerField(allow_null=True)
+    duration_p99_ms = serializers.IntegerField(allow_null=True)
+    queue_wait_p50_ms = serializers.IntegerField(allow_null=True)
+    queue_wait_p95_ms = serializers.IntegerField(allow_null=True)
+
+
+class AnalyticsDaySerializer(AnalyticsFiguresSerializer):
+    day = serializers.DateField(help_text="UTC day the runs finished on.")
+
+
+class AgentCostSerializer(serializers.Serializer):
+    agent = serializers.CharField(help_text="Agent slug.")
+    name = serializers.CharField()
+    runs = serializers.IntegerField()
+    cost = serializers.DecimalField(**_MONEY)
+
+
+class WorkspaceCostSerializer(serializers.Serializer):
+    workspace = serializers.CharField(help_text="Workspace slug.")
+    name = serializers.CharField()
+    runs = serializers.IntegerField()
+    cost = serializers.DecimalField(**_MONEY)
+
+
+class ErrorCountSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The run's error code.")
+    count = serializers.IntegerField()
+
+
+class AnalyticsSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    workspace = serializers.CharField(help_text="Workspace slug.")
+    computed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the newest rollup in the range was computed (they refresh every 10 min)."
+    )
+    totals = AnalyticsFiguresSerializer()
+    daily = AnalyticsDaySerializer(many=True, help_text="Every day of the range, days without runs included.")
+    cost_by_agent = AgentCostSerializer(many=True)
+    cost_by_workspace = WorkspaceCostSerializer(many=True)
+    top_errors = ErrorCountSerializer(many=True, help_text="The ten most frequent error codes.")

@@ -1,4 +1,5 @@
-"""A workspace's usage for one calendar month: spend against budget, runs and tokens, per agent."""
+"""A workspace's usage for one calendar month (spend against budget, runs and tokens, per agent), and its
+analytics over a range of days: the admin dashboard's figures for its own workspace."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from rest_framework.response import Response
 
 from agents.choices import RunStatus
 from agents.models import Run
+from analytics.models import DailyRollup
+from analytics.selectors import dashboard_data
 from raptorflow.accounts.models import Workspace
 from raptorflow.api.access import READ_WORKSPACE
 from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
-from .serializers import UsageQuerySerializer, UsageSerializer
+from .serializers import AnalyticsQuerySerializer, AnalyticsSerializer, UsageQuerySerializer, UsageSerializer
 
 FAILED_STATES = (RunStatus.FAILED, RunStatus.TIMED_OUT, RunStatus.BUDGET_EXCEEDED)
 _TOTALS = ("runs", "tokens_in", "tokens_out", "cost")
@@ -46,6 +49,32 @@ class UsageViewSet(WorkspaceScopedViewSet):
         start = query.month_start()
         by_agent = usage_by_agent(self.get_queryset(), start=start, end=_next_month(start))
         return Response(UsageSerializer(_usage(self.workspace, start, by_agent)).data)
+
+
+class AnalyticsViewSet(WorkspaceScopedViewSet):
+    """One GET: the dashboard figures for the caller's workspace only (the base class resolves and checks it)."""
+
+    access = {"retrieve": READ_WORKSPACE}
+    serializer_class = AnalyticsSerializer
+    pagination_class = None
+
+    def get_workspace_queryset(self, workspace: Workspace) -> QuerySet[DailyRollup]:
+        return DailyRollup.objects.filter(workspace=workspace)
+
+    @extend_schema(
+        summary="Analytics for a range of days",
+        parameters=[*WORKSPACE_PARAMS, AnalyticsQuerySerializer],
+        responses={200: AnalyticsSerializer, **ERRORS},
+        description="The workspace's runs that finished in the UTC days start … end (at most 366; the last 30 by "
+        "default): per day and in total the runs, success rate, duration and queue-wait percentiles "
+        "(nearest rank), tokens, cost, LLM cache hit rate, provider errors and fallbacks; cost by agent; "
+        "the most frequent error codes. Counts come from rollups refreshed every 10 minutes.",
+    )
+    def retrieve(self, request, *args: Any, **kwargs: Any) -> Response:
+        query = AnalyticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = dashboard_data(**query.validated_data, workspace=self.workspace)
+        return Response(AnalyticsSerializer(data).data)
 
 
 def usage_by_agent(runs: QuerySet[Run], *, start: datetime, end: datetime) -> list[dict[str, Any]]:

@@ -1,8 +1,10 @@
 """/api/v1/: every resource, the OpenAPI schema and its docs (served offline from sidecar assets)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from .auth import LoginView, LogoutView
+from .docs import redoc_bundle
 from .health import HealthView
 
 app_name = "api"
@@ -14,7 +16,11 @@ urlpatterns = [
     path("", include("analytics.api.urls")),
     path("", include("skills.api.urls")),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
+    re_path(r"^auth/login/?$", LoginView.as_view(), name="login"),
+    re_path(r"^auth/logout/?$", LogoutView.as_view(), name="logout"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's init script as its own request, so the CSP needs no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc-dist/bundles/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
 ]

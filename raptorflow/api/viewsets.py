@@ -31,7 +31,9 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
             raise TypeError(f"{cls.__name__} must implement get_workspace_queryset, not get_queryset")
 
     def access_for(self, request) -> Access:
-        if self.action is None:  # a method the route does not offer: 405, not a LookupError (500)
+        # A method the route does not offer: 405, not a LookupError (500). OPTIONS routes to DRF's "metadata"
+        # action, which no viewset declares access for and the API does not document: not offered either.
+        if self.action in (None, "metadata"):
             raise exceptions.MethodNotAllowed(request.method)
         try:
             return self.access[self.action]

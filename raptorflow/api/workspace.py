@@ -37,6 +37,8 @@ def resolve(request) -> WorkspaceContext:
         return cached
     key = request.auth if isinstance(request.auth, APIKey) else None
     slug = request.headers.get(HEADER) or request.query_params.get(QUERY)
+    if slug and "\x00" in slug:  # no slug has one, and PostgreSQL cannot even compare with it (a DataError, 500)
+        raise exceptions.NotFound("No such workspace.", code="workspace_not_found")
     context = _for_key(key, slug) if key is not None else _for_user(request.user, slug)
     request._raptorflow_workspace = context
     return context

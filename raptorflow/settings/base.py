@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "raptorflow.accounts",
     "raptorflow.audit",
     "raptorflow.llm",
@@ -58,15 +59,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "raptorflow.metrics.MetricsMiddleware",  # outermost: counts and times every response, refusals included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "raptorflow.audit.middleware.RequestContextMiddleware",
+    # Before sessions and authentication: a blocked address costs no session or user lookup.
+    "raptorflow.audit.middleware.IPBlockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Must be last: it turns a lockout raised by the authentication backend into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,6 +109,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "raptorflow" / "static"]
 STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static")
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION  # development serves app static files without collectstatic
 if not IS_PRODUCTION:

@@ -67,6 +67,17 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "maintenance", "expires": 25},
     },
     "seal-audit": {"task": "audit.seal", "schedule": 60.0, "options": {"queue": "maintenance", "expires": 55}},
+    "purge-run-details": {
+        "task": "agents.purge_run_details",
+        "schedule": 24 * 3600.0,
+        "options": {"queue": "maintenance", "expires": 3600},
+    },
+    # Today and yesterday (UTC) every 10 minutes: idempotent, and late-finishing runs are caught.
+    "rollup-analytics": {
+        "task": "analytics.rollup_recent",
+        "schedule": 600.0,
+        "options": {"queue": "analytics", "expires": 540},
+    },
 }
 
 # Every task has a named queue, so workers can be scaled per kind of work.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .env import env_float, env_int, env_list
+import ipaddress
+
+from .env import EnvError, env_bool, env_float, env_int, env_list, env_str
 
 # A running run whose heartbeat is older than this is treated as orphaned by the sweeper.
 RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=1)
@@ -28,3 +30,31 @@ RAPTORFLOW_FETCH_MAX_BYTES = env_int("RAPTORFLOW_FETCH_MAX_BYTES", 1_000_000, mi
 RAPTORFLOW_FETCH_TIMEOUT_SECONDS = env_int("RAPTORFLOW_FETCH_TIMEOUT_SECONDS", 10, minimum=1)
 # The dispatcher answers "needs clarification" below this confidence instead of guessing.
 RAPTORFLOW_ROUTER_THRESHOLD = env_float("RAPTORFLOW_ROUTER_THRESHOLD", 0.35, minimum=0)
+# Steps and events of runs finished longer ago than this are purged daily (the Run rows stay, with
+# status, output, tokens and cost). 0 keeps them forever: the purge task then does nothing.
+RAPTORFLOW_RUN_DETAIL_RETENTION_DAYS = env_int("RAPTORFLOW_RUN_DETAIL_RETENTION_DAYS", 90, minimum=0)
+
+# --- Observability: /metrics, /health/ready, the worker heartbeat (raptorflow/metrics.py, raptorflow/health.py) ---
+# /metrics answers a request bearing `Authorization: Bearer <METRICS_TOKEN>` (tokens are off while it is empty)
+# or coming from one of these networks (the address as raptorflow.client_ip sees it, so proxy-aware).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise EnvError(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8).") from None
+# A Celery worker on a host without a web process serves its own metrics on this port (0: off).
+# The server has no authentication: bind it to an address only Prometheus can reach.
+METRICS_WORKER_PORT = env_int("METRICS_WORKER_PORT", 0, minimum=0, maximum=65535)
+METRICS_WORKER_ADDRESS = env_str("METRICS_WORKER_ADDRESS", "127.0.0.1")
+# Each readiness check gives up after this long, so a hung dependency cannot hang the probe.
+RAPTORFLOW_HEALTH_CHECK_TIMEOUT_SECONDS = env_float("RAPTORFLOW_HEALTH_CHECK_TIMEOUT_SECONDS", 3.0, minimum=0.1)
+# A worker counts as "seen recently" when its latest heartbeat is younger than this.
+RAPTORFLOW_WORKER_SEEN_SECONDS = env_int("RAPTORFLOW_WORKER_SEEN_SECONDS", 60, minimum=5)
+# Off: no recent worker is reported as a warning and /health/ready stays 200 (runs wait queued meanwhile),
+# so that a worker outage does not take every web process out of the load balancer.
+RAPTORFLOW_READY_REQUIRES_WORKER = env_bool("RAPTORFLOW_READY_REQUIRES_WORKER", True)
+# Probes and Prometheus talk plain HTTP to the app server directly, without the TLS proxy's X-Forwarded-Proto;
+# redirecting them to https would fail every probe (these paths serve no cookies or forms).
+SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics/?$"]

@@ -7,6 +7,8 @@ from skills.models import Skill
 
 
 class SkillSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(read_only=True, help_text="area.name, e.g. content.readability")
+
     class Meta:
         model = Skill
         fields = [

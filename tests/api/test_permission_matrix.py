@@ -55,6 +55,7 @@ ENDPOINTS = [
     Endpoint("post", "/api/v1/api-keys", MANAGE, {"name": "ci", "scopes": ["runs:read"]}),
     Endpoint("post", "/api/v1/api-keys/{key}/revoke", MANAGE),
     Endpoint("get", "/api/v1/usage", READ_WORKSPACE),
+    Endpoint("get", "/api/v1/analytics", READ_WORKSPACE),
     Endpoint("get", "/api/v1/audit-events", READ_AUDIT),
     Endpoint("get", "/api/v1/agents", READ_AGENTS, catalogue=True),
     Endpoint("get", "/api/v1/agents/unit_economics", READ_AGENTS, catalogue=True),

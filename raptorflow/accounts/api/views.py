@@ -125,10 +125,11 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = s.WorkspaceSerializer
     pagination_class = CreatedCursorPagination
     lookup_field = "slug"
+    lookup_value_regex = r"[-\w]+"  # slugs only: a NUL byte in the path never reaches PostgreSQL
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def access_for(self, request) -> Access:
-        if self.action is None:  # a method the route does not offer
+        if self.action in (None, "metadata"):  # a method the route does not offer (OPTIONS included)
             raise exceptions.MethodNotAllowed(request.method)
         return self.access[self.action]
 

@@ -1,5 +1,6 @@
 import django_filters
 
+from raptorflow.api.filters import UTCIsoDateTimeFilter
 from raptorflow.audit.choices import Outcome
 from raptorflow.audit.models import AuditEvent
 
@@ -12,8 +13,8 @@ class AuditEventFilterSet(django_filters.FilterSet):
     target_type = django_filters.CharFilter(help_text="App label and model, e.g. accounts.apikey.")
     target_id = django_filters.CharFilter()
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

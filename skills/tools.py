@@ -16,6 +16,7 @@ ToolFunc = Callable[[dict[str, Any], Any], dict[str, Any]]
 class ToolError(Exception):
     """A tool refused or failed in a way the caller can understand; the message is safe to show users."""
 
+
 _TOOLS: dict[str, ToolFunc] = {}
 
 

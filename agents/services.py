@@ -72,6 +72,10 @@ class BudgetExceededError(RunError):
     """The workspace has spent its monthly budget."""
 
 
+class InputTooLargeError(RunError):
+    """The run's input is larger than RAPTORFLOW_MAX_RUN_INPUT_BYTES."""
+
+
 # --- Agent versions ------------------------------------------------------------
 
 
@@ -260,6 +264,12 @@ def _idempotent_replay(workspace, key: str, request_hash: str) -> Run | None:
 
 
 def _check_input(agent: Agent, data: Any) -> AgentVersion:
+    size = len(json.dumps(data, separators=(",", ":"), default=str).encode())
+    if size > settings.RAPTORFLOW_MAX_RUN_INPUT_BYTES:
+        raise InputTooLargeError(
+            "input_too_large",
+            f"The input is {size} bytes; a run takes at most {settings.RAPTORFLOW_MAX_RUN_INPUT_BYTES}.",
+        )
     version = agentversion_active(agent) if agent.enabled else None
     if version is None:
         raise RunInputError("agent_unavailable", f"Agent '{agent.slug}' is disabled or has no published version.")

@@ -26,7 +26,7 @@ from agents.services import (
 from raptorflow.api.access import READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
-from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, WORKSPACE_PARAMS
+from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, TOO_LARGE, WORKSPACE_PARAMS
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
 from . import serializers as s
@@ -76,7 +76,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         summary="Start a run",
         parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
         request=s.RunCreateSerializer,
-        responses={201: s.RunSerializer, 200: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET},
+        responses={201: s.RunSerializer, 200: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET, **TOO_LARGE},
         examples=[
             OpenApiExample(
                 "Unit economics",

@@ -17,12 +17,20 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from agents.services import BudgetExceededError, IdempotencyConflictError, RunError, RunInputError, RunStateError
+from agents.services import (
+    BudgetExceededError,
+    IdempotencyConflictError,
+    InputTooLargeError,
+    RunError,
+    RunInputError,
+    RunStateError,
+)
 from raptorflow.accounts.services import LastOwnerError, ScopeError
 
 logger = logging.getLogger(__name__)
 
 _SERVICE_STATUS: list[tuple[type[Exception], int]] = [
+    (InputTooLargeError, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (RunInputError, status.HTTP_400_BAD_REQUEST),
     (IdempotencyConflictError, status.HTTP_409_CONFLICT),
     (BudgetExceededError, status.HTTP_402_PAYMENT_REQUIRED),

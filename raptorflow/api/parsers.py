@@ -1,4 +1,11 @@
-"""Request parsers that refuse NUL (U+0000) anywhere in a body: keys, values, nested.
+"""Request parsers that refuse what the database or the process cannot take, as 4xx before any view runs.
+
+* **Size.** DRF reads the request stream itself, bypassing Django's
+  DATA_UPLOAD_MAX_MEMORY_SIZE, so the JSON parser reads at most
+  RAPTORFLOW_API_MAX_BODY_BYTES (+1 to notice more) and answers 413.
+* **Depth.** A deeply nested document makes json.loads recurse until Python's
+  limit (a 500); nesting beyond RAPTORFLOW_API_MAX_JSON_DEPTH is a 400.
+* **NUL (U+0000)** anywhere in a body: keys, values, nested.
 
 PostgreSQL cannot store U+0000 in text or jsonb columns, nor compare with it, so
 a NUL that reaches a lookup or an insert is a DataError, a 500 after the fact
@@ -9,11 +16,14 @@ API accepts; SQLite would have stored it, so the rule is the same on both.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.http import QueryDict
 from rest_framework import exceptions, parsers
+from rest_framework.settings import api_settings
 
 NUL = "\x00"
 
@@ -36,9 +46,45 @@ def refuse_nul(data: Any) -> Any:
     return data
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
-        return refuse_nul(super().parse(stream, media_type, parser_context))
+        limit = settings.RAPTORFLOW_API_MAX_BODY_BYTES
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit} bytes.")
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        constant = _no_constants if api_settings.STRICT_JSON else None
+        try:
+            data = json.loads(raw.decode(encoding), parse_constant=constant)
+        except RecursionError:
+            raise exceptions.ParseError("The JSON is nested too deeply.", code="json_too_deep") from None
+        except ValueError as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        if _depth(data) > settings.RAPTORFLOW_API_MAX_JSON_DEPTH:
+            limit_depth = settings.RAPTORFLOW_API_MAX_JSON_DEPTH
+            raise exceptions.ParseError(f"The JSON is nested deeper than {limit_depth} levels.", code="json_too_deep")
+        return refuse_nul(data)
 
 
 class FormParser(parsers.FormParser):

@@ -28,6 +28,9 @@ ERRORS = {
     429: _error("Rate limited; see Retry-After", "throttled", "Too many requests; retry in 12 s."),
 }
 CONFLICT = {409: _error("Conflicts with the current state", "idempotency_conflict", "This Idempotency-Key was used.")}
+TOO_LARGE = {
+    413: _error("The body or the run input is too large", "payload_too_large", "The request body is too large.")
+}
 BUDGET = {402: _error("Monthly budget spent", "budget_exceeded", "The workspace has spent $50.00 of $50.00.")}
 
 WORKSPACE_PARAMS = [

@@ -35,6 +35,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
+# Input limits (each refused with its own code): request body, JSON nesting, one run's input.
+RAPTORFLOW_API_MAX_BODY_BYTES = env_int("RAPTORFLOW_API_MAX_BODY_BYTES", 1_000_000, minimum=1024)
+RAPTORFLOW_API_MAX_JSON_DEPTH = env_int("RAPTORFLOW_API_MAX_JSON_DEPTH", 32, minimum=2)
+RAPTORFLOW_MAX_RUN_INPUT_BYTES = env_int("RAPTORFLOW_MAX_RUN_INPUT_BYTES", 256_000, minimum=1024)
+
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1, maximum=500)
 
 SPECTACULAR_SETTINGS = {

@@ -99,6 +99,19 @@ def agentversion_create_draft(*, agent, actor: Actor, from_version: AgentVersion
 
 
 @transaction.atomic
+def agentversion_update(*, version: AgentVersion, actor: Actor, **fields: Any) -> AgentVersion:
+    """Change a draft; audited with a before/after diff. A published version refuses (PublishedVersionError)."""
+    before = {name: getattr(version, name) for name in fields}
+    for name, value in fields.items():
+        setattr(version, name, value)
+    version.save()
+    changes = {name: [before[name], value] for name, value in fields.items() if before[name] != value}
+    if changes:
+        audit_log("agentversion.update", actor=actor, target=version, changes=changes)
+    return version
+
+
+@transaction.atomic
 def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
     """Publish a draft; it becomes the version new runs of its agent use. False if already published."""
     now = timezone.now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -42,9 +43,16 @@ def snapshot(obj: models.Model, redact: tuple[str, ...] = ()) -> dict[str, Any]:
             continue  # bookkeeping timestamps change on every save; not a change anybody made
         value = field.value_from_object(obj)
         if field.name in redact:
-            value = REDACTED if value else ""
+            value = _fingerprint(value)
         values[field.attname] = value
     return values
+
+
+def _fingerprint(value: Any) -> str:
+    """Redacted, but different when the stored value changed: a hash prefix of the stored (encrypted or hashed) form."""
+    if not value:
+        return ""
+    return f"{REDACTED[:-1]}:{hashlib.sha256(str(value).encode()).hexdigest()[:8]}]"
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

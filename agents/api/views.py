@@ -18,6 +18,7 @@ from agents.models import Agent, AgentVersion, Run, RunEvent
 from agents.services import (
     agentversion_create_draft,
     agentversion_publish,
+    agentversion_update,
     run_approve,
     run_cancel,
     run_create,
@@ -227,7 +228,7 @@ class AgentVersionViewSet(
     def perform_update(self, serializer):
         if serializer.instance.status != VersionStatus.DRAFT:
             raise ValidationError({"status": ["A published version cannot change; create a new draft."]})
-        serializer.save()
+        agentversion_update(version=serializer.instance, actor=actor_for(self.request), **serializer.validated_data)
 
     @extend_schema(summary="Publish a draft", request=None, responses={200: s.AgentVersionSerializer, **ERRORS})
     @action(detail=True, methods=["post"])

@@ -19,7 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
-from raptorflow import context
+from raptorflow import context, metrics
 from raptorflow.accounts.schemas import schema_errors
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
@@ -173,6 +173,9 @@ def run_transition(
         for name, value in fields.items():
             setattr(run, name, value)
         run_event_append(run.pk, "status", {"status": to, **(data or {})})
+        if to in FINAL_STATES:
+            agent = Run.objects.filter(pk=run.pk).values_list("agent_version__agent__slug", flat=True).get()
+            metrics.run_final(agent, to)
         audit_log(
             f"run.{to}",
             actor=actor,

@@ -146,13 +146,20 @@ def run_started(run: Run) -> float:
 
 
 def run_finished(run: Run, status: str | None, started: float) -> None:
-    """The execution ended in ``status``; None means another attempt took the run over, and it counts there."""
+    """A worker's execution ended in ``status``; None means another attempt took the run over, and it counts there.
+
+    Runs *finished* are counted by run_final, at the transition itself, so that runs ended by the web
+    (cancel, approve, reject) or the sweeper (worker lost) count too.
+    """
     agent = run.agent_version.agent.slug
     RUNS_IN_PROGRESS.labels(agent).dec()
-    if status is None:
-        return
+    if status is not None:
+        RUN_DURATION.labels(agent, status).observe(time.monotonic() - started)
+
+
+def run_final(agent: str, status: str) -> None:
+    """A run reached a final state, whoever moved it there (called after the transition commits)."""
     RUNS_FINISHED.labels(agent, status).inc()
-    RUN_DURATION.labels(agent, status).observe(time.monotonic() - started)
 
 
 def llm_attempt(attempt: Attempt, cost: Decimal) -> None:

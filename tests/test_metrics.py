@@ -202,6 +202,7 @@ run = types.SimpleNamespace(agent_version=types.SimpleNamespace(agent=types.Simp
 started = metrics.run_started(run)
 if sys.argv[1] == "finish":
     metrics.run_finished(run, "succeeded", started)
+    metrics.run_final("mp-agent", "succeeded")  # what run_transition does on reaching a final state
     multiprocess.mark_process_dead(os.getpid())  # what gunicorn's child_exit does
 """
 
@@ -344,3 +345,25 @@ def test_a_real_worker_logs_json_with_the_api_request_id_and_its_metrics_reach_t
     assert value(merged, "raptorflow_runs_finished_total", agent="it-tagline", status="succeeded") == 1
     assert value(merged, "raptorflow_llm_calls_total", provider="offline", model="offline-1", outcome="success") == 1
     assert value(merged, "raptorflow_runs_in_progress", agent="it-tagline") == 0
+
+
+def test_runs_ended_outside_the_worker_are_counted_too(db, registry_synced, workspace, system_actor, client):
+    from agents.models import Agent
+    from agents.services import run_cancel, run_create
+
+    def finished() -> float:
+        text = client.get("/metrics").content.decode()
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "raptorflow_runs_finished_total" and sample.labels == {
+                    "agent": "unit_economics",
+                    "status": "cancelled",
+                }:
+                    return sample.value
+        return 0.0
+
+    before = finished()
+    run, _ = run_create(workspace=workspace, agent=Agent.objects.get(slug="unit_economics"), input={
+        "spend": 1, "leads": 1, "conversion_rate": 0.1, "arpu": 1, "churn": 0.1}, actor=system_actor)  # fmt: skip
+    run_cancel(run=run, actor=system_actor)
+    assert finished() == before + 1

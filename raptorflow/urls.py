@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from raptorflow import health, metrics
+from raptorflow import admin_site, health, metrics  # noqa: F401 - admin_site groups the admin index
 
 admin.site.site_header = "Raptorflow"
 admin.site.site_title = "Raptorflow admin"

@@ -3,24 +3,111 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
+from raptorflow.accounts.models import Workspace
 from raptorflow.admin_tools import AuditedAdminMixin, GrowingTableMixin, ReadOnlyAdminMixin
 from raptorflow.client_ip import client_ip, normalise_ip
 
 from .actors import Actor
 from .blocklist import ipblock_disable
+from .choices import Outcome
 from .models import AuditEvent, IPBlock
+from .services import audit_log, audit_seal, audit_verify
+
+
+class InputFilter(admin.SimpleListFilter):
+    """A sidebar filter that is a text box (templates/admin/audit/input_filter.html) instead of a list of links.
+
+    Actors, workspaces and targets are unbounded, so listing every value as a link is not an option.
+    """
+
+    template = "admin/audit/input_filter.html"
+    placeholder = ""
+
+    def lookups(self, request, model_admin):
+        return []
+
+    def has_output(self) -> bool:
+        return True
+
+    def choices(self, changelist):
+        kept = {k: v for k, v in changelist.params.items() if k != self.parameter_name}
+        yield {
+            "value": self.value() or "",
+            "parameter_name": self.parameter_name,
+            "placeholder": self.placeholder,
+            "kept": sorted(kept.items()),
+            "clear_url": changelist.get_query_string(remove=[self.parameter_name]),
+        }
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        return self.filter(queryset, value) if value else queryset
+
+    def filter(self, queryset: QuerySet[AuditEvent], value: str) -> QuerySet[AuditEvent]:
+        raise NotImplementedError
+
+
+class ActorFilter(InputFilter):
+    title = "actor"
+    parameter_name = "actor"
+    placeholder = "username or key:prefix"
+
+    def filter(self, queryset, value):
+        return queryset.filter(actor_label__icontains=value)
+
+
+class WorkspaceFilter(InputFilter):
+    title = "workspace"
+    parameter_name = "workspace"
+    placeholder = "workspace id or name"
+
+    def filter(self, queryset, value):
+        if value.isdigit():
+            return queryset.filter(workspace_id=int(value))
+        ids = Workspace.objects.filter(name__icontains=value).values("pk")[:100]
+        return queryset.filter(workspace_id__in=ids)
+
+
+class ActionFilter(InputFilter):
+    title = "action"
+    parameter_name = "action"
+    placeholder = "e.g. provider. or run.cancel"
+
+    def filter(self, queryset, value):
+        # A prefix, so "provider." finds provider.create, provider.test, … (uses the (action, -id) index).
+        return queryset.filter(action__startswith=value)
+
+
+class TargetFilter(InputFilter):
+    title = "target"
+    parameter_name = "target"
+    placeholder = "llm.provider, llm.provider:3 or 3"
+
+    def filter(self, queryset, value):
+        kind, _, target_id = value.rpartition(":")
+        if kind:
+            return queryset.filter(target_type=kind.lower(), target_id=target_id)
+        if "." in value:
+            return queryset.filter(target_type=value.lower())
+        return queryset.filter(target_id=value)
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Search and read the trail; "Verify chain" re-checks every hash (templates/admin/audit/auditevent/)."""
+
     list_display = ["created_at", "actor_label", "action", "target_repr", "workspace_id", "outcome", "ip", "seq"]
-    list_filter = ["outcome", "actor_type", "created_at"]
+    list_filter = [ActorFilter, WorkspaceFilter, ActionFilter, TargetFilter, "outcome", "actor_type", "created_at"]
     search_fields = ["action", "actor_label", "target_repr", "target_id", "request_id"]
-    date_hierarchy = None
+    date_hierarchy = "created_at"
     fields = [
         "created_at",
         "actor_type",
@@ -32,7 +119,7 @@ class AuditEventAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "target_type",
         "target_id",
         "target_repr",
-        "changes_pretty",
+        "changes_table",
         "outcome",
         "ip",
         "user_agent",
@@ -47,8 +134,56 @@ class AuditEventAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return {}
 
     @admin.display(description="Changes")
-    def changes_pretty(self, obj: AuditEvent) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(obj.changes, indent=2, sort_keys=True, ensure_ascii=False))
+    def changes_table(self, obj: AuditEvent) -> str:
+        """A before/after table for diffs ({field: [before, after]}); a field/value table for other details."""
+        changes = obj.changes if isinstance(obj.changes, dict) else {"value": obj.changes}
+        if not changes:
+            return "—"
+        is_diff = all(isinstance(v, list) and len(v) == 2 for v in changes.values())
+        if is_diff:
+            head = mark_safe("<tr><th>Field</th><th>Before</th><th>After</th></tr>")
+            rows = format_html_join("", _DIFF_ROW, ((k, _show(b), _show(a)) for k, (b, a) in sorted(changes.items())))
+        else:
+            head = mark_safe("<tr><th>Field</th><th>Value</th></tr>")
+            rows = format_html_join("", _VALUE_ROW, ((k, _show(v)) for k, v in sorted(changes.items())))
+        return format_html('<table class="audit-changes"><thead>{}</thead><tbody>{}</tbody></table>', head, rows)
+
+    def get_urls(self):
+        verify = self.admin_site.admin_view(self.verify_chain_view)
+        return [path("verify/", verify, name="audit_auditevent_verify"), *super().get_urls()]
+
+    def verify_chain_view(self, request):
+        """Seal anything pending, walk the whole chain, and say whether it is intact (POST: it writes)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        audit_seal()
+        checked, broken, reason = audit_verify()
+        if broken is None:
+            self.message_user(request, f"Audit chain intact: {checked} events verified.", messages.SUCCESS)
+        else:
+            message = (
+                f"Audit chain broken at event seq {broken.seq} (id {broken.pk}): {reason}. "
+                f"The {checked} events before it are intact."
+            )
+            self.message_user(request, message, messages.ERROR)
+        outcome = Outcome.SUCCESS if broken is None else Outcome.FAILURE
+        details = {"checked": checked, "broken_seq": getattr(broken, "seq", None), "reason": reason}
+        audit_log("audit.verify", actor=Actor.for_user(request.user), changes=details, outcome=outcome)
+        return HttpResponseRedirect(reverse("admin:audit_auditevent_changelist"))
+
+
+_DIFF_ROW = '<tr><th scope="row">{}</th><td class="before"><pre>{}</pre></td><td class="after"><pre>{}</pre></td></tr>'
+_VALUE_ROW = '<tr><th scope="row">{}</th><td><pre>{}</pre></td></tr>'
+
+
+def _show(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 class IPBlockForm(forms.ModelForm):

@@ -1,9 +1,86 @@
+"""Providers (keys stored encrypted, shown masked; test connection; breaker state) and model prices."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from raptorflow.admin_tools import AuditedAdminMixin
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.choices import Outcome
+from raptorflow.audit.services import audit_log
 
+from .breaker import breaker_reset, breaker_state
+from .choices import ProviderKind
+from .client import call_provider
+from .errors import ProviderError
 from .models import ModelPrice, Provider
+from .types import CompletionRequest, Message
+
+# A connection test is one small, cheap call: a few tokens, no retries, a short timeout.
+TEST_PROMPT = "Reply with the single word: ok"
+TEST_MAX_TOKENS = 8
+TEST_TIMEOUT_SECONDS = 15.0
+# Used when no price row names a model for the provider's kind.
+TEST_DEFAULT_MODELS = {
+    ProviderKind.OPENAI_COMPATIBLE: "gpt-4o-mini",
+    ProviderKind.ANTHROPIC: "claude-3-5-haiku-latest",
+    ProviderKind.OFFLINE: "offline",
+}
+BREAKER_COLOURS = {"closed": "#2e7d32", "half_open": "#b26a00", "open": "#c62828"}
+
+
+@dataclasses.dataclass(frozen=True)
+class ConnectionTest:
+    model: str
+    latency_ms: int
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def provider_test_model(provider: Provider) -> str:
+    """The model a connection test asks for: the kind's first priced model, else a small default."""
+    priced = ModelPrice.objects.filter(provider_kind=provider.kind).order_by("model").values_list("model", flat=True)
+    return priced.first() or TEST_DEFAULT_MODELS.get(provider.kind, "test")
+
+
+def provider_test_connection(provider: Provider, *, actor: Actor) -> ConnectionTest:
+    """Make one tiny call to the provider (through the breaker, without retries); audited as provider.test."""
+    trial = Provider.objects.get(pk=provider.pk)  # a fresh copy, so the caller's object is left as it was
+    trial.max_retries = 0  # in memory only: one call, so the reported latency is one round trip
+    trial.timeout_seconds = min(trial.timeout_seconds, TEST_TIMEOUT_SECONDS)
+    model = provider_test_model(trial)
+    request = CompletionRequest(messages=(Message("user", TEST_PROMPT),), model=model, max_tokens=TEST_MAX_TOKENS)
+    started = time.monotonic()
+    try:
+        call_provider(trial, request)
+        error = ""
+    except ProviderError as exc:
+        error = f"{exc.message} ({exc.code})"
+    result = ConnectionTest(model, round((time.monotonic() - started) * 1000), error)
+    changes = {"model": model, "latency_ms": result.latency_ms, "error": error, "breaker": breaker_state(trial.name)}
+    outcome = Outcome.SUCCESS if result.ok else Outcome.FAILURE
+    audit_log("provider.test", actor=actor, target=provider, changes=changes, outcome=outcome)
+    return result
+
+
+def provider_reset_breaker(provider: Provider, *, actor: Actor) -> str:
+    """Close the provider's circuit breaker and forget its failures; audited. Returns the state it was in."""
+    before = breaker_state(provider.name)
+    breaker_reset(provider.name)
+    audit_log("provider.breaker_reset", actor=actor, target=provider, changes={"breaker": [before, "closed"]})
+    return before
 
 
 class ProviderForm(forms.ModelForm):
@@ -37,19 +114,84 @@ class ProviderForm(forms.ModelForm):
 class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = ProviderForm
     audit_redact = ("api_key_encrypted",)
-    list_display = ["name", "kind", "base_url", "api_key_masked", "timeout_seconds", "max_retries", "enabled"]
+    list_display = [
+        "name", "kind", "base_url", "api_key_masked", "breaker", "timeout_seconds", "max_retries", "enabled",
+    ]  # fmt: skip
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "base_url"]
-    readonly_fields = ["api_key_masked", "created_at", "updated_at"]
+    readonly_fields = ["api_key_masked", "breaker", "created_at", "updated_at"]
+    actions = ["test_connection", "reset_breaker"]
 
     def get_fields(self, request, obj=None):
         fields = list(ProviderForm.Meta.fields)
         fields.insert(3, "api_key_masked")
-        return fields if obj else [f for f in fields if f not in {"api_key_masked", "clear_api_key"}]
+        fields.append("breaker")
+        hidden = {"api_key_masked", "clear_api_key", "breaker"}
+        return fields if obj else [f for f in fields if f not in hidden]
 
     @admin.display(description="Stored key")
     def api_key_masked(self, obj: Provider) -> str:
         return obj.api_key_masked or "—"
+
+    @admin.display(description="Circuit breaker")
+    def breaker(self, obj: Provider) -> str:
+        state = breaker_state(obj.name)
+        label = state.replace("_", "-")
+        return format_html('<strong style="color: {}">{}</strong>', BREAKER_COLOURS[state], label)
+
+    @admin.action(description="Test connection (one small call)")
+    def test_connection(self, request, queryset):
+        for provider in queryset:
+            self._report_test(request, provider)
+
+    @admin.action(description="Reset circuit breaker")
+    def reset_breaker(self, request, queryset):
+        actor = Actor.for_user(request.user)
+        for provider in queryset:
+            before = provider_reset_breaker(provider, actor=actor)
+            self.message_user(request, f"{provider.name}: breaker reset (was {before.replace('_', '-')}).")
+
+    def _report_test(self, request, provider: Provider) -> None:
+        result = provider_test_connection(provider, actor=Actor.for_user(request.user))
+        if result.ok:
+            message = f"{provider.name}: connection OK ({result.model}, {result.latency_ms} ms)."
+            self.message_user(request, message, messages.SUCCESS)
+        else:
+            message = (
+                f"{provider.name}: connection failed after {result.latency_ms} ms ({result.model}): {result.error}"
+            )
+            self.message_user(request, message, messages.ERROR)
+
+    # The same two operations as buttons on the change page (templates/admin/llm/provider/change_form.html).
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/test-connection/", wrap(self.test_connection_view), name="llm_provider_test"),
+            path("<int:pk>/reset-breaker/", wrap(self.reset_breaker_view), name="llm_provider_reset_breaker"),
+            *super().get_urls(),
+        ]
+
+    def test_connection_view(self, request, pk: int):
+        provider = self._provider_for_post(request, pk)
+        if not isinstance(provider, Provider):
+            return provider
+        self._report_test(request, provider)
+        return HttpResponseRedirect(reverse("admin:llm_provider_change", args=[pk]))
+
+    def reset_breaker_view(self, request, pk: int):
+        provider = self._provider_for_post(request, pk)
+        if not isinstance(provider, Provider):
+            return provider
+        self.reset_breaker(request, Provider.objects.filter(pk=pk))
+        return HttpResponseRedirect(reverse("admin:llm_provider_change", args=[pk]))
+
+    def _provider_for_post(self, request, pk: int) -> Provider | HttpResponseNotAllowed:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        provider = get_object_or_404(Provider, pk=pk)
+        if not self.has_change_permission(request, provider):
+            raise PermissionDenied
+        return provider
 
 
 @admin.register(ModelPrice)

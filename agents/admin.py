@@ -1,14 +1,58 @@
+"""Staff pages for agents, versions, runs and approvals.
+
+Beyond the model pages: a live run page (polls ``<run>/events/``), cancel / approve / reject
+buttons, an approvals inbox, and a draft → diff → publish workflow for agent versions. Every
+write goes through a service in ``agents.services``, which audits it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from raptorflow.admin_tools import AuditedAdminMixin, GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
 
-from .choices import FINAL_STATES
+from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
 from .models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
-from .services import RunStateError, agentversion_create_draft, agentversion_publish, run_cancel
+from .services import (
+    _VERSION_FIELDS,
+    RunStateError,
+    agentversion_create_draft,
+    agentversion_publish,
+    run_approve,
+    run_cancel,
+    run_reject,
+)
+
+EVENTS_PER_POLL = 200
+STEPS_SHOWN = 500
+STEP_FIELDS = ["sequence", "kind", "name", "status", "provider", "model", "tokens_in", "tokens_out", "cost"]
+STEP_FIELDS += ["latency_ms", "cache_hit", "error"]
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+# --- Agents and versions ------------------------------------------------------------
 
 
 class AgentVersionInline(ReadOnlyInline):
@@ -31,6 +75,40 @@ class AgentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description="Latest version", ordering="latest")
     def latest_version(self, obj: Agent):
         return obj.latest
+
+
+def _value(version: AgentVersion, field: str) -> Any:
+    return sorted(version.skills.values_list("slug", flat=True)) if field == "skills" else getattr(version, field)
+
+
+def _shown(value: Any) -> str:
+    """A field's value as text to diff: JSON pretty-printed, one line per item."""
+    return json.dumps(value, indent=2, sort_keys=True) if isinstance(value, dict | list) else str(value)
+
+
+def version_diff(version: AgentVersion, base: AgentVersion | None) -> list[dict[str, Any]]:
+    """The fields where ``version`` differs from ``base``, each as unified-diff lines with a kind for colour."""
+    if base is None:
+        return []
+    changes = []
+    for field in (*_VERSION_FIELDS, "skills"):
+        before, after = _value(base, field), _value(version, field)
+        if before == after:  # compare values, not text: Decimal("1.00") == Decimal("1.0000")
+            continue
+        before, after = _shown(before).splitlines(), _shown(after).splitlines()
+        lines = difflib.unified_diff(before, after, f"v{base.number}", f"v{version.number}", lineterm="")
+        kinds = {"+": "add", "-": "del", "@": "hunk"}
+        rows = [{"text": line, "kind": kinds.get(line[:1], "same")} for line in list(lines)[2:]]
+        changes.append({"field": field, "lines": rows})
+    return changes
+
+
+def version_diff_base(version: AgentVersion) -> AgentVersion | None:
+    """A draft compares with the agent's active (latest published) version; a published one with the one before."""
+    published = AgentVersion.objects.filter(agent_id=version.agent_id, status=VersionStatus.PUBLISHED)
+    if version.is_published:
+        published = published.filter(number__lt=version.number)
+    return published.exclude(pk=version.pk).order_by("-number").first()
 
 
 @admin.register(AgentVersion)
@@ -57,6 +135,50 @@ class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/publish/", wrap(self.publish_view), name="agents_agentversion_publish"),
+            path("<path:object_id>/new-draft/", wrap(self.new_draft_view), name="agents_agentversion_new_draft"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        if version is not None:
+            base = version_diff_base(version)
+            history = version.agent.versions.select_related("published_by", "created_by").order_by("-number")
+            extra_context = {
+                **(extra_context or {}),
+                "diff_base": base,
+                "diff": version_diff(version, base),
+                "history": history,
+                "can_publish": not version.is_published and self.has_change_permission(request, version),
+                "can_draft": self.has_add_permission(request),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _version_or_deny(self, request, object_id: str, allowed: bool) -> AgentVersion:
+        if not allowed:
+            raise PermissionDenied
+        return get_object_or_404(AgentVersion.objects.select_related("agent"), pk=object_id)
+
+    @method_decorator(require_POST)
+    def publish_view(self, request, object_id: str) -> HttpResponse:
+        version = self._version_or_deny(request, object_id, self.has_change_permission(request))
+        if agentversion_publish(version=version, actor=Actor.for_user(request.user)):
+            self.message_user(request, f"Published {version}; new runs of {version.agent.slug} use it.")
+        else:
+            self.message_user(request, f"{version} was already published.", messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:agents_agentversion_change", args=[version.pk]))
+
+    @method_decorator(require_POST)
+    def new_draft_view(self, request, object_id: str) -> HttpResponse:
+        source = self._version_or_deny(request, object_id, self.has_add_permission(request))
+        draft = agentversion_create_draft(agent=source.agent, from_version=source, actor=Actor.for_user(request.user))
+        self.message_user(request, f"Created {draft} from v{source.number}; edit it, then publish.")
+        return HttpResponseRedirect(reverse("admin:agents_agentversion_change", args=[draft.pk]))
+
     @admin.action(description="Publish selected drafts")
     def publish_selected(self, request, queryset):
         actor = Actor.for_user(request.user)
@@ -71,20 +193,38 @@ class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, f"Created {draft}.", messages.SUCCESS)
 
 
-class RunStepInline(ReadOnlyInline):
-    model = RunStep
-    fields = ["sequence", "kind", "name", "status", "provider", "model", "tokens_in", "tokens_out", "cost"]
-    fields += ["latency_ms", "cache_hit", "error"]
-
-
-class RunEventInline(ReadOnlyInline):
-    model = RunEvent
-    fields = ["sequence", "type", "data", "created_at"]
+# --- Runs ---------------------------------------------------------------------------
 
 
 class ApprovalInline(ReadOnlyInline):
     model = Approval
     fields = ["reason", "status", "requested_at", "expires_at", "decided_by", "decided_at", "comment"]
+
+
+def _duration(run: Run) -> float | None:
+    if run.started_at is None:
+        return None
+    return round(((run.finished_at or timezone.now()) - run.started_at).total_seconds(), 1)
+
+
+def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
+    """What the live run page shows: the run's figures, all its steps and its events after ``after``."""
+    run.refresh_from_db()  # status before events: a final answer then never misses the last event
+    events = RunEvent.objects.filter(run=run, sequence__gt=after).order_by("sequence")
+    events = list(events.values("sequence", "type", "data", "created_at")[:EVENTS_PER_POLL])
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "final": run.status in FINAL_STATES and len(events) < EVENTS_PER_POLL,
+        "events": list(events),
+        "next_after": events[-1]["sequence"] if events else after,
+        "steps": list(run.steps.order_by("sequence").values(*STEP_FIELDS)[:STEPS_SHOWN]),
+        "tokens_in": run.tokens_in,
+        "tokens_out": run.tokens_out,
+        "cost": run.cost,
+        "duration": _duration(run),
+        "error": run.error_message,
+    }
 
 
 @admin.register(Run)
@@ -94,7 +234,7 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
     search_fields = ["=id", "=idempotency_key", "=request_id"]
     list_select_related = ["workspace", "agent_version__agent"]
     raw_id_fields = ["workspace", "agent_version", "requested_by", "api_key"]
-    inlines = [RunStepInline, RunEventInline, ApprovalInline]
+    inlines = [ApprovalInline]  # steps and events are on the live panel (templates/admin/agents/run/)
     actions = ["cancel_selected"]
     readonly_fields = [
         "id",
@@ -126,10 +266,66 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         return False  # runs start through the API or a service, never by hand-filled form
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False
+        return False  # the record is read-only; decisions go through the buttons (can_decide)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def can_decide(self, request: HttpRequest) -> bool:
+        """Cancel, approve and reject: staff allowed to change runs (superusers, or given agents.change_run)."""
+        return request.user.has_perm("agents.change_run")
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/events/", wrap(self.events_view), name="agents_run_events"),
+            *(
+                path(f"<path:object_id>/{verb}/", wrap(self.decide_view), {"decision": verb}, name=f"agents_run_{verb}")
+                for verb in ("cancel", "approve", "reject")
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        if run is not None:
+            state = run_live_state(run)
+            extra_context = {
+                **(extra_context or {}),
+                "live": state,
+                "live_url": reverse("admin:agents_run_events", args=[run.pk]),
+                "approval": run.approvals.filter(status=ApprovalStatus.PENDING).first(),
+                "can_decide": self.can_decide(request),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def events_view(self, request, object_id: str) -> JsonResponse:
+        """JSON for the live run page: staff only, no workspace membership needed (unlike /api/v1/runs/…/events)."""
+        run = get_object_or_404(Run, pk=object_id)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        try:
+            after = max(int(request.GET.get("after", 0)), 0)
+        except ValueError:
+            return JsonResponse({"error": "after must be a whole number"}, status=400)
+        return JsonResponse(run_live_state(run, after=after))
+
+    @method_decorator(require_POST)
+    def decide_view(self, request, object_id: str, decision: str) -> HttpResponse:
+        if not self.can_decide(request):
+            raise PermissionDenied
+        run = get_object_or_404(Run, pk=object_id)
+        actor, comment = Actor.for_user(request.user), request.POST.get("comment", "").strip()
+        try:
+            if decision == "cancel":
+                run_cancel(run=run, actor=actor, reason=comment or f"Cancelled by {request.user} in the admin.")
+            else:
+                (run_approve if decision == "approve" else run_reject)(run=run, actor=actor, comment=comment)
+        except RunStateError as exc:
+            self.message_user(request, f"{run}: {exc.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"{run}: {decision} done, now {run.get_status_display().lower()}.")
+        return HttpResponseRedirect(_safe_next(request, reverse("admin:agents_run_change", args=[run.pk])))
 
     @admin.display(description="Run", ordering="id")
     def short_id(self, obj: Run) -> str:
@@ -183,9 +379,36 @@ class RunEventAdmin(_RunChildAdmin):
     search_fields = ["=run__id"]
 
 
+# --- Approvals ---------------------------------------------------------------------
+
+
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["run", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["run", "decided_by"]
     raw_id_fields = ["run", "decided_by"]
+    change_list_template = "admin/agents/approval/change_list.html"
+
+    def get_urls(self):
+        inbox = self.admin_site.admin_view(self.inbox_view)
+        return [path("inbox/", inbox, name="agents_approval_inbox"), *super().get_urls()]
+
+    def inbox_view(self, request) -> TemplateResponse:
+        """Runs awaiting a decision, oldest request first, with what each run proposes to return."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        pending = (
+            Approval.objects.filter(status=ApprovalStatus.PENDING, run__status=RunStatus.AWAITING_APPROVAL)
+            .select_related("run__workspace", "run__agent_version__agent")
+            .order_by("requested_at", "pk")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Approvals inbox",
+            "pending": [(a, json.dumps(a.run.output, indent=2, sort_keys=True)) for a in pending[:100]],
+            "can_decide": request.user.has_perm("agents.change_run"),
+            "inbox_url": request.path,
+        }
+        return TemplateResponse(request, "admin/agents/approval/inbox.html", context)

@@ -1,0 +1,93 @@
+"""Staff work in a real browser: a run's steps appear live, a version is published with a diff, a run is approved."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from agents.choices import RunStatus, VersionStatus
+from agents.models import Agent, AgentVersion, Run
+from agents.services import approval_request
+from raptorflow.accounts.services import apikey_create
+from tests.factories import AgentVersionFactory, RunFactory
+from tests.integration.conftest import purge_broker, start_worker, wait_for, worker_env  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STEPS = 5
+
+
+@pytest.mark.worker
+def test_a_run_started_from_the_api_shows_its_steps_live_until_it_succeeds(
+    signed_in_page,
+    registry_synced,
+    workspace,
+    system_actor,
+    start_worker,  # noqa: F811 - the imported fixture
+):
+    start_worker()
+    _key, plaintext = apikey_create(workspace=workspace, name="browser", scopes=["admin"], actor=system_actor)
+    api, run_input = APIClient(), {"steps": STEPS, "pause": 1}
+    api.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+    response = api.post("/api/v1/runs", {"agent": "it-slow-steps", "input": run_input}, format="json")
+    assert response.status_code == 201, response.content
+    run = Run.objects.get(pk=response.json()["id"])
+
+    page = signed_in_page
+    page.goto(reverse("admin:agents_run_change", args=[run.pk]))
+    page.page.wait_for_selector("#run-steps tr:nth-child(2)", timeout=30_000)  # no wait_for_function: CSP, no eval
+    assert page.page.text_content("#run-status") == "Running"  # steps arrive while the run is still going
+    page.page.wait_for_selector("#run-status.status-succeeded", timeout=60_000)
+    rows = page.page.locator("#run-steps tr")
+    assert rows.count() == Run.objects.get(pk=run.pk).steps.count() >= STEPS
+    assert page.page.locator("#run-events li.type-status").count() == 3  # queued, running, succeeded
+    assert page.page.is_hidden("#run-cancel-form")
+    assert re.fullmatch(r"\d+\.\d s", page.page.text_content("#run-duration"))
+    page.screenshot("admin-run-live")
+    page.assert_clean()
+
+
+def test_a_new_version_is_published_and_shows_in_the_history_with_a_diff(signed_in_page, registry_synced):
+    v1 = Agent.objects.get(slug="unit_economics").versions.get(number=1)
+    page = signed_in_page
+    page.goto(reverse("admin:agents_agentversion_change", args=[v1.pk]))
+    page.page.click("#version-new-draft")
+    page.page.wait_for_selector("#id_system_prompt")
+    page.page.fill("#id_system_prompt", v1.system_prompt + "\nAlways show the payback period in months.")
+    page.page.fill("#id_notes", "Payback in months.")
+    page.page.click("input[name=_continue]")
+    page.page.wait_for_selector("#version-diff .diff-add")
+    assert "+Always show the payback period in months." in page.page.text_content("#version-diff")
+
+    page.page.click("#version-publish")
+    page.page.wait_for_selector("#version-history tr[data-version='2']")
+    v2 = AgentVersion.objects.get(agent=v1.agent, number=2)
+    assert (v2.status, v2.published_by.username) == (VersionStatus.PUBLISHED, "root")
+    row = page.page.text_content("#version-history tr[data-version='2']")
+    assert "Published" in row and "root" in row and "Payback in months." in row
+    assert "Changes against v1 (published)" in page.page.text_content("#version-diff")
+    page.screenshot("admin-version-diff")
+    page.assert_clean()
+
+
+def test_a_gated_run_is_approved_from_the_inbox(signed_in_page):
+    version = AgentVersionFactory(agent__slug="email_specialist", requires_approval=True)
+    run = RunFactory(
+        agent_version=version, status=RunStatus.AWAITING_APPROVAL, output={"subject": "Your forecast, ready"}
+    )
+    approval_request(run, reason=f"{version} requires a person to approve its output.")
+
+    page = signed_in_page
+    page.goto(reverse("admin:agents_approval_inbox"))
+    item = page.page.locator(f"section[data-run='{run.pk}']")
+    assert "Your forecast, ready" in item.text_content()
+    page.screenshot("admin-approvals-inbox")
+    item.locator("textarea").fill("Looks right.")
+    item.locator("button.approve").click()
+    page.page.wait_for_selector("#approvals-empty")
+    wait_for(lambda: Run.objects.get(pk=run.pk).status == RunStatus.SUCCEEDED, timeout=5, message="approval")
+    assert run.approvals.get().comment == "Looks right."
+    page.assert_clean()

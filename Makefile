@@ -70,3 +70,13 @@ lock: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmark (bench/run.py): Raptorflow's production-like stack vs a bare Django + DRF + Celery baseline,
+# driven by wrk (apt-get install -y wrk) against local PostgreSQL and Redis. `bench` is the full run
+# (a few minutes; figures in bench/results/latest.json), `bench-quick` the seconds-long CI profile.
+.PHONY: bench bench-quick
+bench: install-dev
+	$(BIN)/python bench/run.py --out bench/results/latest.json
+
+bench-quick: install-dev
+	$(BIN)/python bench/run.py --quick --out var/bench-quick.json

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.utils import timezone
+
+from .models import Item
+
+
+@shared_task(name="baseline.process_item")
+def process_item(item_id: int) -> None:
+    """Update one row: the baseline for a worker's per-task cost."""
+    Item.objects.filter(pk=item_id).update(processed=True, processed_at=timezone.now())

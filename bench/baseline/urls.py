@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("json", views.hello),
+    path("items", views.create_item),
+]

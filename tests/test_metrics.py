@@ -330,6 +330,9 @@ def test_a_real_worker_logs_json_with_the_api_request_id_and_its_metrics_reach_t
                 workspace=workspace, agent=Agent.objects.get(slug="it-tagline"), input={}, actor=system_actor
             )
         wait_for(lambda: Run.objects.get(pk=run.pk).status == "succeeded", timeout=60, message="the run")
+        # The status commits before the task returns: wait for Celery's own "succeeded in" line, so that
+        # stopping the worker cannot cut the task (and its metrics) short.
+        wait_for(lambda: "succeeded in" in worker.log_path.read_text(), timeout=30, message="the task to return")
     finally:
         worker.stop()
     lines = [json.loads(line) for line in worker.log_path.read_text().splitlines() if line.startswith("{")]

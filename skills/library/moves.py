@@ -25,7 +25,7 @@ from typing import Any
 from skills.choices import SkillCategory, SkillKind
 from skills.registry import skill
 
-from .planning import _NAME, DATE_SCHEMA, apportion, day_date, parse_date
+from .planning import DATE_SCHEMA, WEIGHTED_ITEM, apportion, day_date, parse_date
 
 MOVE_TYPES = ("campaign", "content", "product", "market", "partnership")
 MOVE_DAYS = {"campaign": 30, "content": 21, "product": 90, "market": 180, "partnership": 60}
@@ -158,12 +158,7 @@ def phase_days(total: int, weights: list[float]) -> list[int]:
                 "type": "array",
                 "minItems": 1,
                 "maxItems": 20,
-                "items": {
-                    "type": "object",
-                    "required": ["name", "weight"],
-                    "additionalProperties": False,
-                    "properties": {"name": _NAME, "weight": {"type": "number", "minimum": 0, "maximum": 1e6}},
-                },
+                "items": WEIGHTED_ITEM,
             },
         },
     },

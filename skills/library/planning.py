@@ -90,6 +90,13 @@ DATE_SCHEMA = {
 _MONEY = {"type": "number", "minimum": 0, "maximum": 1e12}
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _NAME = {"type": "string", "maxLength": 200}
+# A named share, for anything split by weight (budgets here, phases in moves.py).
+WEIGHTED_ITEM = {
+    "type": "object",
+    "required": ["name", "weight"],
+    "additionalProperties": False,
+    "properties": {"name": _NAME, "weight": {"type": "number", "minimum": 0, "maximum": 1e6}},
+}
 
 
 def parse_date(text: str) -> tuple[date, list[str]]:
@@ -139,12 +146,7 @@ def apportion(units: int, weights: list[float]) -> list[int]:
             "weights": {
                 "type": "array",
                 "maxItems": 50,
-                "items": {
-                    "type": "object",
-                    "required": ["name", "weight"],
-                    "additionalProperties": False,
-                    "properties": {"name": _NAME, "weight": {"type": "number", "minimum": 0, "maximum": 1e6}},
-                },
+                "items": WEIGHTED_ITEM,
             },
         },
     },

@@ -28,7 +28,7 @@ from raptorflow.admin_tools import AuditedAdminMixin, GrowingTableMixin, ReadOnl
 from raptorflow.audit.actors import Actor
 
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
-from .models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
+from .models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep, WorkspaceSpend
 from .services import (
     _VERSION_FIELDS,
     RunStateError,
@@ -377,6 +377,17 @@ class RunEventAdmin(_RunChildAdmin):
     list_display = ["run_link", "sequence", "type", "created_at"]
     list_filter = ["type"]
     search_fields = ["=run__id"]
+
+
+@admin.register(WorkspaceSpend)
+class WorkspaceSpendAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The running totals budgets are checked against; written only by runs' paid calls."""
+
+    list_display = ["workspace", "month", "amount", "updated_at"]
+    list_filter = ["month"]
+    list_select_related = ["workspace"]
+    search_fields = ["workspace__name", "workspace__slug"]
+    date_hierarchy = "month"
 
 
 # --- Approvals ---------------------------------------------------------------------

@@ -160,6 +160,30 @@ class Run(models.Model):
         return f"Run {str(self.id)[:8]} ({self.status})"
 
 
+class WorkspaceSpend(models.Model):
+    """What a workspace's runs have cost in one UTC month: a running total kept beside the runs.
+
+    Charged in the same transaction as the run's own ``cost`` (``run_charge``), so
+    the budget check before every run and every paid call reads one row instead
+    of summing the month's runs. A run's cost counts in the month it was created,
+    as in the usage report.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="spend")
+    month = models.DateField(help_text="The first day of the UTC month.")
+    amount = models.DecimalField(**_MONEY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "workspace spend"
+        verbose_name_plural = "workspace spend"
+        ordering = ["-month", "workspace"]
+        constraints = [models.UniqueConstraint(fields=["workspace", "month"], name="workspacespend_unique_month")]
+
+    def __str__(self) -> str:
+        return f"{self.workspace} {self.month:%Y-%m}: ${self.amount:.2f}"
+
+
 class RunStep(models.Model):
     """A skill, tool or LLM call made by a run, with what it cost."""
 

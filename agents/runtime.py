@@ -37,7 +37,7 @@ from . import registry
 from .choices import RunStatus, StepKind, StepStatus
 from .models import Run, RunStep
 from .selectors import workspace_month_spend
-from .services import approval_request, run_event_append, run_transition
+from .services import approval_request, run_charge, run_event_append, run_transition
 
 logger = logging.getLogger(__name__)
 WORKER = Actor.system("worker")
@@ -274,11 +274,7 @@ class RunContext:
             finished_at=timezone.now(),
         )
         if usage:
-            Run.objects.filter(pk=self.run.pk).update(
-                tokens_in=F("tokens_in") + step.tokens_in,
-                tokens_out=F("tokens_out") + step.tokens_out,
-                cost=F("cost") + cost,
-            )
+            run_charge(self.run, cost=cost, tokens_in=step.tokens_in, tokens_out=step.tokens_out)
         run_event_append(
             self.run.pk,
             "step",

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from raptorflow.accounts.models import Workspace
 
 from .choices import VersionStatus
-from .models import Agent, AgentVersion, Run
+from .models import Agent, AgentVersion, Run, WorkspaceSpend
 
 
 def agentversion_active(agent: Agent) -> AgentVersion | None:
@@ -18,13 +19,17 @@ def agentversion_active(agent: Agent) -> AgentVersion | None:
     return agent.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
 
 
-def workspace_month_spend(workspace: Workspace | int, *, now=None) -> Decimal:
-    """What the workspace's runs have cost since the start of the current UTC month."""
-    now = now or timezone.now()
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+def month_start(at: datetime) -> date:
+    """The first day of ``at``'s UTC month: the key of the spend ledger."""
+    return at.astimezone(UTC).date().replace(day=1)
+
+
+def workspace_month_spend(workspace: Workspace | int, *, now: datetime | None = None) -> Decimal:
+    """What the workspace's runs started this UTC month have cost, from the running total."""
     workspace_id = getattr(workspace, "pk", workspace)
-    total = Run.objects.filter(workspace_id=workspace_id, created_at__gte=start).aggregate(total=Sum("cost"))["total"]
-    return total or Decimal("0")
+    month = month_start(now or timezone.now())
+    amount = WorkspaceSpend.objects.filter(workspace_id=workspace_id, month=month).values_list("amount", flat=True)
+    return amount.first() or Decimal("0")
 
 
 def run_list_for_workspace(workspace: Workspace) -> QuerySet[Run]:

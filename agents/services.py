@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +26,9 @@ from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
-from .models import Agent, AgentVersion, Approval, Run, RunEvent
+from .models import Agent, AgentVersion, Approval, Run, RunEvent, WorkspaceSpend
 from .safety import injection_flags
-from .selectors import agentversion_active, workspace_month_spend
+from .selectors import agentversion_active, month_start, workspace_month_spend
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +139,27 @@ def run_event_append(run_id, event_type: str, data: dict[str, Any] | None = None
         Run.objects.filter(pk=run_id).update(last_event_seq=F("last_event_seq") + 1)
         sequence = Run.objects.filter(pk=run_id).values_list("last_event_seq", flat=True).get()
         return RunEvent.objects.create(run_id=run_id, sequence=sequence, type=event_type, data=data or {})
+
+
+def run_charge(run: Run, *, cost: Decimal, tokens_in: int = 0, tokens_out: int = 0) -> None:
+    """Add an LLM call's usage to the run and its cost to the workspace's month: one transaction."""
+    with transaction.atomic():
+        Run.objects.filter(pk=run.pk).update(
+            tokens_in=F("tokens_in") + tokens_in, tokens_out=F("tokens_out") + tokens_out, cost=F("cost") + cost
+        )
+        if cost:
+            _spend_add(run.workspace_id, month_start(run.created_at), cost)
+
+
+def _spend_add(workspace_id: int, month, amount: Decimal) -> None:
+    ledger = WorkspaceSpend.objects.filter(workspace_id=workspace_id, month=month)
+    if ledger.update(amount=F("amount") + amount):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another writer may create the month's row first
+            WorkspaceSpend.objects.create(workspace_id=workspace_id, month=month, amount=amount)
+    except IntegrityError:
+        ledger.update(amount=F("amount") + amount)
 
 
 def run_transition(

@@ -35,7 +35,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "axes.AccessFailureLog",
         "axes.AccessLog",
     ),
-    "Analytics": ("analytics.DailyRollup",),
+    "Analytics": ("analytics.DailyRollup", "agents.WorkspaceSpend"),
 }
 OTHER = "Other"
 

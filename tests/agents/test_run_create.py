@@ -14,6 +14,7 @@ from agents.services import (
     RunStateError,
     approval_request,
     run_approve,
+    run_charge,
     run_create,
     run_reject,
 )
@@ -77,7 +78,8 @@ def test_same_idempotency_key_with_another_body_is_a_conflict(unit_agent, worksp
 def test_a_workspace_over_its_monthly_budget_cannot_start_runs(unit_agent, workspace, system_actor):
     workspace.monthly_budget = Decimal("5")
     workspace.save()
-    RunFactory(workspace=workspace, agent_version=unit_agent.versions.get(), status="succeeded", cost=Decimal("5"))
+    run = RunFactory(workspace=workspace, agent_version=unit_agent.versions.get(), status="succeeded")
+    run_charge(run, cost=Decimal("5"))
     with pytest.raises(BudgetExceededError) as excinfo:
         run_create(workspace=workspace, agent=unit_agent, input=UNIT_INPUT, actor=system_actor)
     assert "$5.00 of its $5.00" in excinfo.value.message

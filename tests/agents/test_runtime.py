@@ -6,6 +6,7 @@ import time
 from decimal import Decimal
 
 from agents.runtime import run_execute
+from agents.selectors import workspace_month_spend
 from agents.services import run_cancel, run_create
 from skills.models import Skill
 
@@ -128,6 +129,7 @@ def test_a_paid_call_is_costed_from_the_price_table(make_agent, workspace, syste
     # 1,000 input tokens at $10/M + 200 output tokens at $30/M = $0.010 + $0.006
     assert run.cost == Decimal("0.016")
     assert run.steps.get().provider == "paid"
+    assert workspace_month_spend(workspace) == Decimal("0.016")  # the month's running total, charged with it
 
 
 def test_a_paid_model_without_a_price_fails_clearly(make_agent, workspace, system_actor, paid_provider, httpserver):

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from agents.models import Agent, Run
 from agents.runtime import run_execute
-from agents.services import approval_request
+from agents.services import approval_request, run_charge
 from raptorflow.accounts.services import apikey_create
 from tests.factories import RunFactory
 
@@ -85,7 +85,7 @@ def test_a_spent_budget_is_a_402(writer, workspace, registry_synced):
     workspace.monthly_budget = Decimal("1")
     workspace.save()
     version = Agent.objects.get(slug="unit_economics").versions.get()
-    RunFactory(workspace=workspace, agent_version=version, status="succeeded", cost=Decimal("1"))
+    run_charge(RunFactory(workspace=workspace, agent_version=version, status="succeeded"), cost=Decimal("1"))
     response = _start(writer)
     assert (response.status_code, response.json()["code"]) == (402, "budget_exceeded")
 

@@ -11,6 +11,7 @@ from django.db import connection
 from raptorflow import context
 from raptorflow.audit.models import AuditEvent, AuditImmutableError
 from raptorflow.audit.services import audit_log, audit_seal, audit_verify
+from raptorflow.audit.tasks import audit_seal_task
 
 
 def _log(n: int, actor) -> list[AuditEvent]:
@@ -23,10 +24,11 @@ def _sealed_count() -> int:
     return AuditEvent.objects.filter(seq__isnull=False).count()
 
 
-def test_events_are_sealed_into_a_chain_in_order(db, system_actor, django_capture_on_commit_callbacks):
+def test_events_are_sealed_into_a_chain_in_order(db, system_actor):
     before = _sealed_count()
-    with django_capture_on_commit_callbacks(execute=True):
-        events = _log(3, system_actor)
+    events = _log(3, system_actor)
+    assert AuditEvent.objects.filter(pk__in=[e.pk for e in events], seq__isnull=True).count() == 3
+    assert audit_seal() == 3
     sealed = list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("seq"))
     assert [e.pk for e in sealed] == [e.pk for e in events]
     assert sealed[1].prev_hash == sealed[0].hash and sealed[2].prev_hash == sealed[1].hash
@@ -76,3 +78,12 @@ def test_verify_command_passes_on_an_intact_chain(db, system_actor):
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     assert f"{before + 2} events verified" in out.getvalue()
+
+
+def test_beat_seals_the_trail_every_few_seconds(db, system_actor, settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["seal-audit"]
+    assert (entry["task"], entry["schedule"]) == ("audit.seal", 2.0)
+    _sealed_count()
+    _log(2, system_actor)
+    assert audit_seal_task.apply().get() == 2
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()

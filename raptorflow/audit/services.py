@@ -30,7 +30,7 @@ def audit_log(
     changes: dict[str, Any] | None = None,
     outcome: str = Outcome.SUCCESS,
 ) -> AuditEvent:
-    """Record one event. It joins the hash chain right after the surrounding transaction commits."""
+    """Record one event in the caller's transaction. The sealer links it into the hash chain after commit."""
     ctx = context.current()
     event = AuditEvent.objects.create(
         actor_type=actor.type,
@@ -48,7 +48,6 @@ def audit_log(
         request_id=ctx.request_id,
         outcome=outcome,
     )
-    transaction.on_commit(audit_seal)
     return event
 
 
@@ -60,9 +59,11 @@ def _plain_json(value: dict[str, Any]) -> dict[str, Any]:
 def audit_seal() -> int:
     """Link every committed, unsealed event into the chain, in id order. Returns how many.
 
-    One sealer at a time (an advisory lock on PostgreSQL; SQLite's IMMEDIATE
-    transactions already serialize writers). Sealing after commit keeps the
-    request's own transaction from holding the chain lock.
+    Runs off the request path (the ``audit.seal`` beat task every
+    ``RAPTORFLOW_AUDIT_SEAL_SECONDS``, and before every verification), so writers
+    never wait on the chain. One sealer at a time: an advisory lock on
+    PostgreSQL; SQLite's IMMEDIATE transactions already serialize writers.
+    See docs/decisions/0002-audit-chain-sealing.md.
     """
     sealed = 0
     while True:
@@ -75,12 +76,14 @@ def audit_seal() -> int:
                 return sealed
             last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").only("seq", "hash").first()
             seq, prev_hash = (last.seq, last.hash) if last else (0, "")
+            links = []
             for event in batch:
                 seq += 1
                 event.seq = seq
                 digest = event.compute_hash(prev_hash)
-                AuditEvent.objects.filter(pk=event.pk)._seal(seq=seq, prev_hash=prev_hash, hash=digest)
+                links.append((seq, prev_hash, digest, event.pk))
                 prev_hash = digest
+            AuditEvent.objects.all()._seal_many(links)
             sealed += len(batch)
 
 

@@ -3,7 +3,7 @@ from celery import shared_task
 from .services import audit_seal
 
 
-@shared_task(name="audit.seal", ignore_result=True, expires=55)
+@shared_task(name="audit.seal", ignore_result=True)
 def audit_seal_task() -> int:
-    """Seal events whose after-commit seal did not run (a process died between commit and seal)."""
+    """Link the events committed since the last run into the hash chain (scheduled by beat)."""
     return audit_seal()

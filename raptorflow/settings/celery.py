@@ -10,7 +10,7 @@ what a lost message would strand.
 from __future__ import annotations
 
 from .base import IS_PRODUCTION, VAR_DIR
-from .env import EnvError, env_int, env_str
+from .env import EnvError, env_float, env_int, env_str
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", None)
 if IS_PRODUCTION and not CELERY_BROKER_URL:
@@ -59,6 +59,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # run is already in the database and the sweeper enqueues it later.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
+AUDIT_SEAL_SECONDS = env_float("RAPTORFLOW_AUDIT_SEAL_SECONDS", 2.0, minimum=0.5)
+
 # Periodic tasks expire rather than pile up when beat runs ahead of the workers.
 CELERY_BEAT_SCHEDULE = {
     "sweep-runs": {
@@ -66,7 +68,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("RAPTORFLOW_SWEEP_INTERVAL_SECONDS", 30, minimum=1),
         "options": {"queue": "maintenance", "expires": 25},
     },
-    "seal-audit": {"task": "audit.seal", "schedule": 60.0, "options": {"queue": "maintenance", "expires": 55}},
+    # Audit events join the hash chain here, off the request path (docs/decisions/0002).
+    "seal-audit": {
+        "task": "audit.seal",
+        "schedule": AUDIT_SEAL_SECONDS,
+        "options": {"queue": "maintenance", "expires": AUDIT_SEAL_SECONDS},
+    },
     "purge-run-details": {
         "task": "agents.purge_run_details",
         "schedule": 24 * 3600.0,

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis_jsonschema import from_schema
-from jsonschema import Draft202012Validator
 
 from agents import registry as agents
-from agents.models import Agent
-from agents.runtime import run_execute
-from agents.services import RunInputError, run_create
-from skills import registry as skills
 from skills.library import positioning
+from tests.agents.conftest import call_skill, run_agent
 from tests.conftest import OfflineSkillContext
-
-SKILLS = ("positioning.statements", "positioning.soundbites", "positioning.check_messaging")
 
 
 def _check(text: str, competitors: list[str] | None = None, **extra) -> dict:
-    spec = skills.get("positioning.check_messaging")
-    data = {"text": text, "competitors": competitors or [], **extra}
-    Draft202012Validator(spec.input_schema).validate(data)
-    out = spec.func(data, None)
-    Draft202012Validator(spec.output_schema).validate(out)
-    return out
+    return call_skill("positioning.check_messaging", {"text": text, "competitors": competitors or [], **extra})
 
 
 # --- the messaging rules do not flag ordinary marketing language ------------------------------------------
@@ -132,9 +117,9 @@ FOUNDATION = {
 
 
 def test_the_classic_statement_is_filled_from_the_foundation():
-    spec = skills.get("positioning.statements")
-    out = spec.func({"foundation": FOUNDATION, "differentiators": ["Forecasts update hourly"]}, None)
-    Draft202012Validator(spec.output_schema).validate(out)
+    out = call_skill(
+        "positioning.statements", {"foundation": FOUNDATION, "differentiators": ["Forecasts update hourly"]}
+    )
     classic = out["statements"][0]
     assert classic == {
         "framework": "classic",
@@ -157,7 +142,7 @@ def test_explicit_fields_win_and_missing_ones_have_plain_defaults():
 
 def test_soundbites_are_one_per_benefit_and_differentiator_polished_by_the_model():
     data = {"product": "Ledgerly", "benefit": "shows cash 13 weeks ahead", "differentiators": ["Hourly updates", ""]}
-    out = skills.get("positioning.soundbites").func(data, OfflineSkillContext())
+    out = call_skill("positioning.soundbites", data, OfflineSkillContext())
     assert [s["draft"] for s in out["soundbites"]] == [
         "Ledgerly shows cash 13 weeks ahead.",
         "Ledgerly: hourly updates.",
@@ -165,53 +150,13 @@ def test_soundbites_are_one_per_benefit_and_differentiator_polished_by_the_model
     assert all(s["text"].startswith("[offline model]") for s in out["soundbites"])
 
 
-# --- schemas and edge cases ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("slug", SKILLS)
-def test_skill_returns_schema_valid_output_for_any_valid_input(slug):
-    spec = skills.get(slug)
-    validator = Draft202012Validator(spec.output_schema)
-
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(from_schema(spec.input_schema))
-    def check(data):
-        out = spec.func(data, OfflineSkillContext())
-        validator.validate(out)
-        json.dumps(out, allow_nan=False)
-
-    check()
-
-
-def test_an_unknown_field_is_a_validation_error(registry_synced, workspace, system_actor):
-    agent = Agent.objects.get(slug="positioning_strategist")
-    with pytest.raises(RunInputError) as error:
-        run_create(workspace=workspace, agent=agent, input={"tone": "bold"}, actor=system_actor)
-    assert error.value.code == "invalid_input"
-
-
 # --- end to end ------------------------------------------------------------------------------------------
 
 
-def _run(workspace, actor, data):
-    agent = Agent.objects.get(slug="positioning_strategist")
-    run, _ = run_create(workspace=workspace, agent=agent, input=data, actor=actor)
-    run_execute(str(run.pk))
-    run.refresh_from_db()
-    return run
-
-
-def test_positioning_strategist_runs_end_to_end(registry_synced, workspace, system_actor):
+def test_example_run_golden(registry_synced, workspace, system_actor):
     spec = agents.get("positioning_strategist")
-    assert spec.skills == SKILLS and len(spec.routing_examples) >= 12
-    run = _run(workspace, system_actor, spec.example_input)
+    run = run_agent(workspace, system_actor, "positioning_strategist", spec.example_input)
     assert run.status == "succeeded", run.error_message
-    Draft202012Validator(spec.output_schema).validate(run.output)
-    names = list(run.steps.order_by("sequence").values_list("kind", "name"))
-    # 1 benefit + 2 differentiators = 3 soundbites, each one LLM call; then 5 statements + 3 soundbites checked
-    assert names[:2] == [("skill", "positioning.statements"), ("skill", "positioning.soundbites")]
-    assert names[2:5] == [("llm", "positioning.soundbite")] * 3
-    assert names[5:] == [("skill", "positioning.check_messaging")] * 8
     assert run.output["fields"]["alternative"] == "Float"  # the foundation's first competitor
     assert run.output["summary"]["lowest_score"] == min(
         c["check"]["score"] for c in run.output["statements"] + run.output["soundbites"]
@@ -219,7 +164,7 @@ def test_positioning_strategist_runs_end_to_end(registry_synced, workspace, syst
 
 
 def test_without_a_foundation_the_workspace_foundation_is_used(registry_synced, workspace, system_actor):
-    run = _run(workspace, system_actor, {"differentiators": ["Set up in ten minutes"]})
+    run = run_agent(workspace, system_actor, "positioning_strategist", {"differentiators": ["Set up in ten minutes"]})
     assert run.status == "succeeded", run.error_message
     assert run.output["fields"]["product"] == "Acme"  # from the workspace factory's foundation
     assert run.output["fields"]["category"] == "SaaS platform"

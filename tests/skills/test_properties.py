@@ -2,12 +2,15 @@
 
 Inputs are generated from each skill's own input schema (hypothesis-jsonschema); the
 output must validate against the skill's output schema, which declares the range of
-every score. A new skill is covered the moment it is registered.
+every score, and must be storable as JSON (no NaN or infinity, which a schema's "number"
+lets through). A new skill is covered the moment it is registered. This is the one place
+skills are property-tested; the per-agent modules test their skills' hand-worked numbers.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -22,11 +25,16 @@ from tests.conftest import OfflineSkillContext
 SPECS = registry.all_specs()
 LONG_UNICODE = "Ünïcödé 文字 🚀 — naïve café. " * 2000  # ~60k characters of mixed scripts and emoji
 
+# Skills that can return a non-finite number for some schema-valid input (pinned below as a known bug).
+NOT_YET_JSON_SAFE = {"finance.unit_economics"}
+
 
 def _check(spec, data: dict[str, Any]) -> None:
     output = spec.func(data, OfflineSkillContext())
     errors = sorted(Draft202012Validator(spec.output_schema).iter_errors(output), key=str)
     assert not errors, f"{spec.slug} output breaks its schema for input {str(data)[:300]}: {errors[0].message}"
+    if spec.slug not in NOT_YET_JSON_SAFE:
+        json.dumps(output, allow_nan=False)
 
 
 def _stretch(schema: dict[str, Any], value: Any, filler: str) -> Any:
@@ -44,7 +52,7 @@ def _stretch(schema: dict[str, Any], value: Any, filler: str) -> Any:
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.slug for s in SPECS])
 def test_skill_output_stays_valid_for_any_schema_valid_input(spec):
-    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(data=from_schema(spec.input_schema), filler=st.sampled_from(["", LONG_UNICODE]))
     def check(data, filler):
         _check(spec, data)
@@ -53,3 +61,15 @@ def test_skill_output_stays_valid_for_any_schema_valid_input(spec):
             _check(spec, stretched)
 
     check()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValueError,
+    reason="known bug: finance.unit_economics divides without a bound, so an extreme spend gives cac = inf, "
+    "which a run cannot store (the output column only holds valid JSON)",
+)
+def test_unit_economics_output_stays_finite_for_an_extreme_spend():
+    spec = registry.get("finance.unit_economics")
+    data = {"spend": 1e308, "leads": 0.25, "conversion_rate": 0.5, "arpu": 0, "churn": 0}  # schema-valid
+    json.dumps(spec.func(data, OfflineSkillContext()), allow_nan=False)

@@ -15,6 +15,7 @@ from raptorflow.audit.models import AuditEvent
 from raptorflow.audit.services import audit_log, audit_seal
 from raptorflow.llm.breaker import breaker_record_failure, breaker_state
 from raptorflow.llm.models import Provider
+from raptorflow.llm.services import provider_breaker_reset, provider_test_connection
 from tests.factories import ModelPriceFactory, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,30 @@ def test_breaker_state_is_shown_and_can_be_reset(admin_client, httpserver, setti
     assert _messages(response) == ["fake-openai: breaker reset (was open)."]
     assert breaker_state(provider.name) == "closed"
     assert AuditEvent.objects.get(action="provider.breaker_reset").changes == {"breaker": ["open", "closed"]}
+
+
+def test_the_connection_test_service_works_for_any_actor_and_leaves_the_callers_provider_alone(httpserver):
+    httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(OPENAI_REPLY)
+    provider = _provider(httpserver)
+    result = provider_test_connection(provider, actor=Actor.system("ops"))
+    # no price row for the kind: the kind's small default model
+    assert (result.ok, result.model) == (True, "gpt-4o-mini")
+    assert httpserver.log[0][0].get_json()["model"] == "gpt-4o-mini"
+    assert provider.max_retries == 3  # retries were turned off on a copy, not on the caller's object
+    event = AuditEvent.objects.get(action="provider.test")
+    assert (event.actor_type, event.actor_label, event.outcome) == ("system", "ops", "success")
+    assert event.changes["breaker"] == "closed"
+
+
+def test_the_breaker_reset_service_reports_the_state_it_closed(httpserver, settings):
+    settings.RAPTORFLOW_BREAKER_FAILURES = 1
+    provider = _provider(httpserver)
+    assert provider_breaker_reset(provider, actor=Actor.system("ops")) == "closed"  # nothing to reset: still audited
+    breaker_record_failure(provider.name)
+    assert provider_breaker_reset(provider, actor=Actor.system("ops")) == "open"
+    assert breaker_state(provider.name) == "closed"
+    changes = list(AuditEvent.objects.filter(action="provider.breaker_reset").order_by("pk").values_list("changes"))
+    assert changes == [({"breaker": ["closed", "closed"]},), ({"breaker": ["open", "closed"]},)]
 
 
 def test_the_key_is_shown_masked_and_never_in_the_page(admin_client, httpserver):

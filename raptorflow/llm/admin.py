@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import time
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -15,72 +12,12 @@ from django.utils.html import format_html
 
 from raptorflow.admin_tools import AuditedAdminMixin
 from raptorflow.audit.actors import Actor
-from raptorflow.audit.choices import Outcome
-from raptorflow.audit.services import audit_log
 
-from .breaker import breaker_reset, breaker_state
-from .choices import ProviderKind
-from .client import call_provider
-from .errors import ProviderError
+from .breaker import breaker_state
 from .models import ModelPrice, Provider
-from .types import CompletionRequest, Message
+from .services import provider_breaker_reset, provider_test_connection
 
-# A connection test is one small, cheap call: a few tokens, no retries, a short timeout.
-TEST_PROMPT = "Reply with the single word: ok"
-TEST_MAX_TOKENS = 8
-TEST_TIMEOUT_SECONDS = 15.0
-# Used when no price row names a model for the provider's kind.
-TEST_DEFAULT_MODELS = {
-    ProviderKind.OPENAI_COMPATIBLE: "gpt-4o-mini",
-    ProviderKind.ANTHROPIC: "claude-3-5-haiku-latest",
-    ProviderKind.OFFLINE: "offline",
-}
 BREAKER_COLOURS = {"closed": "#2e7d32", "half_open": "#b26a00", "open": "#c62828"}
-
-
-@dataclasses.dataclass(frozen=True)
-class ConnectionTest:
-    model: str
-    latency_ms: int
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.error
-
-
-def provider_test_model(provider: Provider) -> str:
-    """The model a connection test asks for: the kind's first priced model, else a small default."""
-    priced = ModelPrice.objects.filter(provider_kind=provider.kind).order_by("model").values_list("model", flat=True)
-    return priced.first() or TEST_DEFAULT_MODELS.get(provider.kind, "test")
-
-
-def provider_test_connection(provider: Provider, *, actor: Actor) -> ConnectionTest:
-    """Make one tiny call to the provider (through the breaker, without retries); audited as provider.test."""
-    trial = Provider.objects.get(pk=provider.pk)  # a fresh copy, so the caller's object is left as it was
-    trial.max_retries = 0  # in memory only: one call, so the reported latency is one round trip
-    trial.timeout_seconds = min(trial.timeout_seconds, TEST_TIMEOUT_SECONDS)
-    model = provider_test_model(trial)
-    request = CompletionRequest(messages=(Message("user", TEST_PROMPT),), model=model, max_tokens=TEST_MAX_TOKENS)
-    started = time.monotonic()
-    try:
-        call_provider(trial, request)
-        error = ""
-    except ProviderError as exc:
-        error = f"{exc.message} ({exc.code})"
-    result = ConnectionTest(model, round((time.monotonic() - started) * 1000), error)
-    changes = {"model": model, "latency_ms": result.latency_ms, "error": error, "breaker": breaker_state(trial.name)}
-    outcome = Outcome.SUCCESS if result.ok else Outcome.FAILURE
-    audit_log("provider.test", actor=actor, target=provider, changes=changes, outcome=outcome)
-    return result
-
-
-def provider_reset_breaker(provider: Provider, *, actor: Actor) -> str:
-    """Close the provider's circuit breaker and forget its failures; audited. Returns the state it was in."""
-    before = breaker_state(provider.name)
-    breaker_reset(provider.name)
-    audit_log("provider.breaker_reset", actor=actor, target=provider, changes={"breaker": [before, "closed"]})
-    return before
 
 
 class ProviderForm(forms.ModelForm):
@@ -148,7 +85,7 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def reset_breaker(self, request, queryset):
         actor = Actor.for_user(request.user)
         for provider in queryset:
-            before = provider_reset_breaker(provider, actor=actor)
+            before = provider_breaker_reset(provider, actor=actor)
             self.message_user(request, f"{provider.name}: breaker reset (was {before.replace('_', '-')}).")
 
     def _report_test(self, request, provider: Provider) -> None:

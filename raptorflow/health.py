@@ -250,14 +250,11 @@ class BreakerSummary:
 
 def breaker_summaries() -> list[BreakerSummary]:
     """The breaker of every enabled provider, read from the shared cache as the workers see it."""
-    from raptorflow.llm.breaker import _key, breaker_state
+    from raptorflow.llm.breaker import breaker_failures, breaker_state
     from raptorflow.llm.models import Provider
 
     rows = Provider.objects.filter(enabled=True).order_by("name").values_list("name", "kind")
-    return [
-        BreakerSummary(name, kind, breaker_state(name), int(cache.get(_key(name, "failures")) or 0))
-        for name, kind in rows
-    ]
+    return [BreakerSummary(name, kind, breaker_state(name), breaker_failures(name)) for name, kind in rows]
 
 
 # --- Views ------------------------------------------------------------------------------------------

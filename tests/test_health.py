@@ -16,6 +16,8 @@ import pytest
 from celery import signals
 
 from raptorflow import health
+from raptorflow.llm.breaker import breaker_failures, breaker_record_failure, breaker_reset
+from raptorflow.llm.models import Provider
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +171,29 @@ def test_a_starting_worker_writes_the_heartbeat_readiness_looks_for(client, db):
     beat = health.worker_heartbeat_read()
     assert beat["hostname"] == "worker@signal-host"
     assert client.get("/health/ready").json()["checks"]["worker"]["status"] == "ok"
+
+
+# --- LLM circuit breakers ------------------------------------------------------------------------------
+
+
+def test_breaker_summaries_give_each_enabled_providers_state_and_failure_count(db, settings):
+    settings.RAPTORFLOW_BREAKER_FAILURES = 3
+    names = ("health-a", "health-b", "health-off")
+    for name in names:
+        Provider.objects.create(name=name, kind="offline", enabled=name != "health-off")
+        breaker_reset(name)
+    for _ in range(2):
+        breaker_record_failure("health-a")
+    for _ in range(3):
+        breaker_record_failure("health-b")
+    summaries = [s for s in health.breaker_summaries() if s.provider.startswith("health-")]
+    assert summaries == [
+        health.BreakerSummary("health-a", "offline", "closed", 2),  # under the threshold of 3
+        health.BreakerSummary("health-b", "offline", "open", 3),
+    ]  # the disabled provider is left out
+    breaker_reset("health-b")
+    assert [breaker_failures(name) for name in names] == [2, 0, 0]
+    breaker_reset("health-a")
 
 
 # --- The admin's system status page ------------------------------------------------------------------

@@ -56,6 +56,11 @@ def breaker_state(name: str) -> BreakerState:
     return "open" if _now() - float(opened_at) < _cooloff() else "half_open"
 
 
+def breaker_failures(name: str) -> int:
+    """Consecutive failures counted since the breaker last closed (0 once it is reset or a call succeeds)."""
+    return int(cache.get(_key(name, "failures")) or 0)
+
+
 def breaker_allow(name: str, *, trial_seconds: float = DEFAULT_TRIAL_SECONDS) -> bool:
     """May a call to this provider go ahead? In half-open state only the caller that wins the trial lock may.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from skills.choices import SkillCategory
@@ -51,15 +52,15 @@ def unit_economics(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     customers = data["leads"] * data["conversion_rate"]
     gross_margin = 1 - data.get("cogs_share", 0)
     notes: list[str] = []
-    cac = data["spend"] / customers if customers > 0 else None
-    if cac is None:
+    cac = _finite(data["spend"] / customers, "CAC", notes) if customers > 0 else None
+    if customers <= 0:
         notes.append("No customers won (leads × conversion is 0), so CAC is undefined.")
-    ltv = data["arpu"] / data["churn"] if data["churn"] > 0 else None
-    if ltv is None:
+    ltv = _finite(data["arpu"] / data["churn"], "LTV", notes) if data["churn"] > 0 else None
+    if data["churn"] <= 0:
         notes.append("Churn is 0, so lifetime value is unbounded; give a churn rate to compute LTV.")
-    ratio = ltv / cac if ltv is not None and cac else None
+    ratio = _finite(ltv / cac, "LTV/CAC", notes) if ltv is not None and cac else None
     monthly_profit = data["arpu"] * gross_margin
-    payback = cac / monthly_profit if cac is not None and monthly_profit > 0 else None
+    payback = _finite(cac / monthly_profit, "Payback", notes) if cac is not None and monthly_profit > 0 else None
     if ratio is None:
         verdict = "insufficient_data"
     else:
@@ -75,6 +76,14 @@ def unit_economics(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
         "verdict": verdict,
         "notes": notes,
     }
+
+
+def _finite(value: float, name: str, notes: list[str]) -> float | None:
+    """The value, or None with a note when it overflows a float (a divisor so small the quotient is infinite)."""
+    if math.isfinite(value):
+        return value
+    notes.append(f"{name} is too large to state: the divisor is too close to 0 for these figures.")
+    return None
 
 
 def _round(value: float | None) -> float | None:

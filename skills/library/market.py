@@ -105,6 +105,8 @@ PROJECTION_YEARS = 5
 STAGES = ("tam", "sam", "som", "projection")
 
 MAX_MONEY = 1e15
+# The largest value market.projection compounds: at most ×3 a year for 10 years (3^10 ≈ 59,049) stays finite.
+MAX_PROJECTABLE = 1e300
 _MONEY = {"type": "number", "minimum": 0}
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _GROWTH = {"type": "number", "minimum": -0.9, "maximum": 2}
@@ -293,6 +295,9 @@ def market_size(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     factors, notes = _size_factors(data)
     tam = bench[0] * factors["scope"]
     sam = tam * bench[1] * factors["focus"] * factors["region"]
+    if sam > tam:  # a share near 1 with the SMB focus: the serviceable market is at most the whole market
+        sam = tam
+        notes.append(_assumption("sam", "cap", 1.0, "SAM held at TAM: a market cannot serve more than all of it"))
     uncapped = sam * bench[2] * factors["position"] * factors["team"]
     som = min(uncapped, sam * SOM_CAP_SHARE_OF_SAM)
     capped = uncapped > som
@@ -322,7 +327,7 @@ def market_size(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
                 "type": "object",
                 "maxProperties": 10,
                 "propertyNames": {"maxLength": 100},
-                "additionalProperties": {**_MONEY, "maximum": MAX_MONEY},
+                "additionalProperties": {**_MONEY, "maximum": MAX_PROJECTABLE},
             },
             "growth_rate": _GROWTH,
             "years": {"type": "integer", "minimum": 1, "maximum": 10},

@@ -111,10 +111,6 @@ TRACES: dict[str, list[tuple[str, str]]] = {
 # The router learns each agent from its routing examples; twelve is the bar, unit_economics has ten.
 MIN_ROUTING_EXAMPLES = dict.fromkeys(TRACES, 12) | {"unit_economics": 10}
 
-# Agents whose output can hold a non-finite number for some schema-valid input; such a run cannot be
-# stored. Pinned as a known bug in tests/skills/test_properties.py; remove an agent here once it is fixed.
-NOT_YET_JSON_SAFE = {"unit_economics"}
-
 # (agent, input, a pattern one of the errors must match); every one is refused as invalid_input.
 INVALID_INPUTS = [
     pytest.param(
@@ -274,8 +270,7 @@ def test_any_schema_valid_input_gives_a_schema_valid_output(slug):
     def check(data):
         output = spec.run(ValidatingContext(), data)
         validator.validate(output)
-        if slug not in NOT_YET_JSON_SAFE:
-            json.dumps(output, allow_nan=False)  # a run's output is stored as JSON: no NaN or infinity
+        json.dumps(output, allow_nan=False)  # a run's output is stored as JSON: no NaN or infinity
 
     check()
 

@@ -164,3 +164,21 @@ def test_example_run_golden(registry_synced, workspace, system_actor):
     assert (run.output["tam"], run.output["sam"], run.output["som"]) == pytest.approx((50e9, 2.7e9, 97.2e6))
     assert run.output["industry"]["benchmark"] == "saas"
     assert len(run.output["projection"]) == 5
+
+
+def test_sam_never_exceeds_tam():
+    # 100 % SAM share × SMB focus 1.2 would serve 120 % of the market: held at the TAM, and said so.
+    result = size(base_tam=1e9, sam_share=1.0, focus="smb")
+    assert result["sam"] == result["tam"] == 1e9
+    assert any(note["applies_to"] == "sam" and note["factor"] == "cap" for note in result["assumptions"])
+
+
+def test_a_global_market_at_the_largest_base_is_still_projected(registry_synced, workspace, system_actor):
+    # The largest base TAM (1e15) × the global scope (1.5) is above the size skill's input bound; the
+    # projection must still take it (found by the catalogue's property test).
+    data = {"industry": "saas", "geography": "global", "base_tam": 1e15, "sam_share": 1.0, "focus": "smb"}
+    run = run_agent(workspace, system_actor, "market_sizer", data)
+    assert run.status == "succeeded", run.error_message
+    assert run.output["tam"] == pytest.approx(1.5e15)
+    assert run.output["sam"] == run.output["tam"]
+    assert run.output["projection"][0]["tam"] == pytest.approx(1.5e15 * (1 + run.output["growth_rate"]))

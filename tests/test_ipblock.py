@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest.mock import Mock
 
 import pytest
+from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
@@ -251,6 +252,28 @@ def test_a_new_block_applies_on_the_next_request(client, db):
     assert _refused(client.get("/api/v1/health", REMOTE_ADDR=BLOCKED))
     block.delete()
     assert client.get("/api/v1/health", REMOTE_ADDR=BLOCKED).status_code == 200
+
+
+def test_a_block_added_by_another_process_applies_within_a_second(client, db, monkeypatch):
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(blocklist.time, "monotonic", lambda: clock["now"])
+    assert client.get("/api/v1/health", REMOTE_ADDR=BLOCKED).status_code == 200
+    # Another process saved a block: the shared key changed, this process was not told.
+    cache.set(blocklist.CACHE_KEY, {"version": "other", "blocks": [(1, "203.0.113.0/24", None)]}, None)
+    clock["now"] += 0.5
+    assert client.get("/api/v1/health", REMOTE_ADDR=BLOCKED).status_code == 200  # its memo is still trusted
+    clock["now"] += blocklist.LOCAL_TTL
+    assert _refused(client.get("/api/v1/health", REMOTE_ADDR=BLOCKED))
+
+
+def test_a_warm_check_reads_neither_the_database_nor_the_cache(cidr_block, monkeypatch):
+    middleware = IPBlockMiddleware(lambda request: HttpResponse("ok"))
+    middleware(_request(remote=ALLOWED))  # warms the memo
+    monkeypatch.setattr(blocklist, "cache", Mock(get=Mock(side_effect=AssertionError("read the shared cache"))))
+    with CaptureQueriesContext(connection) as queries:
+        assert middleware(_request(remote=BLOCKED)).status_code == 403
+        assert middleware(_request(remote=ALLOWED)).status_code == 200
+    assert len(queries) == 0
 
 
 def test_the_block_check_makes_no_query_when_the_cache_is_warm(cidr_block):

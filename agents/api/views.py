@@ -45,6 +45,10 @@ class EventQuerySerializer(serializers.Serializer):
     )
 
 
+_VERSION_BULK = ("system_prompt", "model_chain", "input_schema", "output_schema", "routing_examples", "notes")
+_AGENT_BULK = ("description",)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List runs", parameters=WORKSPACE_PARAMS, responses={200: s.RunSerializer, **ERRORS}),
     retrieve=extend_schema(
@@ -68,7 +72,15 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         return self.serializer_classes.get(self.action, s.RunSerializer)
 
     def get_workspace_queryset(self, workspace):
-        runs = Run.objects.filter(workspace=workspace).select_related("agent_version__agent")
+        # Of the version and agent only what the serializer shows: a version row carries prompts and schemas.
+        runs = (
+            Run.objects.filter(workspace=workspace)
+            .select_related("agent_version__agent")
+            .defer(
+                *(f"agent_version__{name}" for name in _VERSION_BULK),
+                *(f"agent_version__agent__{name}" for name in _AGENT_BULK),
+            )
+        )
         if self.action == "retrieve":
             runs = runs.prefetch_related("steps", "approvals__decided_by")
         return runs

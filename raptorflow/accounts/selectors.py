@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from .models import APIKey, Membership, User, Workspace
@@ -15,15 +19,43 @@ def membership_get(*, user: User, workspace: Workspace) -> Membership | None:
     return Membership.objects.filter(user=user, workspace=workspace).first()
 
 
+# A key's row (with its workspace and creator) is cached by prefix, so an API request does not query for it.
+# Every write that can change what the row says (save, delete, revoke, its workspace's or creator's save or
+# delete) forgets it (raptorflow/accounts/signals.py); the TTL bounds anything that bypasses those hooks.
+APIKEY_CACHE_SECONDS = 300
+
+
+def _apikey_cache_key(prefix: str) -> str:
+    return f"apikey:v1:{prefix}"
+
+
 def apikey_get_by_plaintext(plaintext: str) -> APIKey | None:
     """Find the key a client presented, or None. Constant-time on the secret."""
     try:
         marker, prefix, _secret = plaintext.split("_", 2)
     except ValueError:
         return None
-    if marker != APIKey.PREFIX:
+    if marker != APIKey.PREFIX or not prefix:
         return None
-    key = APIKey.objects.select_related("workspace", "created_by").filter(prefix=prefix).first()
-    if key is None or not key.check_secret(plaintext):
+    key = cache.get(_apikey_cache_key(prefix))
+    if key is None:
+        key = APIKey.objects.select_related("workspace", "created_by").filter(prefix=prefix).first()
+        if key is None:
+            return None
+        cache.set(_apikey_cache_key(prefix), key, APIKEY_CACHE_SECONDS)
+    if not key.check_secret(plaintext):
         return None
     return key
+
+
+def apikey_cache_forget(prefixes: Iterable[str]) -> None:
+    """Drop cached key rows now and again after the surrounding transaction commits.
+
+    Twice, because a request that read the old row before the commit could
+    cache it again in between.
+    """
+    keys = [_apikey_cache_key(prefix) for prefix in prefixes]
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

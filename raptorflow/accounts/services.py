@@ -16,6 +16,7 @@ from raptorflow.audit.services import audit_log
 
 from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace, hash_api_key
+from .selectors import apikey_cache_forget
 
 
 class ScopeError(ValueError):
@@ -182,5 +183,6 @@ def apikey_revoke(*, key: APIKey, actor: Actor) -> bool:
     if not APIKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now):
         return False
     key.revoked_at = now
+    apikey_cache_forget([key.prefix])
     audit_log("apikey.revoke", actor=actor, workspace=key.workspace_id, target=key, changes={"revoked_at": [None, now]})
     return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -59,9 +61,18 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         return KEYWORD
 
 
+# Per process: when this process last recorded each key's use, so most requests skip even the shared cache.
+_last_touched: dict[str, float] = {}
+
+
 def _touch(key: APIKey) -> None:
-    if cache.add(f"apikey-used:{key.pk}", 1, LAST_USED_RESOLUTION_SECONDS):
-        APIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = time.monotonic()
+    if now - _last_touched.get(key.prefix, -LAST_USED_RESOLUTION_SECONDS) < LAST_USED_RESOLUTION_SECONDS:
+        return
+    _last_touched[key.prefix] = now
+    if not cache.add(f"apikey-used:{key.pk}", 1, LAST_USED_RESOLUTION_SECONDS):
+        return  # another process recorded it this minute (and audited it within the hour)
+    APIKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
     if cache.add(f"apikey-use-audited:{key.pk}", 1, USE_AUDIT_RESOLUTION_SECONDS):
         audit_log("apikey.use", actor=Actor.for_api_key(key), workspace=key.workspace_id, target=key)
 

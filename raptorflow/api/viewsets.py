@@ -73,6 +73,13 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
     def get_workspace_queryset(self, workspace) -> QuerySet:
         raise NotImplementedError
 
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Filters (?status=, ?agent=, ...) narrow lists. A detail lookup is by id within the workspace;
+        # building the filter form for it would cost time and could turn a filtered-out id into a 404.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no workspace
             return self.get_serializer_class().Meta.model.objects.none()

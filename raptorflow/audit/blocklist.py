@@ -6,8 +6,11 @@ Three layers, each cheaper than the one below:
 2. one Django cache key holding the active blocks and a version token, shared
    by all processes and kept ~30 s; a save or delete of an ``IPBlock`` drops it,
    so a new block applies on the next request in every process;
-3. an in-process memo of the parsed ranges for the cached version, so a request
-   costs one cache read and integer comparisons, never a CIDR parse or a query.
+3. an in-process memo of the parsed ranges for the cached version, trusted for
+   ``LOCAL_TTL`` (1 s) before the shared key is read again: most requests cost
+   integer comparisons only, never a cache read, a CIDR parse or a query. A
+   change made in one process applies there at once and in every other process
+   within a second.
 
 Expiry is checked on every lookup against the stored timestamp, so a block
 stops applying the moment it expires, not when the cached copy does.
@@ -35,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 CACHE_KEY = "ipblock:active"
 CACHE_TTL = 30  # seconds; an upper bound on staleness should an invalidation be lost
+LOCAL_TTL = 1.0  # seconds this process trusts its memo before reading the shared key again
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class _Range:
 
 # (cached version token, parsed ranges). Replaced whole, never mutated, so threads can share it.
 _memo: tuple[str, tuple[_Range, ...]] = ("", ())
+_memo_fresh_until = 0.0  # time.monotonic() until which _memo is used without reading the shared key
 
 
 def is_blocked(ip: str) -> ActiveBlock | None:
@@ -75,6 +80,10 @@ def is_blocked(ip: str) -> ActiveBlock | None:
 
 
 def _ranges() -> tuple[_Range, ...]:
+    global _memo_fresh_until
+    now = time.monotonic()
+    if now < _memo_fresh_until:
+        return _memo[1]
     snapshot = cache.get(CACHE_KEY)
     if snapshot is None:
         try:
@@ -85,7 +94,9 @@ def _ranges() -> tuple[_Range, ...]:
             logger.exception("Could not load the IP blocklist; using the last one this process loaded.")
             return _memo[1]
         cache.set(CACHE_KEY, snapshot, CACHE_TTL)
-    return _parsed(snapshot)
+    ranges = _parsed(snapshot)
+    _memo_fresh_until = now + LOCAL_TTL
+    return ranges
 
 
 def _load() -> dict[str, Any]:
@@ -116,8 +127,15 @@ def _parse_all(blocks: list[tuple[int, str, float | None]]) -> list[_Range]:
 
 
 def invalidate() -> None:
-    """Drop the cached blocklist; the next request in any process reloads it."""
+    """Drop the cached blocklist: this process reloads it on its next request, every other within LOCAL_TTL."""
+    forget_local()
     cache.delete(CACHE_KEY)
+
+
+def forget_local() -> None:
+    """Make this process read the shared key on its next lookup."""
+    global _memo_fresh_until
+    _memo_fresh_until = 0.0
 
 
 def _invalidate_now_and_on_commit() -> None:

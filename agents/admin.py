@@ -388,6 +388,7 @@ class WorkspaceSpendAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["workspace"]
     search_fields = ["workspace__name", "workspace__slug"]
     date_hierarchy = "month"
+    ordering = ["-month", "workspace__name"]
 
 
 # --- Approvals ---------------------------------------------------------------------

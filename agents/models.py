@@ -10,6 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from jsonschema import Draft202012Validator
 
 from .choices import ApprovalStatus, RunStatus, StepKind, StepStatus, VersionStatus
 
@@ -104,6 +107,11 @@ class AgentVersion(models.Model):
             raise PublishedVersionError(f"{self} is published and cannot be deleted.", code="version_published")
         return super().delete(*args, **kwargs)
 
+    @cached_property
+    def input_validator(self) -> Draft202012Validator:
+        """The input schema, compiled once per instance (published versions are memoised per process)."""
+        return Draft202012Validator(self.input_schema)
+
     @property
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
@@ -177,7 +185,7 @@ class WorkspaceSpend(models.Model):
     class Meta:
         verbose_name = "workspace spend"
         verbose_name_plural = "workspace spend"
-        ordering = ["-month", "workspace"]
+        ordering = ["-month"]
         constraints = [models.UniqueConstraint(fields=["workspace", "month"], name="workspacespend_unique_month")]
 
     def __str__(self) -> str:
@@ -202,7 +210,7 @@ class RunStep(models.Model):
     cost = models.DecimalField(**_MONEY)
     latency_ms = models.PositiveIntegerField(default=0)
     cache_hit = models.BooleanField(default=False)
-    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

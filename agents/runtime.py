@@ -16,14 +16,15 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import connection
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from jsonschema import Draft202012Validator
 
 from raptorflow import context, metrics
-from raptorflow.accounts.schemas import schema_errors
+from raptorflow.accounts.schemas import schema_errors, validator_for
 from raptorflow.audit.actors import Actor
+from raptorflow.db import update_returning
 from raptorflow.llm.client import complete_with_fallback
 from raptorflow.llm.errors import ProviderError
 from raptorflow.llm.models import Provider
@@ -31,12 +32,12 @@ from raptorflow.llm.pricing import cost_of, estimate_cost, price_for
 from raptorflow.llm.types import CompletionRequest, Message
 from skills import registry as skill_registry
 from skills import tools as tool_registry
-from skills.models import Skill
+from skills.selectors import skill_usable
 
 from . import registry
 from .choices import RunStatus, StepKind, StepStatus
-from .models import Run, RunStep
-from .selectors import workspace_month_spend
+from .models import Run, RunEvent, RunStep
+from .selectors import agentversion_published, workspace_month_spend
 from .services import approval_request, run_charge, run_event_append, run_transition
 
 logger = logging.getLogger(__name__)
@@ -58,14 +59,23 @@ class RunSuperseded(Exception):
 def run_claim(run_id: str) -> Run | None:
     """queued → running, in one conditional update. Only one worker can win it."""
     now = timezone.now()
-    claimed = Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-        status=RunStatus.RUNNING, attempt=F("attempt") + 1, heartbeat_at=now, updated_at=now
-    )
-    if not claimed:
-        return None
-    run = Run.objects.select_related("workspace", "agent_version__agent").get(pk=run_id)
-    Run.objects.filter(pk=run_id, started_at__isnull=True).update(started_at=now)
-    run_event_append(run.pk, "status", {"status": RunStatus.RUNNING, "attempt": run.attempt})
+    with transaction.atomic():
+        claimed = update_returning(
+            Run.objects.filter(pk=run_id, status=RunStatus.QUEUED),
+            ("last_event_seq",),
+            status=RunStatus.RUNNING,
+            attempt=F("attempt") + 1,
+            heartbeat_at=now,
+            updated_at=now,
+            started_at=Coalesce(F("started_at"), Value(now)),  # the first attempt's start
+            last_event_seq=F("last_event_seq") + 1,  # the "running" event below
+        )
+        if not claimed:
+            return None
+        run = Run.objects.select_related("workspace").get(pk=run_id)
+        data = {"status": RunStatus.RUNNING, "attempt": run.attempt}
+        RunEvent.objects.create(run=run, sequence=claimed[0][0], type="status", data=data)
+    run.agent_version = agentversion_published(run.agent_version_id) or run.agent_version
     return run
 
 
@@ -100,7 +110,9 @@ class RunContext:
         self.version = run.agent_version
         self.foundation: dict[str, Any] = run.workspace.foundation
         self.deadline = time.monotonic() + self.version.timeout_seconds
-        self._sequence = run.steps.count()
+        # A retried run continues its step numbering; a first attempt has no steps yet.
+        self._sequence = run.steps.count() if run.attempt > 1 else 0
+        self._claim_fresh = True
 
     # --- what agents call -------------------------------------------------------
 
@@ -144,23 +156,36 @@ class RunContext:
 
     # --- between steps -------------------------------------------------------------
 
-    def checkpoint(self) -> None:
-        """Heartbeat, and stop here if the run was cancelled, taken over or is out of time."""
-        now = timezone.now()
-        Run.objects.filter(pk=self.run.pk, attempt=self.run.attempt).update(heartbeat_at=now)
-        status, attempt = Run.objects.filter(pk=self.run.pk).values_list("status", "attempt").get()
-        if attempt != self.run.attempt:
+    def checkpoint(self, *, database: bool = True) -> None:
+        """Heartbeat, and stop here if the run was cancelled, taken over or is out of time.
+
+        Before the first step the claim has just done both, so that one only checks the clock;
+        ``database=False`` does the same after the last step, whose outcome is a conditional
+        transition from running anyway (a cancel that arrived meanwhile wins there).
+        """
+        if self._claim_fresh or not database:
+            self._claim_fresh = False
+            self._check_deadline()
+            return
+        # One statement: touch the heartbeat of our attempt and read the status back. No row: not our attempt.
+        touched = update_returning(
+            Run.objects.filter(pk=self.run.pk, attempt=self.run.attempt), ("status",), heartbeat_at=timezone.now()
+        )
+        if not touched:
             raise RunSuperseded()
+        ((status,),) = touched
         if status == RunStatus.CANCELLING:
             raise RunAborted(RunStatus.CANCELLED, "cancelled", "Cancelled while running.")
+        self._check_deadline()
+
+    def _check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
             raise RunAborted(
                 RunStatus.TIMED_OUT, "timed_out", f"The run exceeded its {self.version.timeout_seconds} s limit."
             )
 
     def _enabled_skill(self, slug: str):
-        row = Skill.objects.filter(slug=slug).values_list("enabled", "available").first()
-        if row is None or not all(row):
+        if not skill_usable(slug):
             raise RunAborted(
                 RunStatus.FAILED,
                 "skill_disabled",
@@ -169,7 +194,7 @@ class RunContext:
         return skill_registry.get(slug)
 
     def _validate(self, schema: dict[str, Any], value: Any, code: str, what: str) -> None:
-        errors = schema_errors(Draft202012Validator(schema), value)
+        errors = schema_errors(validator_for(schema), value)
         if errors:
             raise RunAborted(RunStatus.FAILED, code, f"The {what} does not match its schema: {'; '.join(errors[:5])}")
 
@@ -178,7 +203,8 @@ class RunContext:
         return self._sequence
 
     def _step(self, kind: str, name: str, data: dict[str, Any], call) -> dict[str, Any]:
-        step = RunStep.objects.create(run=self.run, sequence=self._next_sequence(), kind=kind, name=name, input=data)
+        # Written once, when it ends (as LLM steps are): a step's row and its event appear together.
+        step = RunStep(run=self.run, sequence=self._next_sequence(), kind=kind, name=name, input=data)
         started = time.monotonic()
         try:
             output = call()
@@ -195,7 +221,7 @@ class RunContext:
         step.status, step.output, step.error = status, output, error
         step.latency_ms = int((time.monotonic() - started) * 1000)
         step.finished_at = timezone.now()
-        step.save(update_fields=["status", "output", "error", "latency_ms", "finished_at"])
+        step.save(force_insert=True)
         run_event_append(
             self.run.pk,
             "step",
@@ -313,7 +339,7 @@ def _execute(run: Run) -> str | None:
         spec = registry.get(run.agent_version.agent.slug)
         output = spec.run(ctx, run.input)
         ctx._validate(run.agent_version.output_schema, output, "invalid_output", "agent's output")
-        ctx.checkpoint()
+        ctx.checkpoint(database=False)
     except RunSuperseded:
         logger.warning("run %s was taken over by a later attempt; stopping", run.pk)
         return None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from raptorflow.accounts.models import Workspace
@@ -14,9 +15,51 @@ from .choices import VersionStatus
 from .models import Agent, AgentVersion, Run, WorkspaceSpend
 
 
+def agentversion_active_id(agent_ref: Any) -> Any:
+    """A subquery expression: the id of an agent's latest published version (``agent_ref`` names the agent)."""
+    published = AgentVersion.objects.filter(agent=agent_ref, status=VersionStatus.PUBLISHED)
+    return Subquery(published.order_by("-number").values("pk")[:1])
+
+
+def agent_list_with_active_version() -> QuerySet[Agent]:
+    """Agents annotated with ``active_version_id``, so resolving one to its version costs no second query."""
+    return Agent.objects.annotate(active_version_id=agentversion_active_id(OuterRef("pk")))
+
+
 def agentversion_active(agent: Agent) -> AgentVersion | None:
     """The version new runs of ``agent`` use: its latest published one."""
-    return agent.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    version_id = getattr(agent, "active_version_id", _UNKNOWN)
+    if version_id is _UNKNOWN:
+        published = agent.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number")
+        version_id = published.values_list("pk", flat=True).first()
+    return agentversion_published(version_id) if version_id is not None else None
+
+
+# Published versions never change (AgentVersion.save and delete refuse), so each process keeps the ones it
+# has used, with their compiled input validators: starting a run reads no version row and compiles no schema.
+_UNKNOWN = object()
+_PUBLISHED_CACHE_SIZE = 512
+_published: dict[int, AgentVersion] = {}
+
+
+def agentversion_published(version_id: int) -> AgentVersion | None:
+    """A published version by id, from this process's memo after the first read."""
+    version = _published.get(version_id)
+    if version is None:
+        version = (
+            AgentVersion.objects.select_related("agent").filter(pk=version_id, status=VersionStatus.PUBLISHED).first()
+        )
+        if version is None:
+            return None
+        if len(_published) >= _PUBLISHED_CACHE_SIZE:
+            _published.clear()
+        _published[version_id] = version
+    return version
+
+
+def agentversion_forget_published() -> None:
+    """Empty this process's memo (tests that reuse ids across rolled-back transactions)."""
+    _published.clear()
 
 
 def month_start(at: datetime) -> date:

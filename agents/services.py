@@ -18,12 +18,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from jsonschema import Draft202012Validator
 
 from raptorflow import context, metrics
 from raptorflow.accounts.schemas import schema_errors
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
+from raptorflow.db import update_returning
 
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
 from .models import Agent, AgentVersion, Approval, Run, RunEvent, WorkspaceSpend
@@ -135,10 +135,14 @@ def run_event_append(run_id, event_type: str, data: dict[str, Any] | None = None
     The counter lives on the run row; incrementing it takes the row lock, so
     two writers (web and worker) get distinct, gap-free sequence numbers.
     """
-    with transaction.atomic():
-        Run.objects.filter(pk=run_id).update(last_event_seq=F("last_event_seq") + 1)
-        sequence = Run.objects.filter(pk=run_id).values_list("last_event_seq", flat=True).get()
-        return RunEvent.objects.create(run_id=run_id, sequence=sequence, type=event_type, data=data or {})
+    # No savepoint inside a caller's transaction: an error here fails the caller's transaction as a whole.
+    with transaction.atomic(savepoint=False):
+        bumped = update_returning(
+            Run.objects.filter(pk=run_id), ("last_event_seq",), last_event_seq=F("last_event_seq") + 1
+        )
+        if not bumped:
+            raise Run.DoesNotExist(f"Run {run_id} does not exist.")
+        return RunEvent.objects.create(run_id=run_id, sequence=bumped[0][0], type=event_type, data=data or {})
 
 
 def run_charge(run: Run, *, cost: Decimal, tokens_in: int = 0, tokens_out: int = 0) -> None:
@@ -187,17 +191,19 @@ def run_transition(
         matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
         if expected_attempt is not None:
             matching = matching.filter(attempt=expected_attempt)
-        moved = matching.update(status=to, updated_at=now, **fields)
+        # The move and its event's sequence number in one statement (see run_event_append).
+        moved = update_returning(
+            matching, ("last_event_seq",), status=to, updated_at=now, last_event_seq=F("last_event_seq") + 1, **fields
+        )
         if not moved:
             return False
         previous = run.status
-        run.status = to
+        run.status, run.last_event_seq = to, moved[0][0]
         for name, value in fields.items():
             setattr(run, name, value)
-        run_event_append(run.pk, "status", {"status": to, **(data or {})})
+        RunEvent.objects.create(run_id=run.pk, sequence=moved[0][0], type="status", data={"status": to, **(data or {})})
         if to in FINAL_STATES:
-            agent = Run.objects.filter(pk=run.pk).values_list("agent_version__agent__slug", flat=True).get()
-            metrics.run_final(agent, to)
+            metrics.run_final(_agent_slug(run), to)
         audit_log(
             f"run.{to}",
             actor=actor,
@@ -206,6 +212,13 @@ def run_transition(
             changes={"status": [previous, to], **({"detail": data} if data else {})},
         )
     return True
+
+
+def _agent_slug(run: Run) -> str:
+    """The run's agent, from the loaded version when there is one (the worker's run), else from the database."""
+    if Run.agent_version.is_cached(run) and AgentVersion.agent.is_cached(run.agent_version):
+        return run.agent_version.agent.slug
+    return Run.objects.filter(pk=run.pk).values_list("agent_version__agent__slug", flat=True).get()
 
 
 def run_cancel(*, run: Run, actor: Actor, reason: str = "") -> str:
@@ -313,7 +326,7 @@ def _check_input(agent: Agent, data: Any) -> AgentVersion:
         raise RunInputError("agent_unavailable", f"Agent '{agent.slug}' is disabled or has no published version.")
     if not isinstance(data, dict):
         raise RunInputError("invalid_input", "The input must be a JSON object.")
-    errors = schema_errors(Draft202012Validator(version.input_schema), data)
+    errors = schema_errors(version.input_validator, data)
     if errors:
         raise RunInputError("invalid_input", f"The input does not match {agent.slug}'s input schema.", errors)
     return version
@@ -344,13 +357,18 @@ def run_create(
     (``created`` False); the same key with another request is a conflict.
     """
     request_hash = _request_hash(agent, input)
-    if idempotency_key and (replay := _idempotent_replay(workspace, idempotency_key, request_hash)):
-        return replay, False
-    version = _check_input(agent, input)
-    _check_budget(workspace)
+    try:
+        version = _check_input(agent, input)
+        _check_budget(workspace)
+    except RunError:
+        # A retried request whose run exists gets that run back, whatever changed since (budget, versions).
+        if idempotency_key and (replay := _idempotent_replay(workspace, idempotency_key, request_hash)):
+            return replay, False
+        raise
     flags = sorted({*(flags or []), *injection_flags(input)})
     try:
         with transaction.atomic():
+            # A new run's first event is known: write it directly rather than through run_event_append.
             run = Run.objects.create(
                 workspace=workspace,
                 agent_version=version,
@@ -362,17 +380,20 @@ def run_create(
                 request_id=context.current().request_id,
                 routing=routing,
                 flags=flags,
+                last_event_seq=1,
             )
-            run_event_append(run.pk, "status", {"status": RunStatus.QUEUED})
+            RunEvent.objects.create(run=run, sequence=1, type="status", data={"status": RunStatus.QUEUED})
             audit_log("run.create", actor=actor, workspace=workspace, target=run, changes={"agent": [None, agent.slug]})
             if flags:
                 audit_log("run.flagged", actor=actor, workspace=workspace, target=run, changes={"flags": [None, flags]})
             transaction.on_commit(lambda: run_enqueue(run))
     except IntegrityError:
-        if not idempotency_key:
+        # The unique (workspace, idempotency key) refused the insert: the key was used before, or by a request
+        # racing this one. The first run answers (same request) or it is a conflict (another request).
+        replay = _idempotent_replay(workspace, idempotency_key, request_hash) if idempotency_key else None
+        if replay is None:
             raise
-        # Another request with the same key won the race between our check and our insert.
-        return _idempotent_replay(workspace, idempotency_key, request_hash), False
+        return replay, False
     return run, True
 
 

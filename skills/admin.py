@@ -2,9 +2,9 @@ from django.contrib import admin, messages
 
 from raptorflow.admin_tools import AuditedAdminMixin
 from raptorflow.audit.actors import Actor
-from raptorflow.audit.services import audit_log
 
 from .models import Skill
+from .services import skill_set_enabled
 
 
 @admin.register(Skill)
@@ -39,11 +39,7 @@ class SkillAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def _switch(self, request, queryset, enabled: bool) -> None:
         actor = Actor.for_user(request.user)
-        changed = 0
-        for skill in queryset.filter(enabled=not enabled):
-            Skill.objects.filter(pk=skill.pk).update(enabled=enabled)
-            audit_log("skill.update", actor=actor, target=skill, changes={"enabled": [not enabled, enabled]})
-            changed += 1
+        changed = sum(skill_set_enabled(skill, enabled=enabled, actor=actor) for skill in queryset)
         self.message_user(request, f"{'Enabled' if enabled else 'Disabled'} {changed} skill(s).", messages.SUCCESS)
 
     @admin.action(description="Enable selected skills")

@@ -1,4 +1,4 @@
-"""Mirror the code registry into the Skill table."""
+"""Mirror the code registry into the Skill table; staff's enable switch."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from raptorflow.audit.services import audit_log
 
 from . import registry
 from .models import Skill
+from .selectors import skill_state_forget
 
 _MIRRORED = ("name", "category", "kind", "version", "description", "input_schema", "output_schema")
 
@@ -35,4 +36,16 @@ def skill_sync(*, actor: Actor) -> dict[str, int]:
     counts["unavailable"] = Skill.objects.filter(slug__in=gone, available=True).update(available=False)
     if any(counts.values()):
         audit_log("skill.sync", actor=actor, changes={k: [None, v] for k, v in counts.items() if v})
+        skill_state_forget()
     return counts
+
+
+def skill_set_enabled(skill: Skill, *, enabled: bool, actor: Actor) -> bool:
+    """Staff's switch. Returns whether it changed; audited; running workers see it within seconds."""
+    with transaction.atomic():
+        if not Skill.objects.filter(pk=skill.pk, enabled=not enabled).update(enabled=enabled):
+            return False
+        skill.enabled = enabled
+        audit_log("skill.update", actor=actor, target=skill, changes={"enabled": [not enabled, enabled]})
+        skill_state_forget()
+    return True

@@ -159,9 +159,21 @@ def _blocklist_known_empty():
     """
     from django.core.cache import cache
 
-    from raptorflow.audit.blocklist import CACHE_KEY
+    from raptorflow.audit.blocklist import CACHE_KEY, forget_local
 
     cache.set(CACHE_KEY, {"version": "no-blocks", "blocks": []}, None)
+    forget_local()
+
+
+@pytest.fixture(autouse=True)
+def _forget_process_memos():
+    """Per-process memos outlive a test's rolled-back transaction: published versions by id (ids come back on
+    SQLite) and the skills' enabled switches."""
+    from agents.selectors import agentversion_forget_published
+    from skills.selectors import skill_state_reset
+
+    agentversion_forget_published()
+    skill_state_reset()
 
 
 @pytest.fixture(autouse=True)

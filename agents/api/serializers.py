@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
+from agents.selectors import agent_list_with_active_version
 
 
 class RunStepSerializer(serializers.ModelSerializer):
@@ -49,7 +50,7 @@ class RunDetailSerializer(RunSerializer):
 
 
 class RunCreateSerializer(serializers.Serializer):
-    agent = serializers.SlugRelatedField(slug_field="slug", queryset=Agent.objects.all())
+    agent = serializers.SlugRelatedField(slug_field="slug", queryset=agent_list_with_active_version())
     input = serializers.DictField(help_text="Must match the agent's input schema (GET /api/v1/agents/{slug}).")
 
 

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'workspace spend',
                 'verbose_name_plural': 'workspace spend',
-                'ordering': ['-month', 'workspace'],
+                'ordering': ['-month'],
                 'constraints': [models.UniqueConstraint(fields=('workspace', 'month'), name='workspacespend_unique_month')],
             },
         ),

@@ -72,7 +72,7 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit": {
         "task": "audit.seal",
         "schedule": AUDIT_SEAL_SECONDS,
-        "options": {"queue": "maintenance", "expires": AUDIT_SEAL_SECONDS},
+        "options": {"queue": "maintenance", "expires": AUDIT_SEAL_SECONDS * 0.75},
     },
     "purge-run-details": {
         "task": "agents.purge_run_details",

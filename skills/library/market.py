@@ -105,8 +105,10 @@ PROJECTION_YEARS = 5
 STAGES = ("tam", "sam", "som", "projection")
 
 MAX_MONEY = 1e15
-# The largest value market.projection compounds: at most ×3 a year for 10 years (3^10 ≈ 59,049) stays finite.
-MAX_PROJECTABLE = 1e300
+# The largest value market.projection compounds: above any market market.size can return (a global scope of the
+# largest base TAM is 1.5e15), and exact in JSON (a float like 1e300 would come back from PostgreSQL's jsonb as
+# a different number).
+MAX_PROJECTABLE = 1e20
 _MONEY = {"type": "number", "minimum": 0}
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _GROWTH = {"type": "number", "minimum": -0.9, "maximum": 2}

@@ -9,6 +9,7 @@ from agents.runtime import run_execute
 from agents.selectors import workspace_month_spend
 from agents.services import run_cancel, run_create
 from skills.models import Skill
+from skills.services import skill_set_enabled
 
 from .conftest import UNIT_INPUT
 
@@ -141,7 +142,7 @@ def test_a_paid_model_without_a_price_fails_clearly(make_agent, workspace, syste
 
 
 def test_a_disabled_skill_fails_the_run_with_a_clear_error(unit_agent, workspace, system_actor):
-    Skill.objects.filter(slug="finance.unit_economics").update(enabled=False)
+    skill_set_enabled(Skill.objects.get(slug="finance.unit_economics"), enabled=False, actor=system_actor)
     run = _start(unit_agent, workspace, system_actor, UNIT_INPUT)
     assert (run.status, run.error_code) == ("failed", "skill_disabled")
     assert "finance.unit_economics" in run.error_message

@@ -25,6 +25,7 @@ from tests.conftest import OfflineSkillContext
 SPECS = registry.all_specs()
 LONG_UNICODE = "Ünïcödé 文字 🚀 — naïve café. " * 2000  # ~60k characters of mixed scripts and emoji
 
+
 def _check(spec, data: dict[str, Any]) -> None:
     output = spec.func(data, OfflineSkillContext())
     errors = sorted(Draft202012Validator(spec.output_schema).iter_errors(output), key=str)

@@ -1,0 +1,29 @@
+"""Small database helpers the ORM does not offer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.sql import UpdateQuery
+
+
+def update_returning(queryset: QuerySet, returning: tuple[str, ...], **values: Any) -> list[tuple[Any, ...]]:
+    """``queryset.update(**values)`` that also returns ``returning`` columns of the updated rows, in one statement.
+
+    An UPDATE ... RETURNING (PostgreSQL, and SQLite from 3.35): a counter bumped and
+    read, or a row touched and its state read, without a second round trip. The
+    UPDATE is compiled by Django, so F() expressions and lookups work as in update().
+    """
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    connection = connections[queryset.db]
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    if not sql:
+        return []
+    meta = queryset.model._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in returning)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {columns}", params)
+        return cursor.fetchall()

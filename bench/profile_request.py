@@ -27,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("kind", choices=["get", "post"], nargs="?", default="get")
     parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--time", action="store_true", help="time the requests (no profiler): mean and median ms")
     args = parser.parse_args()
     import django
 
@@ -56,6 +57,22 @@ def main() -> None:
 
     for _ in range(20):
         once()
+    if args.time:
+        import statistics
+        import time
+
+        samples = []
+        cpu = time.process_time()
+        for _ in range(args.n):
+            t = time.perf_counter()
+            once()
+            samples.append((time.perf_counter() - t) * 1000)
+        cpu_ms = (time.process_time() - cpu) * 1000 / args.n
+        print(
+            f"{args.kind}: wall mean {statistics.mean(samples):.2f} ms, median {statistics.median(samples):.2f} ms; "
+            f"this process's CPU {cpu_ms:.2f} ms per request"
+        )
+        return
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(args.n):

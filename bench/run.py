@@ -58,6 +58,9 @@ RUN_BODY = {
 }
 ITEM_BODY = {"name": "item", "payload": RUN_BODY["input"]}
 
+SOAK_SHARE = 0.7  # the soak's rate, as a share of the measured POST /runs maximum
+FINAL_STATES_SQL = "('succeeded','failed','timed_out','budget_exceeded','cancelled')"
+
 # Targets of the issue (ratio = Raptorflow / baseline). Checked only by the full run.
 TARGETS = {
     "post_runs": {"rps_ratio_min": 0.6, "p95_ratio_max": 2.0},
@@ -74,10 +77,23 @@ PROFILES = {
         "reps": 3,
         "worker_window": 15,
         "sizes": (10_000, 1_000_000),
-        "deadline": 900,
+        "soak": 300,
+        "soak_drain": 600,
+        "deadline": 1800,
     },
-    "quick": {"duration": 2, "warmup": 1, "reps": 1, "worker_window": 3, "sizes": (1_000, 10_000), "deadline": 150},
+    "quick": {
+        "duration": 2,
+        "warmup": 1,
+        "reps": 1,
+        "worker_window": 3,
+        "sizes": (1_000, 10_000),
+        "soak": 10,
+        "soak_drain": 90,
+        "deadline": 240,
+    },
 }
+
+PARTS = ("http", "worker", "scale", "dispatcher", "soak")
 
 LUA_DONE = r"""
 done = function(summary, latency, requests)
@@ -97,7 +113,7 @@ def lua_get(headers: dict[str, str]) -> str:
     return "\n".join(lines) + "\n" + LUA_DONE
 
 
-def lua_post(path: str, body: dict, headers: dict[str, str], *, idempotency: bool) -> str:
+def lua_post(path: str, body: dict, headers: dict[str, str], *, idempotency: bool, delay_ms: float = 0) -> str:
     """POST with a unique Idempotency-Key per request (prefix per wrk run, thread id, counter)."""
     head = "".join(f'  h["{k}"] = "{v}"\n' for k, v in headers.items())
     key = '  h["Idempotency-Key"] = prefix .. "-" .. tid .. "-" .. counter\n' if idempotency else ""
@@ -110,7 +126,9 @@ def lua_post(path: str, body: dict, headers: dict[str, str], *, idempotency: boo
         "request = function()\n  counter = counter + 1\n  local h = {}\n"
         '  h["Content-Type"] = "application/json"\n'
         f"{head}{key}"
-        f'  return wrk.format("POST", "{path}", h, body)\nend\n' + LUA_DONE
+        f'  return wrk.format("POST", "{path}", h, body)\nend\n'
+        + (f"delay = function() return {delay_ms:.1f} end\n" if delay_ms else "")
+        + LUA_DONE
     )
 
 
@@ -257,6 +275,96 @@ def rss_kb(pid: int) -> int:
     return total
 
 
+def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile: dict, post: dict) -> dict:
+    """POST /runs at SOAK_SHARE of the measured maximum for the profile's soak time, a worker running.
+
+    wrk paces each connection with a fixed delay; a short calibration measures the latency at that pace
+    and sets the delay so that connections × 1 / (delay + latency) is the target rate. Afterwards the
+    worker drains the backlog and the checks run: every accepted run (2xx) is in the database and final,
+    none was finalised twice, no 5xx, and the web processes' memory grew less than 10 %.
+    """
+    target = SOAK_SHARE * post["rps"]
+    interval_ms = args.connections * 1000 / target  # per connection, between request starts
+    started_at = sql(RF_DB, "SELECT now()")
+    stack.start("soak-web", [GUNICORN, "-c", GUNICORN_CONF, "raptorflow.wsgi:application"], env=env, cwd=ROOT)
+    stack.start(
+        "soak-worker",
+        [CELERY, "-A", "raptorflow", "worker", "--queues=runs", "--loglevel=WARNING",
+         f"--concurrency={args.worker_concurrency}", "--hostname=bench-soak@%h"],
+        env=env,
+        cwd=ROOT,
+    )  # fmt: skip
+    wait_http(f"{rf}/health/live")
+
+    def drive(delay_ms: float, seconds: int) -> dict:
+        script = tmp / f"soak-{delay_ms:.0f}.lua"
+        script.write_text(lua_post("/api/v1/runs", RUN_BODY, auth, idempotency=True, delay_ms=max(delay_ms, 1)))
+        return wrk(f"{rf}/api/v1/runs", script, duration=seconds, connections=args.connections, threads=1)
+
+    calibration = drive(interval_ms, max(5, profile["soak"] // 10))
+    delay_ms = max(interval_ms - calibration["mean_ms"], 1)
+    rss_start = rss_kb(stack.procs["soak-web"].pid)
+    print(f"  soak: {target:.0f} req/s target, {delay_ms:.1f} ms between requests per connection", flush=True)
+    load = drive(delay_ms, profile["soak"])
+    rss_end = rss_kb(stack.procs["soak-web"].pid)
+    stack.stop("soak-web")
+
+    window = f"created_at >= '{started_at}'"
+    accepted = sum(r["requests"] - r["status_errors"] for r in (calibration, load))
+    drain_deadline = time.monotonic() + profile["soak_drain"]
+    pending_q = f"SELECT count(*) FROM agents_run WHERE {window} AND status NOT IN {FINAL_STATES_SQL}"  # noqa: S608
+    while (pending := int(sql(RF_DB, pending_q))) and time.monotonic() < drain_deadline:
+        time.sleep(1)
+    drained_in = profile["soak_drain"] - max(drain_deadline - time.monotonic(), 0)
+    stack.stop("soak-worker")
+    created = int(sql(RF_DB, f"SELECT count(*) FROM agents_run WHERE {window}"))  # noqa: S608
+    finalised_twice = int(
+        sql(
+            RF_DB,
+            "SELECT count(*) FROM (SELECT e.run_id FROM agents_runevent e JOIN agents_run r ON r.id = e.run_id "  # noqa: S608
+            f"WHERE r.{window} AND e.type = 'status' AND e.data->>'status' IN {FINAL_STATES_SQL} "
+            "GROUP BY e.run_id HAVING count(*) > 1) d",
+        )
+    )
+    not_succeeded = int(
+        sql(RF_DB, f"SELECT count(*) FROM agents_run WHERE {window} AND status <> 'succeeded'")  # noqa: S608
+    )
+    result = {
+        "target_rps": target,
+        "achieved_rps": load["rps"],
+        "achieved_share_of_max": load["rps"] / post["rps"],
+        "seconds": profile["soak"],
+        "p95_ms": load["p95_ms"],
+        "accepted": accepted,
+        "runs_created": created,
+        "runs_not_final_after_drain": pending,
+        "runs_not_succeeded": not_succeeded,
+        "runs_finalised_twice": finalised_twice,
+        "non_2xx": calibration["status_errors"] + load["status_errors"],
+        "socket_errors": sum(r["errors"] - r["status_errors"] for r in (calibration, load)),
+        "drain_s": drained_in,
+        "web_rss_kb": {"start": rss_start, "end": rss_end, "growth": (rss_end - rss_start) / rss_start},
+        "failures": [],
+    }
+    checks = {
+        f"{created - accepted} runs more than accepted requests (or fewer)": created != accepted,
+        f"{pending} accepted runs not final after {profile['soak_drain']} s": pending > 0,
+        f"{not_succeeded} runs did not succeed": not_succeeded > 0,
+        f"{finalised_twice} runs finalised twice": finalised_twice > 0,
+        f"{result['non_2xx']} non-2xx answers": result["non_2xx"] > 0,
+        f"{result['socket_errors']} connection errors or timeouts": result["socket_errors"] > 0,
+        f"web memory grew {result['web_rss_kb']['growth']:.0%}": result["web_rss_kb"]["growth"] >= 0.10,
+    }
+    result["failures"] = [f"soak: {what}" for what, failed in checks.items() if failed]
+    print(
+        f"  soak: {load['rps']:.1f} req/s ({result['achieved_share_of_max']:.0%} of max), {accepted} accepted, "
+        f"{created} created, {pending} not final after {drained_in:.0f} s, {finalised_twice} finalised twice, "
+        f"{result['non_2xx']} non-2xx, web memory {rss_start // 1024} → {rss_end // 1024} MiB",
+        flush=True,
+    )
+    return result
+
+
 def main() -> int:  # noqa: C901 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI profile: seconds per scenario, no ratio gates")
@@ -264,7 +372,15 @@ def main() -> int:  # noqa: C901 - a linear script
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
     parser.add_argument("--web-concurrency", type=int, default=4, help="gunicorn workers of both apps (default 4)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery processes of both workers")
+    parser.add_argument(
+        "--only",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run (default all): {', '.join(PARTS)}; http always runs (it fills the queue)",
+    )
     args = parser.parse_args()
+    parts = {part.strip() for part in args.only.split(",")} | {"http"}
+    if unknown := parts - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     profile = PROFILES["quick" if args.quick else "full"]
     started = time.monotonic()
     deadline = started + profile["deadline"]
@@ -354,6 +470,15 @@ def main() -> int:  # noqa: C901 - a linear script
         wait_http(f"{bl}/json")
         auth = {"Authorization": f"Api-Key {api_key}"}
         run = http_json(f"{rf}/api/v1/runs", method="POST", body=RUN_BODY, headers={**auth, "Idempotency-Key": "seed"})
+        # GET /runs/{id} reads a finished run with its step, as a client fetching a result does.
+        seed_worker = [CELERY, "-A", "raptorflow", "worker", "--queues=runs", "--pool=solo", "--loglevel=WARNING"]
+        stack.start("seed-worker", [*seed_worker, "--hostname=bench-seed@%h"], env=rf_env, cwd=ROOT)
+        seeded_by = time.monotonic() + 60
+        while (status := http_json(f"{rf}/api/v1/runs/{run['id']}", headers=auth)["status"]) != "succeeded":
+            if time.monotonic() > seeded_by:
+                raise RuntimeError(f"the seed run did not succeed within 60 s (status {status})")
+            time.sleep(0.3)
+        stack.stop("seed-worker")
         http_json(f"{bl}/items", method="POST", body=ITEM_BODY)
 
         scripts = {
@@ -432,7 +557,7 @@ def main() -> int:  # noqa: C901 - a linear script
                 BENCH,
             ),
         }  # fmt: skip
-        for name, (db, done_q, total_q, cmd, env, cwd) in worker_specs.items():
+        for name, (db, done_q, total_q, cmd, env, cwd) in worker_specs.items() if "worker" in parts else ():
             if time.monotonic() + profile["worker_window"] + 20 > deadline:
                 failures.append(f"time box reached before {name}")
                 break
@@ -468,7 +593,7 @@ def main() -> int:  # noqa: C901 - a linear script
         small, large = profile["sizes"]
         cookie = sh([PY, "manage.py", "shell", "-c", SESSION_SCRIPT], env=rf_env).strip().splitlines()[-1]
         scale: dict[str, dict] = {}
-        for size in (small, large):
+        for size in (small, large) if "scale" in parts else ():
             needed = 3 * (profile["warmup"] + profile["reps"] * profile["duration"]) + 10
             if time.monotonic() + needed > deadline:
                 failures.append(f"time box reached before the {size:,}-row scenarios")
@@ -524,19 +649,28 @@ def main() -> int:  # noqa: C901 - a linear script
                 by_size["p95_ratio_large_to_small"] = by_size[str(large)]["p95_ms"] / by_size[str(small)]["p95_ms"]
         results["scale"] = scale
 
+        # --- soak: POST /runs at 70 % of its measured maximum with a worker draining, then checks -------
+        if "soak" in parts and "post_runs" in results["scenarios"]:
+            if time.monotonic() + profile["soak"] + 60 > deadline:
+                failures.append("time box reached before the soak")
+            else:
+                results["soak"] = soak(stack, rf, auth, tmp, rf_env, args, profile, results["scenarios"]["post_runs"])
+                failures.extend(results["soak"]["failures"])
+
         # --- dispatcher: routes per second on one core (bench/dispatcher.py) -----------------------
-        rounds = "5" if args.quick else "50"
-        out = subprocess.run(
-            [PY, str(BENCH / "dispatcher.py"), "--rounds", rounds], env=rf_env, cwd=ROOT, capture_output=True,
-            text=True, timeout=120,
-        )  # fmt: skip
-        line = next((ln for ln in out.stdout.splitlines() if "routes/s" in ln and "mean" in ln), None)
-        if line is None:
-            failures.append(f"dispatcher: no figure ({out.returncode}): {out.stderr[-500:]}")
-        else:
-            rate = float(line.split("routes/s")[0].replace(",", ""))
-            results["scenarios"]["dispatcher"] = {"tasks_per_s": rate, "target": 5000, "output": out.stdout}
-            print(f"  dispatcher       {rate:8.0f} routes/s", flush=True)
+        if "dispatcher" in parts:
+            rounds = "5" if args.quick else "50"
+            out = subprocess.run(
+                [PY, str(BENCH / "dispatcher.py"), "--rounds", rounds], env=rf_env, cwd=ROOT, capture_output=True,
+                text=True, timeout=120,
+            )  # fmt: skip
+            line = next((ln for ln in out.stdout.splitlines() if "routes/s" in ln and "mean" in ln), None)
+            if line is None:
+                failures.append(f"dispatcher: no figure ({out.returncode}): {out.stderr[-500:]}")
+            else:
+                rate = float(line.split("routes/s")[0].replace(",", ""))
+                results["scenarios"]["dispatcher"] = {"tasks_per_s": rate, "target": 5000, "output": out.stdout}
+                print(f"  dispatcher       {rate:8.0f} routes/s", flush=True)
     finally:
         stack.close()
 
@@ -556,6 +690,14 @@ def main() -> int:  # noqa: C901 - a linear script
             checks.append((f"{name} p95 at large ≤ 1.5 × small", by_size["p95_ratio_large_to_small"] <= 1.5))
     if "dispatcher" in sc:
         checks.append(("dispatcher ≥ 5,000 routes/s on one core", sc["dispatcher"]["tasks_per_s"] >= 5000))
+    if "soak" in results:
+        checks.append(
+            (
+                f"soak {results['soak']['seconds']} s at {SOAK_SHARE:.0%} of max: all runs final once, no 5xx, "
+                "web memory < +10 %",
+                not results["soak"]["failures"],
+            )
+        )
     results["targets"] = [{"target": t, "met": ok} for t, ok in checks]
     results["failures"] = failures
 

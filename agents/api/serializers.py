@@ -4,9 +4,10 @@ from rest_framework import serializers
 
 from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
 from agents.selectors import agent_list_with_active_version
+from raptorflow.api.serializers import SharedFieldsMixin
 
 
-class RunStepSerializer(serializers.ModelSerializer):
+class RunStepSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = RunStep
         fields = [
@@ -18,15 +19,16 @@ class RunStepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     decided_by = serializers.StringRelatedField(allow_null=True, help_text="Null until someone decides.")
 
     class Meta:
         model = Approval
         fields = ["id", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at", "comment"]
+        read_only_fields = fields
 
 
-class RunSerializer(serializers.ModelSerializer):
+class RunSerializer(SharedFieldsMixin, serializers.ModelSerializer):
     agent = serializers.SlugRelatedField(source="agent_version.agent", slug_field="slug", read_only=True)
     agent_version = serializers.IntegerField(source="agent_version.number", read_only=True)
 

@@ -1,0 +1,33 @@
+"""Serializer helpers shared by the API's apps."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rest_framework import serializers
+
+
+# Build a read-only serializer's fields once per class instead of once per instance.
+#
+# DRF constructs every field anew each time a serializer is instantiated (a ModelSerializer also introspects
+# the model to do so): for a run that is a third of the time of GET /runs/{id}. Fields that only format
+# values (no request context, no validation) can be shared, so output serializers on the hot paths use this
+# mixin; every declared field must be read-only. tests/api/test_serializers.py checks the output equals
+# DRF's own. (A comment, not a docstring: drf-spectacular would publish a docstring as every schema's
+# description.)
+class SharedFieldsMixin:
+    share_fields: ClassVar[bool] = True  # tests switch it off to compare with DRF's per-instance fields
+
+    @property
+    def fields(self) -> Any:
+        cls = type(self)
+        if not SharedFieldsMixin.share_fields:
+            return serializers.Serializer.fields.func(self)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            shared = serializers.Serializer.fields.func(cls())
+            writable = [name for name, field in shared.items() if not field.read_only]
+            if writable:
+                raise TypeError(f"{cls.__name__} shares its fields, so they must be read-only: {writable}")
+            cls._shared_fields = shared
+        return shared

@@ -214,7 +214,7 @@ class RunStep(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["run", "sequence"]
+        ordering = ["run_id", "sequence"]  # the column: "run" would order (and join) by the run's own ordering
         constraints = [models.UniqueConstraint(fields=["run", "sequence"], name="runstep_unique_sequence")]
 
     def __str__(self) -> str:
@@ -231,7 +231,7 @@ class RunEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        ordering = ["run", "sequence"]
+        ordering = ["run_id", "sequence"]  # the column: "run" would order (and join) by the run's own ordering
         constraints = [models.UniqueConstraint(fields=["run", "sequence"], name="runevent_unique_sequence")]
 
     def __str__(self) -> str:

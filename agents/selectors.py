@@ -57,6 +57,14 @@ def agentversion_published(version_id: int) -> AgentVersion | None:
     return version
 
 
+def run_attach_versions(runs: list[Run]) -> list[Run]:
+    """Give each run its (published, memoised) version and agent without a query; others load as usual."""
+    for run in runs:
+        if not Run.agent_version.is_cached(run) and (version := agentversion_published(run.agent_version_id)):
+            Run.agent_version.field.set_cached_value(run, version)
+    return runs
+
+
 def agentversion_forget_published() -> None:
     """Empty this process's memo (tests that reuse ids across rolled-back transactions)."""
     _published.clear()

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from agents.choices import FINAL_STATES, VersionStatus
 from agents.models import Agent, AgentVersion, Run, RunEvent
+from agents.selectors import run_attach_versions
 from agents.services import (
     agentversion_create_draft,
     agentversion_publish,
@@ -45,10 +46,6 @@ class EventQuerySerializer(serializers.Serializer):
     )
 
 
-_VERSION_BULK = ("system_prompt", "model_chain", "input_schema", "output_schema", "routing_examples", "notes")
-_AGENT_BULK = ("description",)
-
-
 @extend_schema_view(
     list=extend_schema(summary="List runs", parameters=WORKSPACE_PARAMS, responses={200: s.RunSerializer, **ERRORS}),
     retrieve=extend_schema(
@@ -72,18 +69,19 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         return self.serializer_classes.get(self.action, s.RunSerializer)
 
     def get_workspace_queryset(self, workspace):
-        # Of the version and agent only what the serializer shows: a version row carries prompts and schemas.
-        runs = (
-            Run.objects.filter(workspace=workspace)
-            .select_related("agent_version__agent")
-            .defer(
-                *(f"agent_version__{name}" for name in _VERSION_BULK),
-                *(f"agent_version__agent__{name}" for name in _AGENT_BULK),
-            )
-        )
+        # No join for the version and agent: runs point at published versions, which each process memoises
+        # (get_object and paginate_queryset attach them).
+        runs = Run.objects.filter(workspace=workspace)
         if self.action == "retrieve":
             runs = runs.prefetch_related("steps", "approvals__decided_by")
         return runs
+
+    def get_object(self) -> Run:
+        return run_attach_versions([super().get_object()])[0]
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return run_attach_versions(page) if page is not None else None
 
     @extend_schema(
         summary="Start a run",

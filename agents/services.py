@@ -28,7 +28,7 @@ from raptorflow.db import update_returning
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus, VersionStatus
 from .models import Agent, AgentVersion, Approval, Run, RunEvent, WorkspaceSpend
 from .safety import injection_flags
-from .selectors import agentversion_active, month_start, workspace_month_spend
+from .selectors import agent_cache_forget, agentversion_active, month_start, workspace_month_spend
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +122,7 @@ def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
     if not updated:
         return False
     version.status, version.published_at, version.published_by = VersionStatus.PUBLISHED, now, actor.user
+    agent_cache_forget(version.agent.slug)  # update() sends no post_save: new runs must see the new version
     audit_log("agentversion.publish", actor=actor, target=version, changes={"status": ["draft", "published"]})
     return True
 

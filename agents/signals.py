@@ -1,9 +1,11 @@
-"""Guards that model.save() cannot see: the skills of a published version are frozen too."""
+"""Guards that model.save() cannot see (the skills of a published version are frozen too), and forgetting
+the cached agent of a run request whenever the agent or one of its versions changes."""
 
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import AgentVersion, PublishedVersionError
+from .models import Agent, AgentVersion, PublishedVersionError
+from .selectors import agent_cache_forget
 
 
 @receiver(m2m_changed, sender=AgentVersion.skills.through)
@@ -11,3 +13,13 @@ def _freeze_published_skills(sender, instance, action, **kwargs):
     frozen = isinstance(instance, AgentVersion) and action in {"pre_add", "pre_remove", "pre_clear"}
     if frozen and AgentVersion.objects.filter(pk=instance.pk, status="published").exists():
         raise PublishedVersionError(f"{instance} is published; its skills cannot change.", code="version_published")
+
+
+@receiver([post_save, post_delete], sender=Agent, dispatch_uid="agents.agent_cache_forget")
+def _agent_changed(sender, instance: Agent, **kwargs):
+    agent_cache_forget(instance.slug)
+
+
+@receiver([post_save, post_delete], sender=AgentVersion, dispatch_uid="agents.agentversion_cache_forget")
+def _version_changed(sender, instance: AgentVersion, **kwargs):
+    agent_cache_forget(Agent.objects.filter(pk=instance.agent_id).values_list("slug", flat=True).first() or "")

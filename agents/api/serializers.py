@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from django.utils.encoding import smart_str
 from rest_framework import serializers
 
 from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
-from agents.selectors import agent_list_with_active_version
+from agents.selectors import agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin
 
 
@@ -51,8 +52,18 @@ class RunDetailSerializer(RunSerializer):
         read_only_fields = fields
 
 
+class AgentSlugField(serializers.SlugRelatedField):
+    """An agent by slug, looked up through the agent cache (with its active version's id)."""
+
+    def to_internal_value(self, data):
+        agent = agent_get_for_run(data) if isinstance(data, str) else None
+        if agent is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return agent
+
+
 class RunCreateSerializer(serializers.Serializer):
-    agent = serializers.SlugRelatedField(slug_field="slug", queryset=agent_list_with_active_version())
+    agent = AgentSlugField(slug_field="slug", queryset=Agent.objects.all())
     input = serializers.DictField(help_text="Must match the agent's input schema (GET /api/v1/agents/{slug}).")
 
 

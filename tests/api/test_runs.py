@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from agents.models import Agent, Run
 from agents.runtime import run_execute
-from agents.services import approval_request, run_charge
+from agents.services import agentversion_create_draft, agentversion_publish, approval_request, run_charge
 from raptorflow.accounts.services import apikey_create
 from tests.factories import RunFactory
 
@@ -205,3 +205,31 @@ def test_stream_refuses_anonymous_and_strangers(writer, stranger):
     client = APIClient()
     client.force_login(stranger)
     assert client.get(f"/api/v1/runs/{run_id}/stream").status_code == 404
+
+
+# --- the agent a run request names is cached; every change to it applies to the next request ---------
+
+
+def test_a_newly_published_version_is_used_by_the_next_run(writer, system_actor):
+    agent = Agent.objects.get(slug="unit_economics")
+    first = _start(writer)
+    assert first.json()["agent_version"] == 1
+    draft = agentversion_create_draft(agent=agent, actor=system_actor)
+    agentversion_publish(version=draft, actor=system_actor)
+    second = _start(writer)
+    assert (second.status_code, second.json()["agent_version"]) == (201, draft.number)
+
+
+def test_an_agent_disabled_in_the_admin_refuses_the_next_run(writer):
+    assert _start(writer).status_code == 201
+    agent = Agent.objects.get(slug="unit_economics")
+    agent.enabled = False
+    agent.save()
+    refused = _start(writer)
+    assert (refused.status_code, refused.json()["code"]) == (400, "agent_unavailable")
+
+
+def test_an_unknown_agent_is_a_400_naming_it(writer):
+    response = writer.post("/api/v1/runs", {"agent": "no_such_agent", "input": {}}, format="json")
+    assert response.status_code == 400
+    assert "no_such_agent" in str(response.json()["errors"]["agent"])

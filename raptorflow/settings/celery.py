@@ -94,3 +94,9 @@ CELERY_TASK_ROUTES = {
     "audit.*": {"queue": "maintenance"},
     "analytics.*": {"queue": "analytics"},
 }
+
+# Celery's Django fix-up closes every database connection before and after each task unless this is set, so
+# each run would open a new PostgreSQL connection (a server process fork). Reuse it instead; our task_prerun
+# hook (raptorflow/celery.py) drops a connection that errored or outlived DB_CONN_MAX_AGE, as Django does
+# between web requests.
+CELERY_DB_REUSE_MAX = 1000

@@ -73,7 +73,8 @@ clean:
 
 # Benchmark (bench/run.py): Raptorflow's production-like stack vs a bare Django + DRF + Celery baseline,
 # driven by wrk (apt-get install -y wrk) against local PostgreSQL and Redis. `bench` is the full run
-# (a few minutes; figures in bench/results/latest.json), `bench-quick` the seconds-long CI profile.
+# (about 20 minutes with its 5-minute soak; figures in bench/results/latest.json), `bench-quick` the
+# two-minute CI profile.
 .PHONY: bench bench-quick
 bench: install-dev
 	$(BIN)/python bench/run.py --out bench/results/latest.json

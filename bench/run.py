@@ -58,7 +58,9 @@ RUN_BODY = {
 }
 ITEM_BODY = {"name": "item", "payload": RUN_BODY["input"]}
 
-SOAK_SHARE = 0.7  # the soak's rate, as a share of the measured POST /runs maximum
+# The soak's rate: this share of the sustainable maximum, the lower of the measured POST /runs rate and the
+# worker's run rate (runs accepted faster than workers finish them only queue up).
+SOAK_SHARE = 0.7
 FINAL_STATES_SQL = "('succeeded','failed','timed_out','budget_exceeded','cancelled')"
 
 # Targets of the issue (ratio = Raptorflow / baseline). Checked only by the full run.
@@ -275,15 +277,17 @@ def rss_kb(pid: int) -> int:
     return total
 
 
-def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile: dict, post: dict) -> dict:
-    """POST /runs at SOAK_SHARE of the measured maximum for the profile's soak time, a worker running.
+def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile: dict, maximum: float) -> dict:
+    """POST /runs at SOAK_SHARE of the sustainable maximum for the profile's soak time, a worker running.
 
     wrk paces each connection with a fixed delay; a short calibration measures the latency at that pace
     and sets the delay so that connections × 1 / (delay + latency) is the target rate. Afterwards the
     worker drains the backlog and the checks run: every accepted run (2xx) is in the database and final,
-    none was finalised twice, no 5xx, and the web processes' memory grew less than 10 %.
+    none was finalised twice, no 5xx (failures); the web processes' memory growth is reported for the
+    target (< 10 %), which a run as short as the quick profile's cannot judge. Requests still in
+    flight when wrk stops are created but not counted by wrk: up to one per connection per wrk invocation.
     """
-    target = SOAK_SHARE * post["rps"]
+    target = SOAK_SHARE * maximum
     interval_ms = args.connections * 1000 / target  # per connection, between request starts
     started_at = sql(RF_DB, "SELECT now()")
     stack.start("soak-web", [GUNICORN, "-c", GUNICORN_CONF, "raptorflow.wsgi:application"], env=env, cwd=ROOT)
@@ -332,7 +336,8 @@ def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile:
     result = {
         "target_rps": target,
         "achieved_rps": load["rps"],
-        "achieved_share_of_max": load["rps"] / post["rps"],
+        "sustainable_max_rps": maximum,
+        "achieved_share_of_max": load["rps"] / maximum,
         "seconds": profile["soak"],
         "p95_ms": load["p95_ms"],
         "accepted": accepted,
@@ -347,19 +352,20 @@ def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile:
         "failures": [],
     }
     checks = {
-        f"{created - accepted} runs more than accepted requests (or fewer)": created != accepted,
+        f"{accepted - created} accepted runs missing": created < accepted,
+        f"{created - accepted} more runs than requests sent": created > accepted + 2 * args.connections,
         f"{pending} accepted runs not final after {profile['soak_drain']} s": pending > 0,
         f"{not_succeeded} runs did not succeed": not_succeeded > 0,
         f"{finalised_twice} runs finalised twice": finalised_twice > 0,
         f"{result['non_2xx']} non-2xx answers": result["non_2xx"] > 0,
         f"{result['socket_errors']} connection errors or timeouts": result["socket_errors"] > 0,
-        f"web memory grew {result['web_rss_kb']['growth']:.0%}": result["web_rss_kb"]["growth"] >= 0.10,
     }
     result["failures"] = [f"soak: {what}" for what, failed in checks.items() if failed]
     print(
-        f"  soak: {load['rps']:.1f} req/s ({result['achieved_share_of_max']:.0%} of max), {accepted} accepted, "
-        f"{created} created, {pending} not final after {drained_in:.0f} s, {finalised_twice} finalised twice, "
-        f"{result['non_2xx']} non-2xx, web memory {rss_start // 1024} → {rss_end // 1024} MiB",
+        f"  soak: {load['rps']:.1f} req/s ({result['achieved_share_of_max']:.0%} of the sustainable max), "
+        f"{accepted} accepted, {created} created, {pending} not final after {drained_in:.0f} s, "
+        f"{finalised_twice} finalised twice, {result['non_2xx']} non-2xx, "
+        f"web memory {rss_start // 1024} → {rss_end // 1024} MiB",
         flush=True,
     )
     return result
@@ -402,6 +408,10 @@ def main() -> int:  # noqa: C901 - a linear script
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(app_prefixes) and k not in app_names}
     base_env["PATH"] = f"{VENV_BIN}{os.pathsep}{base_env.get('PATH', '')}"
     base_env["WEB_CONCURRENCY"] = str(args.web_concurrency)
+    # No worker recycling while measuring (deploy/gunicorn.conf.py recycles every ~2,000 requests): a restart
+    # stalls requests and costs a fresh import, more often on whichever side serves more, and the soak must
+    # see memory grow if it grows.
+    base_env["GUNICORN_CMD_ARGS"] = "--max-requests 0"
     from cryptography.fernet import Fernet
 
     rf_env = {
@@ -651,10 +661,12 @@ def main() -> int:  # noqa: C901 - a linear script
 
         # --- soak: POST /runs at 70 % of its measured maximum with a worker draining, then checks -------
         if "soak" in parts and "post_runs" in results["scenarios"]:
+            rates = [results["scenarios"]["post_runs"]["rps"]]
+            rates += [results["scenarios"]["worker"]["tasks_per_s"]] if "worker" in results["scenarios"] else []
             if time.monotonic() + profile["soak"] + 60 > deadline:
                 failures.append("time box reached before the soak")
             else:
-                results["soak"] = soak(stack, rf, auth, tmp, rf_env, args, profile, results["scenarios"]["post_runs"])
+                results["soak"] = soak(stack, rf, auth, tmp, rf_env, args, profile, min(rates))
                 failures.extend(results["soak"]["failures"])
 
         # --- dispatcher: routes per second on one core (bench/dispatcher.py) -----------------------
@@ -691,13 +703,14 @@ def main() -> int:  # noqa: C901 - a linear script
     if "dispatcher" in sc:
         checks.append(("dispatcher ≥ 5,000 routes/s on one core", sc["dispatcher"]["tasks_per_s"] >= 5000))
     if "soak" in results:
+        soaked = results["soak"]
         checks.append(
             (
-                f"soak {results['soak']['seconds']} s at {SOAK_SHARE:.0%} of max: all runs final once, no 5xx, "
-                "web memory < +10 %",
-                not results["soak"]["failures"],
+                f"soak {soaked['seconds']} s at {SOAK_SHARE:.0%} of sustainable max: every run final once, no 5xx",
+                not soaked["failures"],
             )
         )
+        checks.append(("soak: web memory growth < 10 %", soaked["web_rss_kb"]["growth"] < 0.10))
     results["targets"] = [{"target": t, "met": ok} for t, ok in checks]
     results["failures"] = failures
 

@@ -51,7 +51,8 @@ def _bind_request_id(task_id: str = "", task: Any = None, **kwargs: Any) -> None
     id of the request that sent it, else the task id. The runtime then binds the run's stored request id."""
     from django.db import close_old_connections
 
-    close_old_connections()  # a connection that errored (the database restarted) or is too old: reconnect
+    if task is not None and not getattr(task.request, "is_eager", False):  # eager: the caller's connection
+        close_old_connections()  # a connection that errored (the database restarted) or is too old: reconnect
     sent = str(getattr(task.request, "request_id", "") or "")[:64] if task is not None else ""
     stack = ExitStack()
     stack.enter_context(context.bind(request_id=sent or task_id))

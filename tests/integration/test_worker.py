@@ -129,3 +129,27 @@ def test_cancel_stops_a_running_run_on_a_real_worker_within_one_step(
     run = _final(run)
     assert (run.status, run.error_code) == ("cancelled", "cancelled")
     assert run.steps.count() <= steps_when_cancelled + 1
+
+
+def test_a_worker_keeps_its_database_connection_between_runs(registry_synced, workspace, system_actor, start_worker):
+    """Celery's Django fix-up would open a new connection for every task; the settings keep one per process."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("counts PostgreSQL sessions (pg_stat_database.sessions); SQLite has no connections to count")
+
+    def sessions() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    agent = Agent.objects.get(slug="unit_economics")
+    data = {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05}
+    start_worker()
+    _final(run_create(workspace=workspace, agent=agent, input=data, actor=system_actor)[0])  # the worker connected
+    before = sessions()
+    for _ in range(10):
+        assert _final(run_create(workspace=workspace, agent=agent, input=data, actor=system_actor)[0]).status == (
+            "succeeded"
+        )
+    assert sessions() - before <= 1  # ten runs: at most one reconnect (none expected), not twenty

@@ -17,6 +17,21 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+# Periodic tasks that run every few seconds: their routine INFO lines (beat sending, the worker receiving
+# and finishing them) would drown everything else. Warnings and errors about them still show.
+ROUTINE_TASKS = ("audit.seal",)
+
+
+class RoutineTaskFilter(logging.Filter):
+    """Drops INFO-and-below lines from Celery's beat and worker that are about a routine periodic task."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO or not record.name.startswith("celery"):
+            return True
+        message = record.getMessage()
+        return not any(task in message for task in ROUTINE_TASKS)
+
+
 class JSONFormatter(logging.Formatter):
     """One JSON object per line; extra= fields are kept as keys."""
 

@@ -13,6 +13,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_context": {"()": "raptorflow.logging.RequestContextFilter"},
+        "routine_tasks": {"()": "raptorflow.logging.RoutineTaskFilter"},
     },
     "formatters": {
         "console": {"format": "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"},
@@ -22,7 +23,7 @@ LOGGING = {
         "default": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_context"],
+            "filters": ["request_context", "routine_tasks"],
         },
     },
     "root": {"handlers": ["default"], "level": LOG_LEVEL},

@@ -38,7 +38,7 @@ from . import registry
 from .choices import RunStatus, StepKind, StepStatus
 from .models import Run, RunEvent, RunStep
 from .selectors import agentversion_published, workspace_month_spend
-from .services import approval_request, run_charge, run_event_append, run_transition
+from .services import approval_request, run_charge, run_event_append, run_event_sequence_next, run_transition
 
 logger = logging.getLogger(__name__)
 WORKER = Actor.system("worker")
@@ -60,21 +60,19 @@ def run_claim(run_id: str) -> Run | None:
     """queued → running, in one conditional update. Only one worker can win it."""
     now = timezone.now()
     with transaction.atomic():
-        claimed = update_returning(
+        sequence = run_event_sequence_next(  # the claim, and the number of its "running" event below
             Run.objects.filter(pk=run_id, status=RunStatus.QUEUED),
-            ("last_event_seq",),
             status=RunStatus.RUNNING,
             attempt=F("attempt") + 1,
             heartbeat_at=now,
             updated_at=now,
             started_at=Coalesce(F("started_at"), Value(now)),  # the first attempt's start
-            last_event_seq=F("last_event_seq") + 1,  # the "running" event below
         )
-        if not claimed:
+        if sequence is None:
             return None
         run = Run.objects.select_related("workspace").get(pk=run_id)
         data = {"status": RunStatus.RUNNING, "attempt": run.attempt}
-        RunEvent.objects.create(run=run, sequence=claimed[0][0], type="status", data=data)
+        RunEvent.objects.create(run=run, sequence=sequence, type="status", data=data)
     run.agent_version = agentversion_published(run.agent_version_id) or run.agent_version
     return run
 

@@ -7,11 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from raptorflow.accounts.models import Workspace
+from raptorflow.db import cache_forget
 
 from .choices import VersionStatus
 from .models import Agent, AgentVersion, Run, WorkspaceSpend
@@ -50,24 +51,19 @@ def agent_get_for_run(slug: str) -> Agent | None:
 
 
 def agent_cache_forget(slug: str) -> None:
-    """Drop the cached agent now and once the surrounding transaction commits (a reader may re-cache between)."""
-    key = _agent_cache_key(slug)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Drop the cached agent (see raptorflow.db.cache_forget)."""
+    cache_forget([_agent_cache_key(slug)])
 
 
 def agentversion_active(agent: Agent) -> AgentVersion | None:
     """The version new runs of ``agent`` use: its latest published one."""
-    version_id = getattr(agent, "active_version_id", _UNKNOWN)
-    if version_id is _UNKNOWN:
-        published = agent.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number")
-        version_id = published.values_list("pk", flat=True).first()
-    return agentversion_published(version_id) if version_id is not None else None
+    if not hasattr(agent, "active_version_id"):  # not loaded through agent_list_with_active_version
+        agent = agent_list_with_active_version().only("pk").get(pk=agent.pk)
+    return agentversion_published(agent.active_version_id) if agent.active_version_id is not None else None
 
 
 # Published versions never change (AgentVersion.save and delete refuse), so each process keeps the ones it
 # has used, with their compiled input validators: starting a run reads no version row and compiles no schema.
-_UNKNOWN = object()
 _PUBLISHED_CACHE_SIZE = 512
 _published: dict[int, AgentVersion] = {}
 
@@ -121,7 +117,3 @@ def workspace_month_spend(workspace: Workspace | int, *, now: datetime | None = 
         row = cursor.fetchone()
     # to_python: SQLite hands back a float, which the field rounds to its precision as the ORM would.
     return WorkspaceSpend._meta.get_field("amount").to_python(row[0]) if row else Decimal("0")
-
-
-def run_list_for_workspace(workspace: Workspace) -> QuerySet[Run]:
-    return Run.objects.filter(workspace=workspace).select_related("agent_version__agent")

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
 from raptorflow import context, metrics
@@ -130,20 +130,25 @@ def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
 # --- Runs ------------------------------------------------------------------------
 
 
-def run_event_append(run_id, event_type: str, data: dict[str, Any] | None = None) -> RunEvent:
-    """Append an event to a run's stream with the next sequence number.
+def run_event_sequence_next(runs: QuerySet[Run], **fields: Any) -> int | None:
+    """Update the run matched by ``runs`` with ``fields`` and take its next event sequence number, in one
+    statement (UPDATE … RETURNING). None when no run matched (the conditions in ``runs`` did not hold).
 
-    The counter lives on the run row; incrementing it takes the row lock, so
-    two writers (web and worker) get distinct, gap-free sequence numbers.
+    The counter lives on the run row; incrementing it takes the row lock, so two writers (web and worker)
+    get distinct, gap-free sequence numbers. Call it in the transaction that inserts the event.
     """
+    bumped = update_returning(runs, ("last_event_seq",), last_event_seq=F("last_event_seq") + 1, **fields)
+    return bumped[0][0] if bumped else None
+
+
+def run_event_append(run_id, event_type: str, data: dict[str, Any] | None = None) -> RunEvent:
+    """Append an event to a run's stream with the next sequence number."""
     # No savepoint inside a caller's transaction: an error here fails the caller's transaction as a whole.
     with transaction.atomic(savepoint=False):
-        bumped = update_returning(
-            Run.objects.filter(pk=run_id), ("last_event_seq",), last_event_seq=F("last_event_seq") + 1
-        )
-        if not bumped:
+        sequence = run_event_sequence_next(Run.objects.filter(pk=run_id))
+        if sequence is None:
             raise Run.DoesNotExist(f"Run {run_id} does not exist.")
-        return RunEvent.objects.create(run_id=run_id, sequence=bumped[0][0], type=event_type, data=data or {})
+        return RunEvent.objects.create(run_id=run_id, sequence=sequence, type=event_type, data=data or {})
 
 
 def run_charge(run: Run, *, cost: Decimal, tokens_in: int = 0, tokens_out: int = 0) -> None:
@@ -192,17 +197,14 @@ def run_transition(
         matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
         if expected_attempt is not None:
             matching = matching.filter(attempt=expected_attempt)
-        # The move and its event's sequence number in one statement (see run_event_append).
-        moved = update_returning(
-            matching, ("last_event_seq",), status=to, updated_at=now, last_event_seq=F("last_event_seq") + 1, **fields
-        )
-        if not moved:
+        sequence = run_event_sequence_next(matching, status=to, updated_at=now, **fields)  # the move and its event
+        if sequence is None:
             return False
         previous = run.status
-        run.status, run.last_event_seq = to, moved[0][0]
+        run.status, run.last_event_seq = to, sequence
         for name, value in fields.items():
             setattr(run, name, value)
-        RunEvent.objects.create(run_id=run.pk, sequence=moved[0][0], type="status", data={"status": to, **(data or {})})
+        RunEvent.objects.create(run_id=run.pk, sequence=sequence, type="status", data={"status": to, **(data or {})})
         if to in FINAL_STATES:
             metrics.run_final(_agent_slug(run), to)
         audit_log(

@@ -1,10 +1,11 @@
-"""Small database helpers the ORM does not offer."""
+"""Small database helpers the ORM does not offer, and cache invalidation tied to transactions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections
+from django.core.cache import cache
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 
@@ -27,3 +28,14 @@ def update_returning(queryset: QuerySet, returning: tuple[str, ...], **values: A
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {columns}", params)
         return cursor.fetchall()
+
+
+def cache_forget(keys: list[str]) -> None:
+    """Delete cached copies of rows being changed: now, and again once the surrounding transaction commits.
+
+    Twice, because a request that read the old row before the commit could cache it again in between.
+    """
+    if not keys:
+        return
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
+
+from raptorflow.db import cache_forget
 
 from .models import APIKey, Membership, User, Workspace
 
@@ -49,13 +50,5 @@ def apikey_get_by_plaintext(plaintext: str) -> APIKey | None:
 
 
 def apikey_cache_forget(prefixes: Iterable[str]) -> None:
-    """Drop cached key rows now and again after the surrounding transaction commits.
-
-    Twice, because a request that read the old row before the commit could
-    cache it again in between.
-    """
-    keys = [_apikey_cache_key(prefix) for prefix in prefixes]
-    if not keys:
-        return
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    """Drop the cached rows of these keys (see raptorflow.db.cache_forget)."""
+    cache_forget([_apikey_cache_key(prefix) for prefix in prefixes])

@@ -10,7 +10,7 @@ from rest_framework import serializers
 # Build a read-only serializer's fields once per class instead of once per instance.
 #
 # DRF constructs every field anew each time a serializer is instantiated (a ModelSerializer also introspects
-# the model to do so): for a run that is a third of the time of GET /runs/{id}. Fields that only format
+# the model to do so): about a tenth of a GET /runs/{id} under py-spy. Fields that only format
 # values (no request context, no validation) can be shared, so output serializers on the hot paths use this
 # mixin; every declared field must be read-only. tests/api/test_serializers.py checks the output equals
 # DRF's own. (A comment, not a docstring: drf-spectacular would publish a docstring as every schema's

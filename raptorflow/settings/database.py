@@ -23,8 +23,8 @@ else:
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "raptorflow.sqlite3")}
 
 if _db["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters travel separately from the SQL instead of being quoted into it in Python: measured ~10 %
-    # more POST /api/v1/runs per core (docs/decisions/0011). Set false behind a transaction-pooling PgBouncer.
+    # Parameters travel separately from the SQL instead of being quoted into it in Python: measured 5-15 %
+    # more POST /api/v1/runs per web process (docs/decisions/0011). Set false behind a transaction-pooling PgBouncer.
     _db.setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.validators import slug_re
 from django.utils.encoding import smart_str
 from rest_framework import serializers
 
@@ -52,11 +53,16 @@ class RunDetailSerializer(RunSerializer):
         read_only_fields = fields
 
 
+_SLUG_MAX = Agent._meta.get_field("slug").max_length
+
+
 class AgentSlugField(serializers.SlugRelatedField):
     """An agent by slug, looked up through the agent cache (with its active version's id)."""
 
     def to_internal_value(self, data):
-        agent = agent_get_for_run(data) if isinstance(data, str) else None
+        # Only a well-formed slug reaches the cache: any other text names no agent, and may not be a valid key.
+        is_slug = isinstance(data, str) and len(data) <= _SLUG_MAX and slug_re.fullmatch(data)
+        agent = agent_get_for_run(data) if is_slug else None
         if agent is None:
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
         return agent

@@ -229,6 +229,12 @@ def test_an_agent_disabled_in_the_admin_refuses_the_next_run(writer):
     assert (refused.status_code, refused.json()["code"]) == (400, "agent_unavailable")
 
 
+@pytest.mark.parametrize("name", ["no such agent\x7f", "x" * 101, "ünïcode", 42])
+def test_an_agent_name_that_is_not_a_slug_is_a_400_not_a_500(writer, name):
+    response = writer.post("/api/v1/runs", {"agent": name, "input": {}}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
+
+
 def test_an_unknown_agent_is_a_400_naming_it(writer):
     response = writer.post("/api/v1/runs", {"agent": "no_such_agent", "input": {}}, format="json")
     assert response.status_code == 400

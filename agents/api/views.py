@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from agents.choices import FINAL_STATES, VersionStatus
 from agents.models import Agent, AgentVersion, Run, RunEvent
-from agents.selectors import run_attach_versions
+from agents.selectors import run_attach_approvals, run_attach_versions
 from agents.services import (
     agentversion_create_draft,
     agentversion_publish,
@@ -73,11 +73,12 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         # (get_object and paginate_queryset attach them).
         runs = Run.objects.filter(workspace=workspace)
         if self.action == "retrieve":
-            runs = runs.prefetch_related("steps", "approvals__decided_by")
+            runs = runs.prefetch_related("steps")
         return runs
 
     def get_object(self) -> Run:
-        return run_attach_versions([super().get_object()])[0]
+        run = run_attach_versions([super().get_object()])[0]
+        return run_attach_approvals(run) if self.action == "retrieve" else run
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -12,8 +12,10 @@ from rest_framework.test import APIClient
 
 from agents.models import Agent, Run
 from agents.runtime import run_execute
+from agents.selectors import agentversion_forget_published
 from agents.services import agentversion_create_draft, agentversion_publish, approval_request, run_charge
 from raptorflow.accounts.services import apikey_create
+from tests.api.conftest import count_queries
 from tests.factories import RunFactory
 
 
@@ -186,6 +188,23 @@ def test_cancel_and_decisions(writer, workspace):
         "succeeded",
         {"ok": True},
     )
+
+
+def test_a_run_shows_its_approvals_and_only_gated_runs_look_for_them(writer):
+    plain = _start(writer).json()["id"]
+    run_execute(plain)
+    assert writer.get(f"/api/v1/runs/{plain}").json()["approvals"] == []
+    plain_queries = count_queries(writer, f"/api/v1/runs/{plain}")
+
+    Agent.objects.get(slug="unit_economics").versions.update(requires_approval=True)
+    agentversion_forget_published()  # .update() bypasses the model, as a fixture may
+    gated = _start(writer).json()["id"]
+    run_execute(gated)
+    assert [a["status"] for a in writer.get(f"/api/v1/runs/{gated}").json()["approvals"]] == ["pending"]
+    assert writer.post(f"/api/v1/runs/{gated}/approve", {"comment": "ship it"}, format="json").status_code == 200
+    detail = writer.get(f"/api/v1/runs/{gated}").json()
+    assert [(a["status"], a["comment"]) for a in detail["approvals"]] == [("approved", "ship it")]
+    assert count_queries(writer, f"/api/v1/runs/{gated}") == plain_queries + 1
 
 
 def test_stream_sends_every_event_then_ends_and_resumes_from_last_event_id(writer):

@@ -496,8 +496,11 @@ def main() -> int:  # noqa: C901 - a linear script
             "baseline_b": ("/items", lua_post("/items", ITEM_BODY, {}, idempotency=False), bl),
             "get_run": (f"/api/v1/runs/{run['id']}", lua_get(auth), rf),
             "baseline_a": ("/json", lua_get({}), bl),
+            # No target: Raptorflow's own no-I/O endpoint (its middleware and DRF settings, no authentication, no
+            # rate limit). Its ratio to (a) is the most any Raptorflow endpoint could reach on this machine.
+            "api_floor": ("/api/v1/health", lua_get({}), rf),
         }
-        pairs = {"post_runs": "baseline_b", "get_run": "baseline_a"}
+        pairs = {"post_runs": "baseline_b", "get_run": "baseline_a", "api_floor": "baseline_a"}
         paths = {}
         for name, (_path, text, _) in scripts.items():
             paths[name] = tmp / f"{name}.lua"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.admin import version_diff, version_diff_base
+from agents.admin_runs import EVENTS_PER_POLL
 from agents.choices import RunStatus, VersionStatus
 from agents.models import AgentVersion, Approval
 from agents.services import agentversion_create_draft, approval_request
@@ -84,6 +85,23 @@ def test_the_run_page_carries_the_live_panel(admin_client):
     content = admin_client.get(reverse("admin:agents_run_change", args=[run.pk])).content.decode()
     assert f'data-url="{_events_url(run)}"' in content
     assert "agents/run_live.js" in content and 'id="run-cancel-form"' in content
+
+
+@pytest.mark.parametrize(
+    ("status", "events", "ended"),
+    [
+        (RunStatus.RUNNING, 1, "false"),
+        (RunStatus.SUCCEEDED, 1, "true"),
+        (RunStatus.FAILED, EVENTS_PER_POLL + 1, "true"),
+    ],
+)
+def test_the_run_page_says_whether_the_run_had_ended_when_drawn(admin_client, status, events, ended):
+    """run_live.js reloads a page drawn before the end once the run ends; ended by status, not by the events' "final"
+    (which waits for a long run's events to page in), so a page drawn after the end never reloads."""
+    run = RunFactory(status=status)
+    RunEventFactory.create_batch(events, run=run)
+    content = admin_client.get(reverse("admin:agents_run_change", args=[run.pk])).content.decode()
+    assert f'data-ended="{ended}"' in content
 
 
 # --- Cancel, approve, reject ------------------------------------------------------------

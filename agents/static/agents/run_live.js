@@ -1,6 +1,9 @@
 /*
  * The admin run page as a live page: polls the staff-only JSON endpoint (section#run-live data-url) with
  * ?after=<last event>, redraws the figures and steps, appends new events, and stops when the run has ended.
+ * If the run ends while the page is open, the page reloads once: the read-only record below the panel (status,
+ * output, finished at, …) is drawn by the server and would otherwise keep its values from before the end. A page
+ * loaded on an ended run (data-ended="true") never reloads, so the reload cannot loop.
  * A file rather than an inline script because the Content Security Policy allows scripts from 'self' only.
  */
 (function () {
@@ -55,7 +58,9 @@
     var status = document.getElementById("run-status");
     status.textContent = state.status_label;
     status.className = "run-status status-" + state.status;
-    document.getElementById("run-duration").textContent = state.duration === null ? "—" : state.duration + " s";
+    // toFixed: JSON drops the ".0" of a whole number of seconds, which the server-drawn page shows
+    var duration = state.duration === null ? "—" : state.duration.toFixed(1) + " s";
+    document.getElementById("run-duration").textContent = duration;
     document.getElementById("run-tokens").textContent = state.tokens_in + " in / " + state.tokens_out + " out";
     document.getElementById("run-cost").textContent = "$" + state.cost;
     var error = document.getElementById("run-error");
@@ -68,6 +73,7 @@
   function start(section) {
     var after = 0;
     var note = document.getElementById("run-live-note");
+    var endedOnLoad = section.dataset.ended === "true";
 
     function poll() {
       fetch(section.dataset.url + "?after=" + after, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -83,6 +89,9 @@
           section.dataset.status = state.status;
           if (state.status === "awaiting_approval" && section.dataset.hasApproval !== "true") {
             window.location.reload(); // the approval form and proposed output are drawn by the server
+          } else if (state.final && !endedOnLoad) {
+            note.textContent = "The run has ended; reloading…";
+            window.location.reload(); // the record below the panel is drawn by the server
           } else if (state.final) {
             note.textContent = "The run has ended.";
             section.dataset.final = "true";

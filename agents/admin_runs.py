@@ -1,0 +1,264 @@
+"""Staff pages for runs: the live run page, its steps and events, and approvals.
+
+The run page polls ``<run>/events/`` (JSON from ``run_live_state``) and carries cancel / approve / reject
+buttons; approvals have an inbox. Every write goes through a service in ``agents.services``, which audits
+it. Imported by ``agents.admin`` so these pages register with it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from raptorflow.audit.actors import Actor
+
+from .choices import FINAL_STATES, ApprovalStatus, RunStatus
+from .models import Approval, Run, RunEvent, RunStep
+from .services import RunStateError, run_approve, run_cancel, run_reject
+
+EVENTS_PER_POLL = 200
+STEPS_SHOWN = 500
+STEP_FIELDS = ["sequence", "kind", "name", "status", "provider", "model", "tokens_in", "tokens_out", "cost"]
+STEP_FIELDS += ["latency_ms", "cache_hit", "error"]
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+# --- Runs ---------------------------------------------------------------------------
+
+
+class ApprovalInline(ReadOnlyInline):
+    model = Approval
+    fields = ["reason", "status", "requested_at", "expires_at", "decided_by", "decided_at", "comment"]
+
+
+def _duration(run: Run) -> float | None:
+    if run.started_at is None:
+        return None
+    return round(((run.finished_at or timezone.now()) - run.started_at).total_seconds(), 1)
+
+
+def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
+    """What the live run page shows: the run's figures, all its steps and its events after ``after``."""
+    run.refresh_from_db()  # status before events: a final answer then never misses the last event
+    events = RunEvent.objects.filter(run=run, sequence__gt=after).order_by("sequence")
+    events = list(events.values("sequence", "type", "data", "created_at")[:EVENTS_PER_POLL])
+    return {
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "final": run.status in FINAL_STATES and len(events) < EVENTS_PER_POLL,
+        "events": list(events),
+        "next_after": events[-1]["sequence"] if events else after,
+        "steps": list(run.steps.order_by("sequence").values(*STEP_FIELDS)[:STEPS_SHOWN]),
+        "tokens_in": run.tokens_in,
+        "tokens_out": run.tokens_out,
+        "cost": run.cost,
+        "duration": _duration(run),
+        "error": run.error_message,
+    }
+
+
+@admin.register(Run)
+class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
+    list_display = ["short_id", "workspace", "agent_version", "status", "created_at", "duration", "tokens", "cost"]
+    list_filter = ["status", "agent_version__agent", "created_at"]
+    search_fields = ["=id", "=idempotency_key", "=request_id"]
+    list_select_related = ["workspace", "agent_version__agent"]
+    raw_id_fields = ["workspace", "agent_version", "requested_by", "api_key"]
+    inlines = [ApprovalInline]  # steps and events are on the live panel (templates/admin/agents/run/)
+    actions = ["cancel_selected"]
+    readonly_fields = [
+        "id",
+        "workspace",
+        "agent_version",
+        "requested_by",
+        "api_key",
+        "status",
+        "input",
+        "output",
+        "error_code",
+        "error_message",
+        "routing",
+        "flags",
+        "idempotency_key",
+        "request_id",
+        "tokens_in",
+        "tokens_out",
+        "cost",
+        "attempt",
+        "heartbeat_at",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs start through the API or a service, never by hand-filled form
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the record is read-only; decisions go through the buttons (can_decide)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def can_decide(self, request: HttpRequest) -> bool:
+        """Cancel, approve and reject: staff allowed to change runs (superusers, or given agents.change_run)."""
+        return request.user.has_perm("agents.change_run")
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/events/", wrap(self.events_view), name="agents_run_events"),
+            *(
+                path(f"<path:object_id>/{verb}/", wrap(self.decide_view), {"decision": verb}, name=f"agents_run_{verb}")
+                for verb in ("cancel", "approve", "reject")
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        if run is not None:
+            state = run_live_state(run)
+            extra_context = {
+                **(extra_context or {}),
+                "live": state,
+                "ended": state["status"] in FINAL_STATES,  # not state["final"]: that waits for the last events
+                "live_url": reverse("admin:agents_run_events", args=[run.pk]),
+                "approval": run.approvals.filter(status=ApprovalStatus.PENDING).first(),
+                "can_decide": self.can_decide(request),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def events_view(self, request, object_id: str) -> JsonResponse:
+        """JSON for the live run page: staff only, no workspace membership needed (unlike /api/v1/runs/…/events)."""
+        run = get_object_or_404(Run, pk=object_id)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        try:
+            after = max(int(request.GET.get("after", 0)), 0)
+        except ValueError:
+            return JsonResponse({"error": "after must be a whole number"}, status=400)
+        return JsonResponse(run_live_state(run, after=after))
+
+    @method_decorator(require_POST)
+    def decide_view(self, request, object_id: str, decision: str) -> HttpResponse:
+        if not self.can_decide(request):
+            raise PermissionDenied
+        run = get_object_or_404(Run, pk=object_id)
+        actor, comment = Actor.for_user(request.user), request.POST.get("comment", "").strip()
+        try:
+            if decision == "cancel":
+                run_cancel(run=run, actor=actor, reason=comment or f"Cancelled by {request.user} in the admin.")
+            else:
+                (run_approve if decision == "approve" else run_reject)(run=run, actor=actor, comment=comment)
+        except RunStateError as exc:
+            self.message_user(request, f"{run}: {exc.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"{run}: {decision} done, now {run.get_status_display().lower()}.")
+        return HttpResponseRedirect(_safe_next(request, reverse("admin:agents_run_change", args=[run.pk])))
+
+    @admin.display(description="Run", ordering="id")
+    def short_id(self, obj: Run) -> str:
+        return str(obj.id)[:8]
+
+    @admin.display(description="Duration")
+    def duration(self, obj: Run) -> str:
+        if obj.started_at and obj.finished_at:
+            return f"{(obj.finished_at - obj.started_at).total_seconds():.1f} s"
+        return "—"
+
+    @admin.display(description="Tokens")
+    def tokens(self, obj: Run) -> int:
+        return obj.tokens_in + obj.tokens_out
+
+    @admin.action(description="Cancel selected runs")
+    def cancel_selected(self, request, queryset):
+        actor = Actor.for_user(request.user)
+        done = 0
+        for run in queryset.exclude(status__in=FINAL_STATES):
+            try:
+                run_cancel(run=run, actor=actor, reason=f"Cancelled by {request.user} in the admin.")
+                done += 1
+            except RunStateError as exc:
+                self.message_user(request, f"{run}: {exc.message}", messages.WARNING)
+        self.message_user(request, f"Cancelled {done} run(s).", messages.SUCCESS)
+
+
+class _RunChildAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_select_related = ["run"]
+    raw_id_fields = ["run"]
+
+    @admin.display(description="Run")
+    def run_link(self, obj) -> str:
+        url = reverse("admin:agents_run_change", args=[obj.run_id])
+        return format_html('<a href="{}">{}</a>', url, str(obj.run_id)[:8])
+
+
+@admin.register(RunStep)
+class RunStepAdmin(_RunChildAdmin):
+    list_display = ["run_link", "sequence", "kind", "name", "status", "provider", "tokens_in", "tokens_out", "cost"]
+    list_display += ["latency_ms", "cache_hit", "started_at"]
+    list_filter = ["kind", "status", "cache_hit"]
+    search_fields = ["=run__id", "name"]
+
+
+@admin.register(RunEvent)
+class RunEventAdmin(_RunChildAdmin):
+    list_display = ["run_link", "sequence", "type", "created_at"]
+    list_filter = ["type"]
+    search_fields = ["=run__id"]
+
+
+# --- Approvals ---------------------------------------------------------------------
+
+
+@admin.register(Approval)
+class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["run", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["run", "decided_by"]
+    raw_id_fields = ["run", "decided_by"]
+    change_list_template = "admin/agents/approval/change_list.html"
+
+    def get_urls(self):
+        inbox = self.admin_site.admin_view(self.inbox_view)
+        return [path("inbox/", inbox, name="agents_approval_inbox"), *super().get_urls()]
+
+    def inbox_view(self, request) -> TemplateResponse:
+        """Runs awaiting a decision, oldest request first, with what each run proposes to return."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        pending = (
+            Approval.objects.filter(status=ApprovalStatus.PENDING, run__status=RunStatus.AWAITING_APPROVAL)
+            .select_related("run__workspace", "run__agent_version__agent")
+            .order_by("requested_at", "pk")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Approvals inbox",
+            "pending": [(a, json.dumps(a.run.output, indent=2, sort_keys=True)) for a in pending[:100]],
+            "can_decide": request.user.has_perm("agents.change_run"),
+            "inbox_url": request.path,
+        }
+        return TemplateResponse(request, "admin/agents/approval/inbox.html", context)

@@ -73,7 +73,7 @@ clean:
 
 # Benchmark (bench/run.py): Raptorflow's production-like stack vs a bare Django + DRF + Celery baseline,
 # driven by wrk (apt-get install -y wrk) against local PostgreSQL and Redis. `bench` is the full run
-# (about 13 minutes with its 5-minute soak; figures in bench/results/latest.json), `bench-quick` the
+# (about 15 minutes with its 5-minute soak; figures in bench/results/latest.json), `bench-quick` the
 # two-minute CI profile.
 .PHONY: bench bench-quick
 bench: install-dev

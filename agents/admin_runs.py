@@ -27,7 +27,9 @@ from raptorflow.audit.actors import Actor
 
 from .choices import FINAL_STATES, ApprovalStatus, RunStatus
 from .models import Approval, Run, RunEvent, RunStep
-from .services import RunStateError, run_approve, run_cancel, run_reject
+from .runs.errors import RunStateError
+from .runs.events import run_events_after
+from .runs.services import run_approve, run_cancel, run_reject
 
 EVENTS_PER_POLL = 200
 STEPS_SHOWN = 500
@@ -59,14 +61,13 @@ def _duration(run: Run) -> float | None:
 def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
     """What the live run page shows: the run's figures, all its steps and its events after ``after``."""
     run.refresh_from_db()  # status before events: a final answer then never misses the last event
-    events = RunEvent.objects.filter(run=run, sequence__gt=after).order_by("sequence")
-    events = list(events.values("sequence", "type", "data", "created_at")[:EVENTS_PER_POLL])
+    page = run_events_after(run.pk, after=after, limit=EVENTS_PER_POLL, status=run.status)
     return {
         "status": run.status,
         "status_label": run.get_status_display(),
-        "final": run.status in FINAL_STATES and len(events) < EVENTS_PER_POLL,
-        "events": list(events),
-        "next_after": events[-1]["sequence"] if events else after,
+        "final": page.final,
+        "events": page.events,
+        "next_after": page.next_after,
         "steps": list(run.steps.order_by("sequence").values(*STEP_FIELDS)[:STEPS_SHOWN]),
         "tokens_in": run.tokens_in,
         "tokens_out": run.tokens_out,

@@ -7,3 +7,6 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .runs.retention import register_data_rights
+
+        register_data_rights()

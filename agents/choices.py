@@ -19,6 +19,15 @@ FINAL_STATES = frozenset(
 ACTIVE_STATES = frozenset(set(RunStatus) - FINAL_STATES)
 
 
+class RunEventType(models.TextChoices):
+    """What a RunEvent records. (Not the field's choices: that would be a migration for a label.)"""
+
+    STATUS = "status", "Status changed"
+    STEP = "step", "Step finished"
+    PROGRESS = "progress", "Progress"
+    APPROVAL = "approval", "Approval requested"
+
+
 class VersionStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"

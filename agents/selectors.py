@@ -94,7 +94,7 @@ def run_attach_versions(runs: list[Run]) -> list[Run]:
 def run_attach_approvals(run: Run) -> Run:
     """Load a run's approvals (with who decided), or none without any work when there cannot be any.
 
-    Only a version that ``requires_approval`` gates its runs (agents.runtime._succeed), and published versions
+    Only a version that ``requires_approval`` gates its runs (agents/runs/runtime.py, _succeed), and published versions
     cannot change, so for every other run the list is known to be empty. It is put where Django keeps prefetched
     rows (``run.approvals.all()`` reads it): prefetching an empty queryset would still build its SQL, a sixth
     of a run request's time.

@@ -1,7 +1,9 @@
-"""Celery tasks for runs. Thin: they take ids and call the runtime or a service.
+"""Celery tasks for runs. Thin: they take ids and call the runs package.
 
 Task names are part of the wire format (queued messages carry them);
-tests/test_tasks.py snapshots them so a rename fails loudly.
+tests/test_tasks.py snapshots them so a rename fails loudly. Services send
+``agents.execute_run`` by name (agents/runs/services.py), so this module is the
+only one that imports both the runtime and the sweeper.
 """
 
 from __future__ import annotations
@@ -9,13 +11,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from raptorflow.accounts.rights import run_purge_old_details
+from .runs.retention import run_purge_old_details
+from .runs.runtime import run_execute
+from .runs.services import EXECUTE_RUN_TASK
+from .runs.sweeper import run_sweep
 
-from .runtime import run_execute
-from .sweeper import run_sweep
 
-
-@shared_task(name="agents.execute_run", acks_late=True, ignore_result=True)
+@shared_task(name=EXECUTE_RUN_TASK, acks_late=True, ignore_result=True)
 def execute_run_task(run_id: str) -> str | None:
     """Claim the run (queued → running) and execute it. Idempotent: a run already claimed is skipped."""
     return run_execute(run_id)
@@ -23,7 +25,7 @@ def execute_run_task(run_id: str) -> str | None:
 
 @shared_task(name="agents.sweep_runs", ignore_result=True, expires=25)
 def sweep_runs_task() -> dict[str, int]:
-    """Re-enqueue lost runs, recover runs of dead workers, expire approvals."""
+    """Re-enqueue lost runs, recover runs of dead workers, expire and restore approvals."""
     return run_sweep()
 
 

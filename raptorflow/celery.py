@@ -11,10 +11,9 @@ from celery import Celery, signals
 from kombu import Exchange, Queue
 
 from raptorflow import context
+from raptorflow.queues import QUEUES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raptorflow.settings")
-
-QUEUES = ("runs", "maintenance", "analytics")
 
 app = Celery("raptorflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")

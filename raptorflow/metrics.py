@@ -6,8 +6,9 @@ error codes are things staff configure, not things clients choose.
 
 Counted as they happen (in whichever process does the work):
 - HTTP requests and their latency (MetricsMiddleware, outermost, so it times everything);
-- runs started and finished, run duration and runs in progress (agents.runtime);
-- LLM calls, tokens, cost, cache hits, provider errors (agents.runtime's _record_llm).
+- runs started and finished, run duration and runs in progress (by the run runtime and lifecycle, which
+  pass the agent's slug: this module knows no app's models);
+- LLM calls, tokens, cost, cache hits, provider errors (each attempt of the fallback chain).
 
 Read at scrape time (ScrapeTimeCollector), because they are shared state that
 no single process owns: queue depths from the broker, circuit breaker states
@@ -54,7 +55,6 @@ from prometheus_client.registry import Collector
 from raptorflow.client_ip import client_ip
 
 if TYPE_CHECKING:
-    from agents.models import Run
     from raptorflow.llm.client import Attempt
 
 logger = logging.getLogger(__name__)
@@ -134,24 +134,22 @@ def _route(request: HttpRequest) -> str:
     return "static" if request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}") else "unmatched"
 
 
-# --- Runs (called by agents.runtime) -------------------------------------------------------------------
+# --- Runs (called by the run runtime and lifecycle) ------------------------------------------------------
 
 
-def run_started(run: Run) -> float:
-    """A worker claimed ``run``. Returns the start time to hand back to run_finished."""
-    agent = run.agent_version.agent.slug
+def run_started(agent: str) -> float:
+    """A worker claimed a run of ``agent``. Returns the start time to hand back to run_finished."""
     RUNS_STARTED.labels(agent).inc()
     RUNS_IN_PROGRESS.labels(agent).inc()
     return time.monotonic()
 
 
-def run_finished(run: Run, status: str | None, started: float) -> None:
+def run_finished(agent: str, status: str | None, started: float) -> None:
     """A worker's execution ended in ``status``; None means another attempt took the run over, and it counts there.
 
     Runs *finished* are counted by run_final, at the transition itself, so that runs ended by the web
     (cancel, approve, reject) or the sweeper (worker lost) count too.
     """
-    agent = run.agent_version.agent.slug
     RUNS_IN_PROGRESS.labels(agent).dec()
     if status is not None:
         RUN_DURATION.labels(agent, status).observe(time.monotonic() - started)

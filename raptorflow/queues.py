@@ -1,4 +1,5 @@
-"""How many messages wait in each Celery queue, read straight from the broker.
+"""The Celery queues: their names (one enum, used by settings, the Celery app and every sender), and how many
+messages wait in each, read straight from the broker.
 
 Used by the /metrics scrape (raptorflow.metrics) and the admin status page, so
 both show the same numbers. Read at call time, never cached: a queue that
@@ -16,12 +17,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from enum import StrEnum
 
 from django.conf import settings
 from kombu import Connection
 from kombu.transport.redis import PRIORITY_STEPS, Channel
 
-from raptorflow.celery import QUEUES
+
+class QueueName(StrEnum):
+    """Every queue a task is sent to. Workers are started per queue (``--queues=runs,…``)."""
+
+    RUNS = "runs"
+    MAINTENANCE = "maintenance"
+    ANALYTICS = "analytics"
+
+
+QUEUES: tuple[str, ...] = tuple(QueueName)
 
 # Seconds: a status page or a scrape must not hang on an unreachable broker.
 BROKER_TIMEOUT_SECONDS = 2.0

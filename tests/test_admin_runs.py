@@ -13,20 +13,22 @@ from agents.admin import version_diff, version_diff_base
 from agents.admin_runs import EVENTS_PER_POLL
 from agents.choices import RunStatus, VersionStatus
 from agents.models import AgentVersion, Approval
-from agents.services import agentversion_create_draft, approval_request
+from agents.services import agentversion_create_draft
 from raptorflow.audit.models import AuditEvent
 
-from .factories import AgentVersionFactory, RunEventFactory, RunFactory, RunStepFactory, UserFactory
+from .factories import AgentVersionFactory, RunEventFactory, RunFactory, RunStepFactory, UserFactory, gated_run
 
 pytestmark = pytest.mark.django_db
 
 
 def _gated_run(output=None, **fields):
     version = AgentVersionFactory(requires_approval=True)
-    run = RunFactory(
-        agent_version=version, status=RunStatus.AWAITING_APPROVAL, output=output or {"tagline": "Bank on it"}, **fields
+    run = gated_run(
+        agent_version=version,
+        output=output or {"tagline": "Bank on it"},
+        reason=f"{version} requires a person to approve its output.",
+        **fields,
     )
-    approval_request(run, reason=f"{version} requires a person to approve its output.")
     return run
 
 

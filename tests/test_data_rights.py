@@ -17,12 +17,14 @@ from rest_framework.test import APIClient
 
 from agents.choices import RunStatus
 from agents.models import Approval, Run, RunEvent, RunStep
+from agents.runs import retention
+from agents.runs.retention import run_purge_old_details
 from agents.tasks import purge_run_details_task
 from analytics.models import DailyRollup
 from raptorflow.accounts import rights
 from raptorflow.accounts.choices import Role
 from raptorflow.accounts.models import APIKey, Membership, Workspace
-from raptorflow.accounts.rights import run_purge_old_details, workspace_delete, workspace_export
+from raptorflow.accounts.rights import workspace_delete, workspace_export
 from raptorflow.accounts.services import apikey_create
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
@@ -108,7 +110,7 @@ def test_export_is_audited_and_lists_the_workspaces_audit_trail(workspace, owner
 
 def test_streamed_export_is_the_same_document_in_many_pieces(workspace, filled, system_actor, monkeypatch):
     monkeypatch.setattr(rights, "STREAM_PIECE", 100)
-    monkeypatch.setattr(rights, "EXPORT_RUN_CHUNK", 2)  # several chunks of runs, each with its own children
+    monkeypatch.setattr(retention, "EXPORT_RUN_CHUNK", 2)  # several chunks of runs, each with its own children
     for _ in range(4):
         _run_with_details(workspace, steps=3, events=1)
     whole = workspace_export(workspace=workspace, actor=system_actor)
@@ -210,8 +212,8 @@ def test_purge_deletes_details_of_old_finished_runs_only_and_keeps_the_runs(work
 
 
 def test_purge_is_idempotent_and_audited_once_per_purge_as_the_system(workspace, monkeypatch):
-    monkeypatch.setattr(rights, "PURGE_BATCH", 3)  # several batches per run page
-    monkeypatch.setattr(rights, "PURGE_RUN_PAGE", 2)  # several pages of runs
+    monkeypatch.setattr(retention, "PURGE_BATCH", 3)  # several batches per run page
+    monkeypatch.setattr(retention, "PURGE_RUN_PAGE", 2)  # several pages of runs
     for days in (91, 92, 93):
         _finished(workspace, days_ago=days, steps=4, events=2)
     first = run_purge_old_details(older_than_days=90)

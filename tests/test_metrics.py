@@ -26,8 +26,9 @@ from rest_framework.test import APIClient
 from agents import registry
 from agents.models import Agent, Run
 from agents.registry import AgentSpec
-from agents.runtime import run_execute
-from agents.services import agent_sync, agentversion_create_draft, agentversion_publish, run_create
+from agents.runs.runtime import run_execute
+from agents.runs.services import run_create
+from agents.services import agent_sync, agentversion_create_draft, agentversion_publish
 from raptorflow import context
 from raptorflow.accounts.services import apikey_create
 from raptorflow.audit.models import AuditEvent
@@ -193,15 +194,14 @@ def test_metrics_answer_a_configured_network_and_only_it(client, db, settings):
 # --- Multiprocess mode ---------------------------------------------------------------------------------
 
 _WRITER = """
-import os, sys, types
+import os, sys
 import django
 django.setup()
 from prometheus_client import multiprocess
 from raptorflow import metrics
-run = types.SimpleNamespace(agent_version=types.SimpleNamespace(agent=types.SimpleNamespace(slug="mp-agent")))
-started = metrics.run_started(run)
+started = metrics.run_started("mp-agent")
 if sys.argv[1] == "finish":
-    metrics.run_finished(run, "succeeded", started)
+    metrics.run_finished("mp-agent", "succeeded", started)
     metrics.run_final("mp-agent", "succeeded")  # what run_transition does on reaching a final state
     multiprocess.mark_process_dead(os.getpid())  # what gunicorn's child_exit does
 """
@@ -288,7 +288,7 @@ def test_runtime_log_lines_are_json_carrying_the_runs_request_id(crashing_agent,
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestContextFilter())
     handler.setFormatter(JSONFormatter())
-    runtime_logger = logging.getLogger("agents.runtime")
+    runtime_logger = logging.getLogger("agents.runs.runtime")
     runtime_logger.addHandler(handler)
     try:
         with context.bind(request_id="req-log-42"):  # as the API request that created it
@@ -298,7 +298,11 @@ def test_runtime_log_lines_are_json_carrying_the_runs_request_id(crashing_agent,
         runtime_logger.removeHandler(handler)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     crashed = next(line for line in lines if line["message"] == f"run {run.pk} crashed")
-    assert (crashed["request_id"], crashed["level"], crashed["logger"]) == ("req-log-42", "ERROR", "agents.runtime")
+    assert (crashed["request_id"], crashed["level"], crashed["logger"]) == (
+        "req-log-42",
+        "ERROR",
+        "agents.runs.runtime",
+    )
     assert "RuntimeError: boom" in crashed["exc"]
     run.refresh_from_db()
     assert "req-log-42" in run.error_message  # what a user quotes to support
@@ -352,7 +356,7 @@ def test_a_real_worker_logs_json_with_the_api_request_id_and_its_metrics_reach_t
 
 def test_runs_ended_outside_the_worker_are_counted_too(db, registry_synced, workspace, system_actor, client):
     from agents.models import Agent
-    from agents.services import run_cancel, run_create
+    from agents.runs.services import run_cancel, run_create
 
     def finished() -> float:
         text = client.get("/metrics").content.decode()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from agents.models import Approval
-from agents.services import RunStateError, run_cancel, run_transition
+from agents.runs.errors import RunStateError
+from agents.runs.lifecycle import run_transition
+from agents.runs.services import run_cancel
 from raptorflow.audit.models import AuditEvent
 
 from .factories import RunFactory

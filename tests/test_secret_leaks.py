@@ -14,8 +14,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from agents.models import Agent
-from agents.runtime import run_execute
-from agents.services import agentversion_create_draft, agentversion_publish, run_create
+from agents.runs.runtime import run_execute
+from agents.runs.services import run_create
+from agents.services import agentversion_create_draft, agentversion_publish
 from raptorflow.accounts.services import apikey_create
 from raptorflow.audit.models import AuditEvent
 

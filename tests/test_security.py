@@ -11,8 +11,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agents.models import Agent
+from agents.runs.services import run_create
 from agents.safety import injection_flags
-from agents.services import run_create
 from raptorflow.accounts.services import apikey_create
 from raptorflow.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory

@@ -21,8 +21,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 
-from agents.choices import FINAL_STATES
-from agents.models import Run, RunEvent
+from agents.models import Run
+from agents.runs.events import EventRow, run_events_after
 from raptorflow.api import workspace as workspace_context
 from raptorflow.api.access import READ_RUNS
 from raptorflow.api.authentication import APIKeyAuthentication
@@ -49,17 +49,7 @@ def _visible_run(request, pk) -> Run:
     return run
 
 
-def _fetch(run_id, after: int) -> tuple[str, list[dict]]:
-    status = Run.objects.filter(pk=run_id).values_list("status", flat=True).get()  # first: see events.py
-    events = list(
-        RunEvent.objects.filter(run_id=run_id, sequence__gt=after)
-        .order_by("sequence")
-        .values("sequence", "type", "data", "created_at")[:BATCH]
-    )
-    return status, events
-
-
-def _message(event: dict) -> str:
+def _message(event: EventRow) -> str:
     data = {"sequence": event["sequence"], "type": event["type"], "data": event["data"],
             "created_at": event["created_at"].isoformat()}  # fmt: skip
     return f"id: {event['sequence']}\nevent: {event['type']}\ndata: {json.dumps(data)}\n\n"
@@ -69,14 +59,14 @@ async def _events(run_id, after: int) -> AsyncIterator[str]:
     yield "retry: 2000\n\n"
     started = last_sent = time.monotonic()
     while time.monotonic() - started < MAX_STREAM_SECONDS:
-        status, events = await sync_to_async(_fetch)(run_id, after)
-        for event in events:
+        page = await sync_to_async(run_events_after)(run_id, after=after, limit=BATCH)
+        for event in page.events:
             yield _message(event)
             after, last_sent = event["sequence"], time.monotonic()
-        if status in FINAL_STATES and len(events) < BATCH:
-            yield f"event: end\ndata: {json.dumps({'status': status})}\n\n"
+        if page.final:
+            yield f"event: end\ndata: {json.dumps({'status': page.status})}\n\n"
             return
-        if not events:
+        if not page.events:
             if time.monotonic() - last_sent > KEEPALIVE_SECONDS:
                 yield ": keep-alive\n\n"
                 last_sent = time.monotonic()

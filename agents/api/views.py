@@ -14,17 +14,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from agents.choices import FINAL_STATES, VersionStatus
-from agents.models import Agent, AgentVersion, Run, RunEvent
+from agents.models import Agent, AgentVersion, Run
+from agents.runs.events import run_events_after
+from agents.runs.services import run_approve, run_cancel, run_create, run_reject
 from agents.selectors import run_attach_approvals, run_attach_versions
-from agents.services import (
-    agentversion_create_draft,
-    agentversion_publish,
-    agentversion_update,
-    run_approve,
-    run_cancel,
-    run_create,
-    run_reject,
-)
+from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
 from raptorflow.api.access import READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
@@ -164,21 +158,18 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         after, limit, wait = (query.validated_data[k] for k in ("after", "limit", "wait"))
         deadline = time.monotonic() + wait
         while True:
-            # Status first: a final status commits together with its event, so reading it before the
-            # events guarantees that a final answer never misses the last event.
-            run_status = Run.objects.filter(pk=run.pk).values_list("status", flat=True).get()
-            events = list(RunEvent.objects.filter(run=run, sequence__gt=after).order_by("sequence")[:limit])
-            if events or run_status in FINAL_STATES or time.monotonic() >= deadline:
+            page = run_events_after(run.pk, after=after, limit=limit)
+            if page.events or page.status in FINAL_STATES or time.monotonic() >= deadline:
                 break
             time.sleep(LONG_POLL_INTERVAL_SECONDS)
-        page = {
+        body = {
             "run": run.pk,
-            "status": run_status,
-            "final": run_status in FINAL_STATES and len(events) < limit,
-            "events": s.RunEventSerializer(events, many=True).data,
-            "next_after": events[-1].sequence if events else after,
+            "status": page.status,
+            "final": page.final,
+            "events": s.RunEventSerializer(page.events, many=True).data,
+            "next_after": page.next_after,
         }
-        return Response(page)
+        return Response(body)
 
 
 @extend_schema_view(

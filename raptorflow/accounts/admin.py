@@ -37,7 +37,7 @@ class MembershipInlineFormSet(BaseInlineFormSet):
             if form.has_changed() or (self.can_delete and self._should_delete_form(form))
         ]
         if changes and _owners_left(self.instance, changes) == 0:
-            raise forms.ValidationError(LastOwnerError.message)
+            raise forms.ValidationError(LastOwnerError.default_message)
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,7 +57,7 @@ class MembershipForm(forms.ModelForm):
         instance = self.instance
         demoting = instance.pk and instance.role == Role.OWNER and cleaned.get("role") != Role.OWNER
         if demoting and _owners_left(instance.workspace, [(instance, cleaned.get("role"))]) == 0:
-            raise forms.ValidationError(LastOwnerError.message)
+            raise forms.ValidationError(LastOwnerError.default_message)
         return cleaned
 
 
@@ -137,7 +137,7 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         for membership in objs:
             if membership.role == Role.OWNER and _owners_left(membership.workspace, [(membership, None)]) == 0:
-                protected.append(f"{membership} — {LastOwnerError.message}")
+                protected.append(f"{membership} — {LastOwnerError.default_message}")
         return deleted, counts, perms_needed, protected
 
 

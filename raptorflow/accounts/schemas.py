@@ -7,6 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from jsonschema import Draft202012Validator
 
+from raptorflow.jsonschema import schema_errors
+
 from .choices import Stage
 
 _TEXT = {"type": "string", "maxLength": 5000}
@@ -41,33 +43,6 @@ FOUNDATION_SCHEMA: dict[str, Any] = {
 }
 
 _validator = Draft202012Validator(FOUNDATION_SCHEMA)
-
-
-# Compiled validators of schemas that live for the process (skills' and published versions'), by identity.
-# The schema is kept with its validator so that its id cannot be reused by another object while cached.
-_VALIDATORS: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
-_VALIDATORS_MAX = 1024
-
-
-def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
-    """A validator for ``schema``, built once per schema object. Do not mutate a schema after using it here."""
-    cached = _VALIDATORS.get(id(schema))
-    if cached is not None and cached[0] is schema:
-        return cached[1]
-    if len(_VALIDATORS) >= _VALIDATORS_MAX:
-        _VALIDATORS.clear()
-    validator = Draft202012Validator(schema)
-    _VALIDATORS[id(schema)] = (schema, validator)
-    return validator
-
-
-def schema_errors(validator: Draft202012Validator, value: Any) -> list[str]:
-    """Human-readable errors, each prefixed with the JSON path of the offending value."""
-    messages = []
-    for error in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path)):
-        path = "/".join(str(part) for part in error.absolute_path) or "(root)"
-        messages.append(f"{path}: {error.message}")
-    return messages
 
 
 def validate_foundation(value: Any) -> None:

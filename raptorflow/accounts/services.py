@@ -13,21 +13,28 @@ from django.utils.text import slugify
 
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
+from raptorflow.errors import ServiceError
 
 from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace, hash_api_key
 from .selectors import apikey_cache_forget
 
 
-class ScopeError(ValueError):
+class ScopeError(ServiceError, ValueError):
     """An API key was asked for a scope that does not exist."""
 
+    default_code = "invalid_input"
 
-class LastOwnerError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message=message, errors={"scopes": [message]})
+
+
+class LastOwnerError(ServiceError):
     """The change would leave a workspace without an owner."""
 
-    code = "last_owner"
-    message = "The workspace's last owner cannot be removed or demoted; make another owner first."
+    http_status = 409
+    default_code = "last_owner"
+    default_message = "The workspace's last owner cannot be removed or demoted; make another owner first."
 
 
 def _ensure_another_owner(membership: Membership) -> None:
@@ -39,7 +46,7 @@ def _ensure_another_owner(membership: Membership) -> None:
         .values_list("pk", flat=True)
     )
     if owners == [membership.pk]:
-        raise LastOwnerError(LastOwnerError.message)
+        raise LastOwnerError()
 
 
 @transaction.atomic

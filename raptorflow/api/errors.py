@@ -1,7 +1,7 @@
 """One error shape for the whole API: {"code": machine-readable, "message": for people, "errors": {field: [...]}}.
 
-Service errors (agents.services.RunError and friends) carry their own code and
-map to a status here, so views never build error responses by hand.
+Service errors (raptorflow.errors.ServiceError and the apps' subclasses) carry their own code and HTTP
+status, so views never build error responses by hand and this module knows no app's errors.
 """
 
 from __future__ import annotations
@@ -13,29 +13,13 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from agents.services import (
-    BudgetExceededError,
-    IdempotencyConflictError,
-    InputTooLargeError,
-    RunError,
-    RunInputError,
-    RunStateError,
-)
-from raptorflow.accounts.services import LastOwnerError, ScopeError
+from raptorflow.errors import ServiceError
 
 logger = logging.getLogger(__name__)
-
-_SERVICE_STATUS: list[tuple[type[Exception], int]] = [
-    (InputTooLargeError, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
-    (RunInputError, status.HTTP_400_BAD_REQUEST),
-    (IdempotencyConflictError, status.HTTP_409_CONFLICT),
-    (BudgetExceededError, status.HTTP_402_PAYMENT_REQUIRED),
-    (RunStateError, status.HTTP_409_CONFLICT),
-]
 
 
 def error_body(code: str, message: str, errors: Any = None) -> dict[str, Any]:
@@ -46,14 +30,8 @@ def error_body(code: str, message: str, errors: Any = None) -> dict[str, Any]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, RunError):
-        code = next((s for cls, s in _SERVICE_STATUS if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
-        errors = {"input": exc.errors} if exc.errors else None
-        return Response(error_body(exc.code, exc.message, errors), status=code)
-    if isinstance(exc, LastOwnerError):
-        return Response(error_body(exc.code, exc.message), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ScopeError):
-        return Response(error_body("invalid_input", str(exc), {"scopes": [str(exc)]}), status=400)
+    if isinstance(exc, ServiceError):
+        return Response(error_body(exc.code, exc.message, exc.error_fields()), status=exc.http_status)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("payload_too_large", "The request body is too large."), status=413)
     if isinstance(exc, DjangoValidationError):

@@ -42,8 +42,11 @@ def estimate_cost(price: ModelPrice | None, request: CompletionRequest) -> Decim
     return cost_of(price, Usage(input_tokens=input_tokens, output_tokens=request.max_tokens))
 
 
-def completion_cost(completion: Completion, provider_kind: str, at: datetime) -> Decimal:
-    """The cost to record for a completion: nothing for offline answers or cache hits, else its priced usage."""
+def completion_cost(completion: Completion, provider_kind: str, at: datetime, *, model: str = "") -> Decimal:
+    """The cost to record for a completion: nothing for offline answers or cache hits, else its priced usage.
+
+    ``model`` is the name that was asked for, when given: prices are kept under it, while a provider may
+    answer with a dated name of its own (``gpt-4o-mini-2024-07-18``)."""
     if completion.offline or completion.cache_hit or provider_kind == ProviderKind.OFFLINE:
         return ZERO
-    return cost_of(price_for(provider_kind, completion.model, at), completion.usage)
+    return cost_of(price_for(provider_kind, model or completion.model, at), completion.usage)

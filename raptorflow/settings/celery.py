@@ -9,6 +9,8 @@ what a lost message would strand.
 
 from __future__ import annotations
 
+from raptorflow.queues import QueueName
+
 from .base import IS_PRODUCTION, VAR_DIR
 from .env import EnvError, env_float, env_int, env_str
 
@@ -52,7 +54,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660, minimum=2)
 CELERY_WORKER_SEND_TASK_EVENTS = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-CELERY_TASK_DEFAULT_QUEUE = "runs"
+CELERY_TASK_DEFAULT_QUEUE = QueueName.RUNS.value
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Publishing a message must not hang a web request when the broker is down: the
@@ -66,33 +68,33 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-runs": {
         "task": "agents.sweep_runs",
         "schedule": env_int("RAPTORFLOW_SWEEP_INTERVAL_SECONDS", 30, minimum=1),
-        "options": {"queue": "maintenance", "expires": 25},
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": 25},
     },
     # Audit events join the hash chain here, off the request path (docs/decisions/0002).
     "seal-audit": {
         "task": "audit.seal",
         "schedule": AUDIT_SEAL_SECONDS,
-        "options": {"queue": "maintenance", "expires": AUDIT_SEAL_SECONDS * 0.75},
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": AUDIT_SEAL_SECONDS * 0.75},
     },
     "purge-run-details": {
         "task": "agents.purge_run_details",
         "schedule": 24 * 3600.0,
-        "options": {"queue": "maintenance", "expires": 3600},
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": 3600},
     },
     # Today and yesterday (UTC) every 10 minutes: idempotent, and late-finishing runs are caught.
     "rollup-analytics": {
         "task": "analytics.rollup_recent",
         "schedule": 600.0,
-        "options": {"queue": "analytics", "expires": 540},
+        "options": {"queue": QueueName.ANALYTICS.value, "expires": 540},
     },
 }
 
 # Every task has a named queue, so workers can be scaled per kind of work.
 CELERY_TASK_ROUTES = {
-    "agents.execute_run": {"queue": "runs"},
-    "agents.*": {"queue": "maintenance"},
-    "audit.*": {"queue": "maintenance"},
-    "analytics.*": {"queue": "analytics"},
+    "agents.execute_run": {"queue": QueueName.RUNS.value},
+    "agents.*": {"queue": QueueName.MAINTENANCE.value},
+    "audit.*": {"queue": QueueName.MAINTENANCE.value},
+    "analytics.*": {"queue": QueueName.ANALYTICS.value},
 }
 
 # Celery's Django fix-up closes every database connection before and after each task unless this is set, so

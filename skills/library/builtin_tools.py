@@ -19,27 +19,16 @@ _SENTENCE = re.compile(r"[^.!?]*[A-Za-z0-9\u00C0-\uFFFF][^.!?]*(?:[.!?]+|$)")
 def workspace_lookup(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """Read-only view of the run's own workspace: its foundation, or outputs of its earlier successful runs.
 
-    Scoped by the run that calls it, so an agent can never read another workspace.
+    Scoped by the run that calls it (the context answers for its own workspace only, see
+    skills.registry.SkillContext), so an agent can never read another workspace.
     """
-    from agents.models import Run
-
-    run = getattr(ctx, "run", None)
-    if run is None:
+    workspace_runs = getattr(ctx, "workspace_runs", None)
+    if workspace_runs is None:
         raise ToolError("workspace.lookup is only available inside a run.")
     if data.get("what", "foundation") == "foundation":
-        return {"foundation": run.workspace.foundation}
-    runs = Run.objects.filter(workspace_id=run.workspace_id, status="succeeded").exclude(pk=run.pk)
-    if data.get("agent"):
-        runs = runs.filter(agent_version__agent__slug=data["agent"])
+        return {"foundation": ctx.foundation}
     limit = max(1, min(int(data.get("limit", 5)), _RECENT_RUNS_MAX))
-    rows = runs.order_by("-created_at").values("id", "agent_version__agent__slug", "created_at", "output")[:limit]
-    return {
-        "runs": [
-            {"id": str(r["id"]), "agent": r["agent_version__agent__slug"], "created_at": r["created_at"].isoformat(),
-             "output": r["output"]}
-            for r in rows
-        ]
-    }  # fmt: skip
+    return {"runs": workspace_runs(agent=str(data.get("agent") or ""), limit=limit)}
 
 
 @tool("text.stats")

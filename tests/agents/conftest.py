@@ -16,8 +16,9 @@ from jsonschema import Draft202012Validator
 from agents import registry
 from agents.models import Agent, Run
 from agents.registry import AgentSpec
-from agents.runtime import run_execute
-from agents.services import agent_sync, run_create
+from agents.runs.runtime import run_execute
+from agents.runs.services import run_create
+from agents.services import agent_sync
 from raptorflow.accounts.models import Workspace
 from raptorflow.audit.actors import Actor
 from skills import registry as skills

@@ -19,7 +19,8 @@ from jsonschema import Draft202012Validator
 
 from agents import registry as agents
 from agents.models import Agent
-from agents.services import RunInputError, run_create
+from agents.runs.errors import RunInputError
+from agents.runs.services import run_create
 from tests.agents.conftest import ValidatingContext, run_agent
 
 SPECIALISTS = [spec for spec in agents.all_specs() if spec.category != "test"]

@@ -7,19 +7,11 @@ from decimal import Decimal
 import pytest
 
 from agents.models import Approval, Run
-from agents.services import (
-    BudgetExceededError,
-    IdempotencyConflictError,
-    RunInputError,
-    RunStateError,
-    approval_request,
-    run_approve,
-    run_charge,
-    run_create,
-    run_reject,
-)
+from agents.runs.errors import BudgetExceededError, IdempotencyConflictError, RunInputError, RunStateError
+from agents.runs.lifecycle import run_charge
+from agents.runs.services import run_approve, run_create, run_reject
 from raptorflow.audit.models import AuditEvent
-from tests.factories import RunFactory
+from tests.factories import RunFactory, gated_run
 
 from .conftest import UNIT_INPUT
 
@@ -93,10 +85,7 @@ def test_a_zero_budget_still_allows_free_runs(unit_agent, workspace, system_acto
 
 
 def _waiting_run(unit_agent, workspace):
-    run = RunFactory(
-        workspace=workspace, agent_version=unit_agent.versions.get(), status="awaiting_approval", output={"ok": 1}
-    )
-    approval_request(run, reason="review")
+    run = gated_run(workspace=workspace, agent_version=unit_agent.versions.get(), output={"ok": 1})
     return run
 
 
@@ -107,6 +96,7 @@ def test_approving_a_gated_run_makes_its_output_the_result(unit_agent, workspace
     assert run.status == "succeeded" and run.output == {"ok": 1}
     assert Approval.objects.get(run=run).status == "approved"
     assert [e["status"] for e in run.events.filter(type="status").values_list("data", flat=True)] == [
+        "awaiting_approval",  # the gate (gated_run), then the approval's two moves
         "running",
         "succeeded",
     ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from agents.runtime import run_execute
+from agents.runs.runtime import run_execute
+from agents.runs.services import run_cancel, run_create
 from agents.selectors import workspace_month_spend
-from agents.services import run_cancel, run_create
 from skills.models import Skill
 from skills.services import skill_set_enabled
 

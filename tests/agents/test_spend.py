@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.apps import apps
 
 from agents.models import Run, WorkspaceSpend
+from agents.runs.lifecycle import run_charge
 from agents.selectors import month_start, workspace_month_spend
-from agents.services import run_charge
 from tests.factories import RunFactory
 
 

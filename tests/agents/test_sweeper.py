@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from agents.models import Approval, Run
-from agents.sweeper import run_sweep
+from agents.runs.sweeper import run_sweep
 from tests.factories import RunFactory
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agents.models import Agent
-from agents.services import run_charge
+from agents.runs.lifecycle import run_charge
 from raptorflow.accounts.models import APIKey
 from raptorflow.accounts.services import apikey_revoke, workspace_update
 from raptorflow.audit.actors import Actor

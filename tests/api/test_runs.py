@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from agents.models import Agent, Run
-from agents.runtime import run_execute
+from agents.runs.lifecycle import run_charge, run_transition
+from agents.runs.runtime import WORKER, run_execute
 from agents.selectors import agentversion_forget_published
-from agents.services import agentversion_create_draft, agentversion_publish, approval_request, run_charge
+from agents.services import agentversion_create_draft, agentversion_publish
 from raptorflow.accounts.services import apikey_create
 from tests.api.conftest import count_queries
 from tests.factories import RunFactory
@@ -180,8 +181,12 @@ def test_cancel_and_decisions(writer, workspace):
     assert writer.post(f"/api/v1/runs/{run_id}/approve").json()["code"] == "not_awaiting_approval"
 
     gated = Run.objects.get(pk=_start(writer).json()["id"])
-    Run.objects.filter(pk=gated.pk).update(status="awaiting_approval", output={"ok": True})
-    approval_request(gated, reason="review")
+    Run.objects.filter(pk=gated.pk).update(status="running")  # as if a worker had claimed it
+    gated.status = "running"
+    output = {"ok": True}
+    run_transition(
+        gated, to="awaiting_approval", allowed_from={"running"}, actor=WORKER, approval_reason="review", output=output
+    )
     approved = writer.post(f"/api/v1/runs/{gated.pk}/approve", {"comment": "ship it"}, format="json")
     assert (approved.status_code, approved.json()["status"], approved.json()["output"]) == (
         200,

@@ -31,7 +31,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from agents.models import Agent
-from agents.services import run_create
+from agents.runs.services import run_create
 from raptorflow.accounts.choices import Role, Scope
 from raptorflow.accounts.services import apikey_create
 from tests.factories import MembershipFactory, WorkspaceFactory

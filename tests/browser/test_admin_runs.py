@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from agents.choices import RunStatus, VersionStatus
 from agents.models import Agent, AgentVersion, Run
-from agents.services import approval_request, run_transition
+from agents.runs.lifecycle import run_transition
 from raptorflow.accounts.services import apikey_create
-from tests.factories import AgentVersionFactory, RunFactory
+from tests.factories import AgentVersionFactory, RunFactory, gated_run
 from tests.integration.conftest import purge_broker, start_worker, wait_for, worker_env  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -128,10 +128,11 @@ def test_a_new_version_is_published_and_shows_in_the_history_with_a_diff(signed_
 
 def test_a_gated_run_is_approved_from_the_inbox(signed_in_page):
     version = AgentVersionFactory(agent__slug="email_specialist", requires_approval=True)
-    run = RunFactory(
-        agent_version=version, status=RunStatus.AWAITING_APPROVAL, output={"subject": "Your forecast, ready"}
+    run = gated_run(
+        agent_version=version,
+        output={"subject": "Your forecast, ready"},
+        reason=f"{version} requires a person to approve its output.",
     )
-    approval_request(run, reason=f"{version} requires a person to approve its output.")
 
     page = signed_in_page
     page.goto(reverse("admin:agents_approval_inbox"))

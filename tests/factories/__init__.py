@@ -119,3 +119,21 @@ class RunEventFactory(factory.django.DjangoModelFactory):
     run = factory.SubFactory(RunFactory)
     sequence = factory.Sequence(lambda n: n + 1)
     type = "status"
+
+
+def gated_run(*, output: dict, reason: str = "review", **fields) -> Run:
+    """A run stopped for a person's approval the way the runtime stops one: running → awaiting_approval, with
+    its pending Approval created by the same transition."""
+    from agents.runs.lifecycle import run_transition
+    from raptorflow.audit.actors import Actor
+
+    run = RunFactory(status=RunStatus.RUNNING, **fields)
+    run_transition(
+        run,
+        to=RunStatus.AWAITING_APPROVAL,
+        allowed_from={RunStatus.RUNNING},
+        actor=Actor.system("worker"),
+        approval_reason=reason,
+        output=output,
+    )
+    return run

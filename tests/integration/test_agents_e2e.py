@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 
 from agents import registry
 from agents.models import Agent
-from agents.services import run_create
+from agents.runs.services import run_create
 from raptorflow.accounts.models import Workspace
 from raptorflow.audit.actors import Actor
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from agents.models import Agent, Run
-from agents.services import agentversion_create_draft, agentversion_publish, run_create, run_enqueue
-from agents.sweeper import run_sweep
+from agents.runs.services import run_create, run_enqueue
+from agents.runs.sweeper import run_sweep
+from agents.services import agentversion_create_draft, agentversion_publish
 
 from .conftest import wait_for
 
@@ -118,7 +119,7 @@ def test_a_duplicated_message_executes_the_run_once(registry_synced, workspace, 
 def test_cancel_stops_a_running_run_on_a_real_worker_within_one_step(
     registry_synced, workspace, system_actor, start_worker
 ):
-    from agents.services import run_cancel
+    from agents.runs.services import run_cancel
 
     agent = Agent.objects.get(slug="it-slow-steps")
     start_worker()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.runtime import RunContext
+from agents.runs.runtime import RunContext
 from skills import tools
 from skills.fetch import FetchRefused
 from tests.factories import RunFactory, WorkspaceFactory

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agents.choices import FINAL_STATES, RunStatus
 from agents.models import Agent, Run
-from agents.services import RunError, run_create
+from agents.runs.errors import RunError
+from agents.runs.services import run_create
 from raptorflow.accounts.models import Workspace
 from raptorflow.audit.actors import Actor
 

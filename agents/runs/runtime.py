@@ -3,7 +3,9 @@
 Everything a run does goes through a RunContext, so that each skill, tool and
 LLM call becomes a RunStep (input, output, tokens, cost, latency, cache hit)
 and a RunEvent, and so that between steps the runtime can heartbeat, notice a
-cancel, enforce the timeout and check the budget before any paid call.
+cancel, enforce the timeout and check the budget before any paid call. State
+changes are the lifecycle's (agents/runs/lifecycle.py); budget and price
+arithmetic is the LLM layer's (raptorflow/llm/budget.py): this module asks.
 """
 
 from __future__ import annotations
@@ -11,70 +13,38 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 
+from agents import registry
+from agents.choices import RunEventType, RunStatus, StepKind, StepStatus
+from agents.models import AgentVersion, Run, RunStep
+from agents.selectors import workspace_month_spend
 from raptorflow import context, metrics
-from raptorflow.accounts.schemas import schema_errors, validator_for
 from raptorflow.audit.actors import Actor
-from raptorflow.db import update_returning
-from raptorflow.llm.client import complete_with_fallback
+from raptorflow.jsonschema import schema_errors, validator_for
+from raptorflow.llm.budget import Budgets, CallRefused, call_check
+from raptorflow.llm.client import Attempt, complete_with_fallback
 from raptorflow.llm.errors import ProviderError
 from raptorflow.llm.models import Provider
-from raptorflow.llm.pricing import cost_of, estimate_cost, price_for
+from raptorflow.llm.pricing import ZERO, completion_cost
 from raptorflow.llm.types import CompletionRequest, Message
 from skills import registry as skill_registry
 from skills import tools as tool_registry
+from skills.registry import SkillSpec
 from skills.selectors import skill_usable
 
-from . import registry
-from .choices import RunStatus, StepKind, StepStatus
-from .models import Run, RunEvent, RunStep
-from .selectors import agentversion_published, workspace_month_spend
-from .services import approval_request, run_charge, run_event_append, run_event_sequence_next, run_transition
+from . import lifecycle
+from .errors import RunAborted, RunSuperseded
 
 logger = logging.getLogger(__name__)
 WORKER = Actor.system("worker")
-
-
-class RunAborted(Exception):
-    """Stop the run and end it in ``status`` with ``code`` and ``message``."""
-
-    def __init__(self, status: str, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-class RunSuperseded(Exception):
-    """Another attempt took this run over (the sweeper thought this worker dead); stop quietly."""
-
-
-def run_claim(run_id: str) -> Run | None:
-    """queued → running, in one conditional update. Only one worker can win it."""
-    now = timezone.now()
-    with transaction.atomic():
-        sequence = run_event_sequence_next(  # the claim, and the number of its "running" event below
-            Run.objects.filter(pk=run_id, status=RunStatus.QUEUED),
-            status=RunStatus.RUNNING,
-            attempt=F("attempt") + 1,
-            heartbeat_at=now,
-            updated_at=now,
-            started_at=Coalesce(F("started_at"), Value(now)),  # the first attempt's start
-        )
-        if sequence is None:
-            return None
-        run = Run.objects.select_related("workspace").get(pk=run_id)
-        data = {"status": RunStatus.RUNNING, "attempt": run.attempt}
-        RunEvent.objects.create(run=run, sequence=sequence, type="status", data=data)
-    run.agent_version = agentversion_published(run.agent_version_id) or run.agent_version
-    return run
+RECENT_RUNS_MAX = 20
 
 
 class Heartbeat(threading.Thread):
@@ -89,7 +59,7 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         try:
             while not self.stopped.wait(self.interval):
-                Run.objects.filter(pk=self.run_id, attempt=self.attempt).update(heartbeat_at=timezone.now())
+                lifecycle.run_heartbeat(self.run_id, self.attempt)
         except Exception:  # never let the heartbeat kill the worker; a stale heartbeat is recoverable
             logger.warning("heartbeat for run %s stopped", self.run_id, exc_info=True)
         finally:
@@ -105,7 +75,7 @@ class RunContext:
 
     def __init__(self, run: Run):
         self.run = run
-        self.version = run.agent_version
+        self.version: AgentVersion = run.agent_version
         self.foundation: dict[str, Any] = run.workspace.foundation
         self.deadline = time.monotonic() + self.version.timeout_seconds
         # A retried run continues its step numbering; a first attempt has no steps yet.
@@ -117,9 +87,9 @@ class RunContext:
     def skill(self, slug: str, data: dict[str, Any]) -> dict[str, Any]:
         self.checkpoint()
         spec = self._enabled_skill(slug)
-        self._validate(spec.input_schema, data, "invalid_skill_input", f"input of skill {slug}")
+        self.validate(spec.input_schema, data, "invalid_skill_input", f"input of skill {slug}")
         output = self._step(StepKind.SKILL, slug, data, lambda: spec.func(data, self))
-        self._validate(spec.output_schema, output, "invalid_skill_output", f"output of skill {slug}")
+        self.validate(spec.output_schema, output, "invalid_skill_output", f"output of skill {slug}")
         return output
 
     def tool(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -150,7 +120,22 @@ class RunContext:
         return completion.text
 
     def progress(self, message: str, **data: Any) -> None:
-        run_event_append(self.run.pk, "progress", {"message": message, **data})
+        lifecycle.run_event_append(self.run.pk, RunEventType.PROGRESS, {"message": message, **data})
+
+    def workspace_runs(self, *, agent: str = "", limit: int = 5) -> list[dict[str, Any]]:
+        """Earlier successful runs of this run's workspace (newest first), for the workspace.lookup tool."""
+        runs = Run.objects.filter(workspace_id=self.run.workspace_id, status=RunStatus.SUCCEEDED).exclude(
+            pk=self.run.pk
+        )
+        if agent:
+            runs = runs.filter(agent_version__agent__slug=agent)
+        limit = max(1, min(limit, RECENT_RUNS_MAX))
+        rows = runs.order_by("-created_at").values("id", "agent_version__agent__slug", "created_at", "output")
+        return [
+            {"id": str(r["id"]), "agent": r["agent_version__agent__slug"], "created_at": r["created_at"].isoformat(),
+             "output": r["output"]}
+            for r in rows[:limit]
+        ]  # fmt: skip
 
     # --- between steps -------------------------------------------------------------
 
@@ -165,16 +150,17 @@ class RunContext:
             self._claim_fresh = False
             self._check_deadline()
             return
-        # One statement: touch the heartbeat of our attempt and read the status back. No row: not our attempt.
-        touched = update_returning(
-            Run.objects.filter(pk=self.run.pk, attempt=self.run.attempt), ("status",), heartbeat_at=timezone.now()
-        )
-        if not touched:
+        status = lifecycle.run_checkpoint(self.run.pk, self.run.attempt)
+        if status is None:
             raise RunSuperseded()
-        ((status,),) = touched
         if status == RunStatus.CANCELLING:
             raise RunAborted(RunStatus.CANCELLED, "cancelled", "Cancelled while running.")
         self._check_deadline()
+
+    def validate(self, schema: dict[str, Any], value: Any, code: str, what: str) -> None:
+        errors = schema_errors(validator_for(schema), value)
+        if errors:
+            raise RunAborted(RunStatus.FAILED, code, f"The {what} does not match its schema: {'; '.join(errors[:5])}")
 
     def _check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
@@ -182,7 +168,7 @@ class RunContext:
                 RunStatus.TIMED_OUT, "timed_out", f"The run exceeded its {self.version.timeout_seconds} s limit."
             )
 
-    def _enabled_skill(self, slug: str):
+    def _enabled_skill(self, slug: str) -> SkillSpec:
         if not skill_usable(slug):
             raise RunAborted(
                 RunStatus.FAILED,
@@ -191,16 +177,11 @@ class RunContext:
             )
         return skill_registry.get(slug)
 
-    def _validate(self, schema: dict[str, Any], value: Any, code: str, what: str) -> None:
-        errors = schema_errors(validator_for(schema), value)
-        if errors:
-            raise RunAborted(RunStatus.FAILED, code, f"The {what} does not match its schema: {'; '.join(errors[:5])}")
-
     def _next_sequence(self) -> int:
         self._sequence += 1
         return self._sequence
 
-    def _step(self, kind: str, name: str, data: dict[str, Any], call) -> dict[str, Any]:
+    def _step(self, kind: str, name: str, data: dict[str, Any], call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         # Written once, when it ends (as LLM steps are): a step's row and its event appear together.
         step = RunStep(run=self.run, sequence=self._next_sequence(), kind=kind, name=name, input=data)
         started = time.monotonic()
@@ -215,14 +196,16 @@ class RunContext:
         self._finish(step, started, StepStatus.SUCCEEDED, output=output)
         return output
 
-    def _finish(self, step: RunStep, started: float, status: str, *, output=None, error: str = "") -> None:
+    def _finish(
+        self, step: RunStep, started: float, status: str, *, output: dict[str, Any] | None = None, error: str = ""
+    ) -> None:
         step.status, step.output, step.error = status, output, error
         step.latency_ms = int((time.monotonic() - started) * 1000)
         step.finished_at = timezone.now()
         step.save(force_insert=True)
-        run_event_append(
+        lifecycle.run_event_append(
             self.run.pk,
-            "step",
+            RunEventType.STEP,
             {"sequence": step.sequence, "kind": step.kind, "name": step.name, "status": status},
         )
 
@@ -244,39 +227,25 @@ class RunContext:
         """Before each paid call: would its worst case break the run's or the workspace's budget?"""
         if provider.kind == "offline":
             return
-        price = price_for(provider.kind, request.model, timezone.now())
-        if price is None:
-            raise RunAborted(
-                RunStatus.FAILED,
-                "price_missing",
-                f"No price is configured for {provider.kind}/{request.model}; add one under Providers & prices "
-                "so that spend is tracked and budgets are enforced.",
-            )
-        estimate = estimate_cost(price, request)
-        spent = Run.objects.filter(pk=self.run.pk).values_list("cost", flat=True).get()
-        if spent + estimate > self.version.run_budget:
-            raise RunAborted(
-                RunStatus.BUDGET_EXCEEDED,
-                "run_budget_exceeded",
-                f"The next call could cost up to ${estimate:.4f}; the run has spent ${spent:.4f} "
-                f"of its ${self.version.run_budget:.4f} budget.",
-            )
-        workspace = self.run.workspace
-        month = workspace_month_spend(workspace)
-        if month + estimate > workspace.monthly_budget:
-            raise RunAborted(
-                RunStatus.BUDGET_EXCEEDED,
-                "budget_exceeded",
-                f"The next call could cost up to ${estimate:.4f}; the workspace has spent ${month:.2f} "
-                f"of its ${workspace.monthly_budget:.2f} monthly budget.",
-            )
+        budgets = Budgets(
+            run_spent=lifecycle.run_spent(self.run.pk),
+            run_budget=self.version.run_budget,
+            month_spent=workspace_month_spend(self.run.workspace),
+            monthly_budget=self.run.workspace.monthly_budget,
+        )
+        try:
+            call_check(provider.kind, request, budgets, at=timezone.now())
+        except CallRefused as refusal:
+            status = RunStatus.BUDGET_EXCEEDED if refusal.over_budget else RunStatus.FAILED
+            raise RunAborted(status, refusal.code, refusal.message) from None
 
-    def _record_llm(self, attempt, purpose: str, prompt: str) -> None:
+    def _record_llm(self, attempt: Attempt, purpose: str, prompt: str) -> None:
         completion, error = attempt.completion, attempt.error
-        cost = Decimal("0")
-        if completion is not None and not completion.cache_hit and attempt.provider.kind != "offline":
-            price = price_for(attempt.provider.kind, attempt.model, timezone.now())
-            cost = cost_of(price, completion.usage) if price else Decimal("0")
+        cost = (
+            completion_cost(completion, attempt.provider.kind, timezone.now(), model=attempt.model)
+            if completion
+            else ZERO
+        )
         metrics.llm_attempt(attempt, cost)
         usage = completion.usage if completion else None
         step = RunStep.objects.create(
@@ -298,10 +267,10 @@ class RunContext:
             finished_at=timezone.now(),
         )
         if usage:
-            run_charge(self.run, cost=cost, tokens_in=step.tokens_in, tokens_out=step.tokens_out)
-        run_event_append(
+            lifecycle.run_charge(self.run, cost=step.cost, tokens_in=step.tokens_in, tokens_out=step.tokens_out)
+        lifecycle.run_event_append(
             self.run.pk,
-            "step",
+            RunEventType.STEP,
             {
                 "sequence": step.sequence,
                 "kind": "llm",
@@ -316,10 +285,11 @@ class RunContext:
 
 def run_execute(run_id: str) -> str | None:
     """Claim and execute a run. Returns its final (or waiting) status, or None if it was not ours to run."""
-    run = run_claim(run_id)
+    run = lifecycle.run_claim(run_id)
     if run is None:
         return None
-    started, status = metrics.run_started(run), None
+    agent = run.agent_version.agent.slug
+    started, status = metrics.run_started(agent), None
     with context.bind(request_id=run.request_id or context.new_request_id()):
         heartbeat = Heartbeat(run)
         heartbeat.start()
@@ -328,7 +298,7 @@ def run_execute(run_id: str) -> str | None:
             return status
         finally:
             heartbeat.stop()
-            metrics.run_finished(run, status, started)
+            metrics.run_finished(agent, status, started)
 
 
 def _execute(run: Run) -> str | None:
@@ -336,7 +306,7 @@ def _execute(run: Run) -> str | None:
     try:
         spec = registry.get(run.agent_version.agent.slug)
         output = spec.run(ctx, run.input)
-        ctx._validate(run.agent_version.output_schema, output, "invalid_output", "agent's output")
+        ctx.validate(run.agent_version.output_schema, output, "invalid_output", "agent's output")
         ctx.checkpoint(database=False)
     except RunSuperseded:
         logger.warning("run %s was taken over by a later attempt; stopping", run.pk)
@@ -359,25 +329,17 @@ def _execute(run: Run) -> str | None:
 
 
 def _succeed(run: Run, output: dict[str, Any]) -> str:
-    if run.agent_version.requires_approval:
-        if run_transition(
-            run,
-            to=RunStatus.AWAITING_APPROVAL,
-            allowed_from={RunStatus.RUNNING},
-            actor=WORKER,
-            expected_attempt=run.attempt,
-            output=output,
-        ):
-            approval_request(run, reason=f"{run.agent_version} requires a person to approve its output.")
-            return run.status
-    elif run_transition(
+    gated = run.agent_version.requires_approval
+    moved = lifecycle.run_transition(
         run,
-        to=RunStatus.SUCCEEDED,
+        to=RunStatus.AWAITING_APPROVAL if gated else RunStatus.SUCCEEDED,
         allowed_from={RunStatus.RUNNING},
         actor=WORKER,
         expected_attempt=run.attempt,
+        approval_reason=f"{run.agent_version} requires a person to approve its output." if gated else "",
         output=output,
-    ):
+    )
+    if moved:
         return run.status
     # A cancel arrived after the last step: the cancel wins.
     return _end(run, RunStatus.CANCELLED, "cancelled", "Cancelled while running.")
@@ -385,11 +347,11 @@ def _succeed(run: Run, output: dict[str, Any]) -> str:
 
 def _end(run: Run, status: str, code: str, message: str) -> str:
     allowed = {RunStatus.RUNNING, RunStatus.CANCELLING}
-    if status != RunStatus.CANCELLED and Run.objects.filter(pk=run.pk, status=RunStatus.CANCELLING).exists():
+    if status != RunStatus.CANCELLED and lifecycle.run_is_cancelling(run.pk):
         status, code, message = RunStatus.CANCELLED, "cancelled", "Cancelled while running."
-    run_transition(
+    lifecycle.run_transition(
         run,
-        to=status,
+        to=RunStatus(status),
         allowed_from=allowed,
         actor=WORKER,
         data={"code": code},

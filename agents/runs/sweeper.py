@@ -2,13 +2,16 @@
 
 Run periodically by beat. Each pass:
 - re-enqueues runs still ``queued`` after RAPTORFLOW_QUEUED_STALE_SECONDS (their
-  message was lost, or the broker was down when they were created); the claim's
-  conditional update makes a duplicate message harmless;
+  message was lost, the broker was down or frozen when they were created); the
+  claim's conditional update makes a duplicate message harmless;
 - recovers runs whose worker died (heartbeat older than
   RAPTORFLOW_HEARTBEAT_STALE_SECONDS): back to ``queued`` and re-enqueued while
   attempts remain, else ``failed`` with ``worker_lost``; a dead ``cancelling``
   run simply ends ``cancelled``;
-- cancels runs whose approval expired.
+- cancels runs whose approval expired;
+- gives a run waiting in ``awaiting_approval`` with no pending approval (a row
+  written before the lifecycle created both in one transaction) a new approval,
+  so that a person can decide it and it can expire.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from agents.choices import ApprovalStatus, RunStatus
+from agents.models import Approval, Run
 from raptorflow.audit.actors import Actor
 
-from .choices import ApprovalStatus, RunStatus
-from .models import Approval, Run
-from .services import run_enqueue, run_transition
+from . import lifecycle
+from .services import run_enqueue
 
 logger = logging.getLogger(__name__)
 SWEEPER = Actor.system("sweeper")
@@ -36,6 +41,7 @@ def run_sweep() -> dict[str, int]:
         "requeued_lost_messages": _requeue_queued(),
         **_recover_dead_workers(),
         "approvals_expired": _expire_approvals(),
+        "approvals_restored": _restore_missing_approvals(),
     }
 
 
@@ -48,7 +54,7 @@ def _requeue_queued() -> int:
     )
     for run in runs:
         # Touch first, so the next pass waits a full interval before sending it again.
-        Run.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(updated_at=timezone.now())
+        lifecycle.run_touch_queued(run.pk)
         run_enqueue(run)
     return len(runs)
 
@@ -66,23 +72,38 @@ def _recover_dead_workers() -> dict[str, int]:
 
 def _recover(run: Run) -> str:
     """One orphaned run. Every move is conditional on the attempt we saw, so a live worker always wins."""
-    stale = {"allowed_from": {run.status}, "actor": SWEEPER, "expected_attempt": run.attempt}
-    if run.status == RunStatus.CANCELLING:
-        run_transition(run, to=RunStatus.CANCELLED, **stale, error_code="cancelled", error_message="Cancelled.")
+    seen = RunStatus(run.status)
+    if seen == RunStatus.CANCELLING:
+        lifecycle.run_transition(
+            run,
+            to=RunStatus.CANCELLED,
+            allowed_from={seen},
+            actor=SWEEPER,
+            expected_attempt=run.attempt,
+            error_code="cancelled",
+            error_message="Cancelled.",
+        )
         return "cancelled_dead_workers"
     if run.attempt >= settings.RAPTORFLOW_MAX_RUN_ATTEMPTS:
-        run_transition(
+        lifecycle.run_transition(
             run,
             to=RunStatus.FAILED,
-            **stale,
+            allowed_from={seen},
+            actor=SWEEPER,
+            expected_attempt=run.attempt,
             data={"code": "worker_lost", "attempts": run.attempt},
             error_code="worker_lost",
             error_message=f"The worker running this run stopped responding {run.attempt} time(s); giving up.",
         )
         return "failed_worker_lost"
     with transaction.atomic():
-        requeued = run_transition(
-            run, to=RunStatus.QUEUED, **stale, data={"reason": "worker_lost", "attempt": run.attempt}
+        requeued = lifecycle.run_transition(
+            run,
+            to=RunStatus.QUEUED,
+            allowed_from={seen},
+            actor=SWEEPER,
+            expected_attempt=run.attempt,
+            data={"reason": "worker_lost", "attempt": run.attempt},
         )
         if requeued:
             transaction.on_commit(lambda: run_enqueue(run))
@@ -97,11 +118,9 @@ def _expire_approvals() -> int:
     count = 0
     for approval in expired[:_BATCH]:
         with transaction.atomic():
-            if not Approval.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
-                status=ApprovalStatus.EXPIRED, decided_at=timezone.now()
-            ):
+            if not lifecycle.approval_close(approval, status=ApprovalStatus.EXPIRED, actor=SWEEPER):
                 continue
-            run_transition(
+            lifecycle.run_transition(
                 approval.run,
                 to=RunStatus.CANCELLED,
                 allowed_from={RunStatus.AWAITING_APPROVAL},
@@ -112,3 +131,18 @@ def _expire_approvals() -> int:
             )
             count += 1
     return count
+
+
+def _restore_missing_approvals() -> int:
+    """Runs awaiting approval with no pending approval. Older than a heartbeat period, so a writer still inside
+    the old two-step gate (a worker of an earlier release during a deploy) gets to finish first."""
+    cutoff = timezone.now() - timedelta(seconds=settings.RAPTORFLOW_HEARTBEAT_STALE_SECONDS)
+    pending = Approval.objects.filter(run=OuterRef("pk"), status=ApprovalStatus.PENDING)
+    stuck = Run.objects.filter(status=RunStatus.AWAITING_APPROVAL, updated_at__lt=cutoff).filter(~Exists(pending))
+    restored = 0
+    for run in stuck.select_related("agent_version__agent")[:_BATCH]:
+        reason = f"{run.agent_version} requires a person to approve its output (approval restored by the sweeper)."
+        if lifecycle.approval_restore(run, actor=SWEEPER, reason=reason) is not None:
+            logger.warning("run %s was awaiting approval without one; a new approval was opened", run.pk)
+            restored += 1
+    return restored

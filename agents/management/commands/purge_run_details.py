@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from raptorflow.accounts.rights import run_purge_old_details
+from agents.runs.retention import run_purge_old_details
 
 
 class Command(BaseCommand):

@@ -1,0 +1,243 @@
+"""The only writer of a run's state: status, attempts, heartbeats, events, charges and approvals.
+
+Every change here is one conditional UPDATE (``WHERE status IN (…)``, and for
+a worker ``AND attempt = mine``) in one transaction with what goes with it: the
+run's next event (numbered from a counter on the run row, so web and worker
+never take the same number), an AuditEvent, and for a run that stops for a
+person, its Approval. Whoever loses a race sees "0 rows" and backs off; a final
+state never changes again. Services, the runtime and the sweeper decide *when*
+to move a run; this module is *how*, and nothing else writes these columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from agents.choices import FINAL_STATES, ApprovalStatus, RunEventType, RunStatus
+from agents.models import AgentVersion, Approval, Run, RunEvent, WorkspaceSpend
+from agents.selectors import agentversion_published, month_start
+from raptorflow import metrics
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.services import audit_log
+from raptorflow.db import update_returning
+
+RunId = UUID | str
+
+
+def _sequence_next(runs: QuerySet[Run], **fields: Any) -> int | None:
+    """Update the run matched by ``runs`` with ``fields`` and take its next event number, in one statement
+    (UPDATE … RETURNING). None when no run matched (the conditions in ``runs`` did not hold).
+
+    Incrementing the counter takes the row lock, so two writers get distinct, gap-free numbers. Call it in
+    the transaction that inserts the event.
+    """
+    bumped = update_returning(runs, ("last_event_seq",), last_event_seq=F("last_event_seq") + 1, **fields)
+    return int(bumped[0][0]) if bumped else None
+
+
+def run_insert(**fields: Any) -> Run:
+    """Insert a new queued run with its first event. Call inside the creating transaction."""
+    with transaction.atomic(savepoint=False):
+        run = Run.objects.create(status=RunStatus.QUEUED, last_event_seq=1, **fields)
+        RunEvent.objects.create(run=run, sequence=1, type=RunEventType.STATUS, data={"status": RunStatus.QUEUED})
+    return run
+
+
+def run_event_append(run_id: RunId, event_type: RunEventType, data: dict[str, Any] | None = None) -> RunEvent:
+    """Append an event to a run's stream with the next sequence number."""
+    # No savepoint inside a caller's transaction: an error here fails the caller's transaction as a whole.
+    with transaction.atomic(savepoint=False):
+        sequence = _sequence_next(Run.objects.filter(pk=run_id))
+        if sequence is None:
+            raise Run.DoesNotExist(f"Run {run_id} does not exist.")
+        return RunEvent.objects.create(run_id=run_id, sequence=sequence, type=event_type, data=data or {})
+
+
+def run_claim(run_id: RunId) -> Run | None:
+    """queued → running, in one conditional update, taking the next attempt. Only one worker can win it."""
+    now = timezone.now()
+    with transaction.atomic():
+        sequence = _sequence_next(
+            Run.objects.filter(pk=run_id, status=RunStatus.QUEUED),
+            status=RunStatus.RUNNING,
+            attempt=F("attempt") + 1,
+            heartbeat_at=now,
+            updated_at=now,
+            started_at=Coalesce(F("started_at"), Value(now)),  # the first attempt's start
+        )
+        if sequence is None:
+            return None
+        run = Run.objects.select_related("workspace").get(pk=run_id)
+        data = {"status": RunStatus.RUNNING, "attempt": run.attempt}
+        RunEvent.objects.create(run=run, sequence=sequence, type=RunEventType.STATUS, data=data)
+    run.agent_version = agentversion_published(run.agent_version_id) or run.agent_version
+    return run
+
+
+def run_transition(
+    run: Run,
+    *,
+    to: RunStatus,
+    allowed_from: Collection[str],
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+    expected_attempt: int | None = None,
+    approval_reason: str = "",
+    **fields: Any,
+) -> bool:
+    """Move ``run`` to ``to`` if it is in one of ``allowed_from``. Returns whether it moved.
+
+    ``expected_attempt`` makes a worker's transition conditional on the run still being its attempt, so a
+    worker the sweeper gave up on cannot finish a run that another worker now owns. A move into
+    ``awaiting_approval`` creates its pending Approval (for ``approval_reason``) in the same transaction:
+    no run can wait for a decision that nobody can make.
+    """
+    if set(allowed_from) & FINAL_STATES:
+        raise ValueError("final states never change")
+    if to == RunStatus.AWAITING_APPROVAL and not approval_reason:
+        raise ValueError("a run that awaits approval needs the approval's reason")
+    now = timezone.now()
+    if to in FINAL_STATES:
+        fields.setdefault("finished_at", now)
+    with transaction.atomic():
+        matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
+        if expected_attempt is not None:
+            matching = matching.filter(attempt=expected_attempt)
+        sequence = _sequence_next(matching, status=to, updated_at=now, **fields)  # the move and its event
+        if sequence is None:
+            return False
+        previous = run.status
+        run.status, run.last_event_seq = to, sequence
+        for name, value in fields.items():
+            setattr(run, name, value)
+        detail = dict(data or {})
+        if to == RunStatus.AWAITING_APPROVAL:
+            detail["approval"] = _approval_open(run, approval_reason).pk
+        RunEvent.objects.create(
+            run_id=run.pk, sequence=sequence, type=RunEventType.STATUS, data={"status": to, **detail}
+        )
+        if to in FINAL_STATES:
+            metrics.run_final(_agent_slug(run), to)
+        changes: dict[str, Any] = {"status": [previous, to], **({"detail": detail} if detail else {})}
+        audit_log(f"run.{to}", actor=actor, workspace=run.workspace_id, target=run, changes=changes)
+    return True
+
+
+def _agent_slug(run: Run) -> str:
+    """The run's agent, from the loaded version when there is one (the worker's run), else from the database."""
+    if Run.agent_version.is_cached(run) and AgentVersion.agent.is_cached(run.agent_version):
+        return run.agent_version.agent.slug
+    return str(Run.objects.filter(pk=run.pk).values_list("agent_version__agent__slug", flat=True).get())
+
+
+# --- While a worker runs it -------------------------------------------------------------------------
+
+
+def run_heartbeat(run_id: RunId, attempt: int) -> bool:
+    """Touch the heartbeat of this attempt. False when the run is no longer this attempt's."""
+    return bool(Run.objects.filter(pk=run_id, attempt=attempt).update(heartbeat_at=timezone.now()))
+
+
+def run_checkpoint(run_id: RunId, attempt: int) -> str | None:
+    """Touch the heartbeat of this attempt and read the run's status back, in one statement.
+
+    None when the run is no longer this attempt's (the sweeper gave it to another worker).
+    """
+    touched = update_returning(Run.objects.filter(pk=run_id, attempt=attempt), ("status",), heartbeat_at=timezone.now())
+    return str(touched[0][0]) if touched else None
+
+
+def run_is_cancelling(run_id: RunId) -> bool:
+    return Run.objects.filter(pk=run_id, status=RunStatus.CANCELLING).exists()
+
+
+def run_charge(run: Run, *, cost: Decimal, tokens_in: int = 0, tokens_out: int = 0) -> None:
+    """Add a model call's usage to the run and its cost to the workspace's month: one transaction."""
+    with transaction.atomic():
+        Run.objects.filter(pk=run.pk).update(
+            tokens_in=F("tokens_in") + tokens_in, tokens_out=F("tokens_out") + tokens_out, cost=F("cost") + cost
+        )
+        if cost:
+            _spend_add(run.workspace_id, month_start(run.created_at), cost)
+
+
+def run_spent(run_id: RunId) -> Decimal:
+    """What the run has cost so far (every charge committed)."""
+    return Decimal(Run.objects.filter(pk=run_id).values_list("cost", flat=True).get())
+
+
+def _spend_add(workspace_id: int, month: Any, amount: Decimal) -> None:
+    ledger = WorkspaceSpend.objects.filter(workspace_id=workspace_id, month=month)
+    if ledger.update(amount=F("amount") + amount):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another writer may create the month's row first
+            WorkspaceSpend.objects.create(workspace_id=workspace_id, month=month, amount=amount)
+    except IntegrityError:
+        ledger.update(amount=F("amount") + amount)
+
+
+# --- The sweeper's clock ----------------------------------------------------------------------------
+
+
+def run_touch_queued(run_id: RunId) -> bool:
+    """Mark a queued run as just sent again, so the next sweep waits a full interval before resending it."""
+    return bool(Run.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(updated_at=timezone.now()))
+
+
+# --- Approvals --------------------------------------------------------------------------------------
+
+
+def _approval_open(run: Run, reason: str) -> Approval:
+    expires = timezone.now() + timedelta(hours=settings.RAPTORFLOW_APPROVAL_TTL_HOURS)
+    return Approval.objects.create(run=run, reason=reason[:500], expires_at=expires)
+
+
+def approval_pending(run: Run) -> Approval | None:
+    """The run's pending approval, if it is waiting for one."""
+    return Approval.objects.filter(run=run, status=ApprovalStatus.PENDING).first()
+
+
+def approval_close(approval: Approval, *, status: ApprovalStatus, actor: Actor, comment: str = "") -> bool:
+    """Decide a pending approval (approved, rejected or expired). False when it was decided already."""
+    return bool(
+        Approval.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
+            status=status, decided_by=actor.user, decided_at=timezone.now(), comment=comment
+        )
+    )
+
+
+def approvals_reject_pending(run: Run, *, actor: Actor, comment: str = "") -> int:
+    """Close whatever approval the run still waits for (it was cancelled): rejected."""
+    return Approval.objects.filter(run=run, status=ApprovalStatus.PENDING).update(
+        status=ApprovalStatus.REJECTED, decided_by=actor.user, decided_at=timezone.now(), comment=comment
+    )
+
+
+def approval_restore(run: Run, *, actor: Actor, reason: str) -> Approval | None:
+    """Give a run stuck in ``awaiting_approval`` without a pending approval a new one (rows written before the
+    transition created both at once). None when the run moved on or got one meanwhile."""
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().filter(pk=run.pk, status=RunStatus.AWAITING_APPROVAL)
+        if not locked.exists() or approval_pending(run) is not None:
+            return None
+        approval = _approval_open(run, reason)
+        run_event_append(run.pk, RunEventType.APPROVAL, {"approval": approval.pk, "restored": True})
+        audit_log(
+            "run.approval_restored",
+            actor=actor,
+            workspace=run.workspace_id,
+            target=run,
+            changes={"approval": [None, approval.pk]},
+        )
+    return approval

@@ -1,0 +1,237 @@
+"""Writes a caller asks for: create a run, cancel it, approve or reject its output, and send it to a worker.
+
+Each checks what it must (schema, budget, idempotency, the run's state) and
+then asks the lifecycle (agents/runs/lifecycle.py) to make the change, which
+audits it. The worker's task is sent by name, so nothing here imports a task
+module (and so the task module may import this one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from agents.choices import FINAL_STATES, ApprovalStatus, RunStatus
+from agents.models import Agent, AgentVersion, Approval, Run
+from agents.safety import injection_flags
+from agents.selectors import agentversion_active, workspace_month_spend
+from raptorflow import context
+from raptorflow.audit.actors import Actor
+from raptorflow.audit.services import audit_log
+from raptorflow.celery import app
+from raptorflow.jsonschema import schema_errors
+from raptorflow.queues import QueueName
+
+from . import lifecycle
+from .errors import (
+    BudgetExceededError,
+    IdempotencyConflictError,
+    InputTooLargeError,
+    RunError,
+    RunInputError,
+    RunStateError,
+)
+
+logger = logging.getLogger(__name__)
+
+EXECUTE_RUN_TASK = "agents.execute_run"  # agents/tasks.py; a wire name, snapshotted by the task-name test
+
+
+# --- Creating a run ---------------------------------------------------------------------------------
+
+
+def _request_hash(agent: Agent, data: dict[str, Any]) -> str:
+    canonical = json.dumps({"agent": agent.slug, "input": data}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _idempotent_replay(workspace: Any, key: str, request_hash: str) -> Run | None:
+    existing = Run.objects.filter(workspace=workspace, idempotency_key=key).first()
+    if existing is not None and existing.request_hash != request_hash:
+        raise IdempotencyConflictError(
+            "idempotency_conflict",
+            "This Idempotency-Key was already used with a different request; use a new key for a new run.",
+        )
+    return existing
+
+
+def _check_input(agent: Agent, data: Any) -> AgentVersion:
+    size = len(json.dumps(data, separators=(",", ":"), default=str).encode())
+    if size > settings.RAPTORFLOW_MAX_RUN_INPUT_BYTES:
+        raise InputTooLargeError(
+            "input_too_large",
+            f"The input is {size} bytes; a run takes at most {settings.RAPTORFLOW_MAX_RUN_INPUT_BYTES}.",
+        )
+    version = agentversion_active(agent) if agent.enabled else None
+    if version is None:
+        raise RunInputError("agent_unavailable", f"Agent '{agent.slug}' is disabled or has no published version.")
+    if not isinstance(data, dict):
+        raise RunInputError("invalid_input", "The input must be a JSON object.")
+    errors = schema_errors(version.input_validator, data)
+    if errors:
+        raise RunInputError("invalid_input", f"The input does not match {agent.slug}'s input schema.", errors)
+    return version
+
+
+def _check_budget(workspace: Any) -> None:
+    spent = workspace_month_spend(workspace)
+    if spent > 0 and spent >= workspace.monthly_budget:
+        raise BudgetExceededError(
+            "budget_exceeded",
+            f"The workspace has spent ${spent:.2f} of its ${workspace.monthly_budget:.2f} monthly budget.",
+        )
+
+
+def run_create(
+    *,
+    workspace: Any,
+    agent: Agent,
+    input: dict[str, Any],
+    actor: Actor,
+    idempotency_key: str = "",
+    routing: dict[str, Any] | None = None,
+    flags: list[str] | None = None,
+) -> tuple[Run, bool]:
+    """Validate, check the budget, insert, audit and enqueue a run. Returns (run, created).
+
+    With an ``idempotency_key``, the same key and request return the first run
+    (``created`` False); the same key with another request is a conflict.
+    """
+    request_hash = _request_hash(agent, input)
+    try:
+        version = _check_input(agent, input)
+        _check_budget(workspace)
+    except RunError:
+        # A retried request whose run exists gets that run back, whatever changed since (budget, versions).
+        if idempotency_key and (replay := _idempotent_replay(workspace, idempotency_key, request_hash)):
+            return replay, False
+        raise
+    flags = sorted({*(flags or []), *injection_flags(input)})
+    try:
+        with transaction.atomic():
+            run = lifecycle.run_insert(
+                workspace=workspace,
+                agent_version=version,
+                requested_by=actor.user,
+                api_key=actor.api_key,
+                input=input,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+                request_id=context.current().request_id,
+                routing=routing,
+                flags=flags,
+            )
+            audit_log("run.create", actor=actor, workspace=workspace, target=run, changes={"agent": [None, agent.slug]})
+            if flags:
+                audit_log("run.flagged", actor=actor, workspace=workspace, target=run, changes={"flags": [None, flags]})
+            transaction.on_commit(lambda: run_enqueue(run))
+    except IntegrityError:
+        # The unique (workspace, idempotency key) refused the insert: the key was used before, or by a request
+        # racing this one. The first run answers (same request) or it is a conflict (another request).
+        replay = _idempotent_replay(workspace, idempotency_key, request_hash) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay, False
+    return run, True
+
+
+def run_enqueue(run: Run) -> bool:
+    """Send the run to a worker. A broker failure or a publish slower than the broker timeouts
+    (settings/celery.py) is logged, not raised: the run is in the database and the sweeper sends it again."""
+    limit = run.agent_version.timeout_seconds
+    try:
+        app.send_task(
+            EXECUTE_RUN_TASK,
+            args=[str(run.pk)],
+            queue=QueueName.RUNS,
+            soft_time_limit=limit + 30,
+            time_limit=limit + 60,
+        )
+    except Exception:  # the broker is down, unreachable or frozen; the database still has the run
+        logger.warning("Could not enqueue run %s; the sweeper will retry", run.pk, exc_info=True)
+        return False
+    return True
+
+
+# --- Cancelling and deciding ------------------------------------------------------------------------
+
+
+def run_cancel(*, run: Run, actor: Actor, reason: str = "") -> str:
+    """Cancel a run from any non-final state. Returns the status it is left in.
+
+    A queued or waiting run is cancelled at once; a running one is marked
+    ``cancelling`` and its worker stops before its next step.
+    """
+    data = {"reason": reason} if reason else None
+    for _ in range(3):  # the run may move between reading and updating; re-read and retry
+        run.refresh_from_db(fields=["status"])
+        if run.status in FINAL_STATES:
+            raise RunStateError("run_final", f"The run has already finished ({run.status}).")
+        if run.status == RunStatus.CANCELLING:
+            return run.status
+        if run.status == RunStatus.RUNNING:
+            if lifecycle.run_transition(
+                run, to=RunStatus.CANCELLING, allowed_from={RunStatus.RUNNING}, actor=actor, data=data
+            ):
+                return run.status
+            continue
+        with transaction.atomic():
+            if lifecycle.run_transition(
+                run,
+                to=RunStatus.CANCELLED,
+                allowed_from={RunStatus.QUEUED, RunStatus.AWAITING_APPROVAL},
+                actor=actor,
+                data=data,
+                error_code="cancelled",
+                error_message=reason or "Cancelled.",
+            ):
+                lifecycle.approvals_reject_pending(run, actor=actor, comment=reason)
+                return run.status
+    raise RunStateError("run_busy", "The run kept changing state; try again.")
+
+
+def _approval_to_decide(run: Run) -> Approval:
+    run.refresh_from_db()
+    approval = lifecycle.approval_pending(run)
+    if approval is None or run.status != RunStatus.AWAITING_APPROVAL:
+        raise RunStateError("not_awaiting_approval", "The run is not waiting for an approval.")
+    return approval
+
+
+@transaction.atomic
+def run_approve(*, run: Run, actor: Actor, comment: str = "") -> Run:
+    """Approve a gated run: its proposed output becomes its result."""
+    approval = _approval_to_decide(run)
+    approved = {"approval": approval.pk, "comment": comment} if comment else {"approval": approval.pk}
+    moved = (
+        lifecycle.approval_close(approval, status=ApprovalStatus.APPROVED, actor=actor, comment=comment)
+        and lifecycle.run_transition(
+            run, to=RunStatus.RUNNING, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=actor, data=approved
+        )
+        and lifecycle.run_transition(run, to=RunStatus.SUCCEEDED, allowed_from={RunStatus.RUNNING}, actor=actor)
+    )
+    if not moved:
+        raise RunStateError("not_awaiting_approval", "The run changed state before it could be approved.")
+    return run
+
+
+@transaction.atomic
+def run_reject(*, run: Run, actor: Actor, comment: str = "") -> Run:
+    """Reject a gated run: it ends cancelled and its proposed output is kept for reference only."""
+    approval = _approval_to_decide(run)
+    lifecycle.approval_close(approval, status=ApprovalStatus.REJECTED, actor=actor, comment=comment)
+    lifecycle.run_transition(
+        run,
+        to=RunStatus.CANCELLED,
+        allowed_from={RunStatus.AWAITING_APPROVAL},
+        actor=actor,
+        data={"approval": approval.pk, "rejected": True, "comment": comment},
+        error_code="rejected",
+        error_message=comment or "The output was rejected.",
+    )
+    return run

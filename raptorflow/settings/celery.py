@@ -9,12 +9,16 @@ what a lost message would strand.
 
 from __future__ import annotations
 
+from typing import Any
+
 from raptorflow.queues import QueueName
 
 from .base import IS_PRODUCTION, VAR_DIR
 from .env import EnvError, env_float, env_int, env_str
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", None)
+CELERY_BROKER_URL: str = env_str("CELERY_BROKER_URL", None) or ""  # empty: the embedded broker below
+# Seconds a broker may take to accept a connection or answer a command before the caller gives up.
+BROKER_TIMEOUT_SECONDS = env_float("CELERY_BROKER_TIMEOUT", 2.0, minimum=0.1)
 if IS_PRODUCTION and not CELERY_BROKER_URL:
     raise EnvError("CELERY_BROKER_URL is required in production (for example redis://redis:6379/1).")
 
@@ -23,7 +27,7 @@ if not CELERY_BROKER_URL:
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost//"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
@@ -35,6 +39,12 @@ else:
         # A message not acknowledged within this window is redelivered (Redis).
         # Longer than the longest run so a slow run is not executed twice.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60),
+        # A broker that accepts connections but never answers (stalled, partitioned, SIGSTOPped) must not hang
+        # a publish: without these a web request waits forever inside the enqueue. The worker's own BRPOP is
+        # not affected (kombu checks it with health_check_interval), and a publish that gives up leaves the run
+        # queued for the sweeper.
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
     }
 
 # Results live in the database (Run rows); Celery's result backend is not used.
@@ -57,9 +67,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = QueueName.RUNS.value
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Publishing a message must not hang a web request when the broker is down: the
-# run is already in the database and the sweeper enqueues it later.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Publishing a message must not hang a web request when the broker is down or frozen: the run is already in
+# the database and the sweeper enqueues it later. No retries: each would cost the frozen broker's timeout again
+# (measured with a SIGSTOPped Redis: 8 s with 2 retries, 2 s with none), while a pooled connection left stale by
+# a broker restart is reconnected by redis-py itself (the first publish after a restart succeeds).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS  # connecting, for every transport
 
 AUDIT_SEAL_SECONDS = env_float("RAPTORFLOW_AUDIT_SEAL_SECONDS", 2.0, minimum=0.5)
 

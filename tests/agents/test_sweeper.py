@@ -7,8 +7,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from agents.models import Approval, Run
+from agents.runs.services import run_approve
 from agents.runs.sweeper import run_sweep
-from tests.factories import RunFactory
+from raptorflow.audit.models import AuditEvent
+from tests.factories import RunFactory, gated_run
 
 
 def _stale(run: Run, seconds: int = 3600) -> Run:
@@ -61,3 +63,33 @@ def test_a_fresh_queued_run_is_not_sent_twice(db, settings):
     settings.RAPTORFLOW_QUEUED_STALE_SECONDS = 300
     RunFactory(status="queued")
     assert run_sweep()["requeued_lost_messages"] == 0
+
+
+def test_a_run_awaiting_approval_without_one_gets_a_pending_approval_it_can_be_decided_by(db, system_actor):
+    """Rows written before the gate was one transaction: a run waiting for a decision nobody could make."""
+    run = RunFactory(status="awaiting_approval", output={"ok": 1})
+    Run.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    Approval.objects.create(run=run, reason="old", status="rejected", expires_at=timezone.now())  # decided: not it
+    assert run_sweep()["approvals_restored"] == 1
+    approval = Approval.objects.get(run=run, status="pending")
+    assert approval.expires_at > timezone.now() + timedelta(hours=1)
+    assert run.events.get(type="approval").data == {"approval": approval.pk, "restored": True}
+    assert AuditEvent.objects.filter(action="run.approval_restored", target_id=str(run.pk)).exists()
+    assert run_sweep()["approvals_restored"] == 0  # once
+
+    run_approve(run=run, actor=system_actor)
+    run.refresh_from_db()
+    assert (run.status, run.output) == ("succeeded", {"ok": 1})
+
+
+def test_a_run_that_just_entered_awaiting_approval_is_left_to_its_writer(db):
+    RunFactory(status="awaiting_approval", output={"ok": 1})  # updated now: an old worker may still be writing
+    assert run_sweep()["approvals_restored"] == 0
+    assert not Approval.objects.exists()
+
+
+def test_a_gated_run_with_its_pending_approval_is_left_alone(db):
+    run = gated_run(output={"ok": 1})
+    Run.objects.filter(pk=run.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert run_sweep()["approvals_restored"] == 0
+    assert run.approvals.count() == 1

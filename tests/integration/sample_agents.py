@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 
+from django.db.models.signals import pre_save
+
+from agents.models import Approval
 from agents.registry import AgentSpec, register
 
 _ANY = {"type": "object"}
@@ -39,3 +44,18 @@ def _spec(slug, run):
 
 SLOW = register(_spec("it-slow-steps", _slow_steps))
 TAGLINE = register(_spec("it-tagline", _tagline))
+
+
+def _die_at_the_first_approval(sender, instance, **kwargs):
+    """With RAPTORFLOW_TEST_KILL_AT_APPROVAL=<file>, the first process to write an Approval is SIGKILLed just
+    before the row is written, once (the file marks it): a worker dying between a run's approval transition and
+    its Approval, the gap a two-step gate would leave."""
+    marker = os.environ.get("RAPTORFLOW_TEST_KILL_AT_APPROVAL")
+    if not marker or os.path.exists(marker):
+        return
+    with open(marker, "w") as handle:
+        handle.write(str(os.getpid()))
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+pre_save.connect(_die_at_the_first_approval, sender=Approval, dispatch_uid="tests.kill_at_approval")

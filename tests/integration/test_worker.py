@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from agents.models import Agent, Run
-from agents.runs.services import run_create, run_enqueue
+from agents.runs.services import run_approve, run_create, run_enqueue
 from agents.runs.sweeper import run_sweep
 from agents.services import agentversion_create_draft, agentversion_publish
 
@@ -83,6 +83,35 @@ def test_a_run_whose_worker_is_killed_is_recovered_and_completes_once(
     assert statuses == ["queued", "running", "queued", "running", "succeeded"]
     assert run.events.filter(type="status", data__status="succeeded").count() == 1
     assert run.output == {"steps": 6}
+
+
+def test_a_worker_killed_between_the_approval_transition_and_the_approval_leaves_a_run_that_can_be_decided(
+    registry_synced, workspace, system_actor, start_worker, worker_env, tmp_path
+):
+    """The gate is one transaction: killed inside it, the run stays running (a dead worker the sweeper recovers),
+    never awaiting an approval that does not exist."""
+    worker_env["RAPTORFLOW_TEST_KILL_AT_APPROVAL"] = str(tmp_path / "killed-once")
+    agent = Agent.objects.get(slug="unit_economics")
+    gated = agentversion_create_draft(agent=agent, actor=system_actor, requires_approval=True)
+    agentversion_publish(version=gated, actor=system_actor)
+    worker = start_worker()
+    data = {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05}
+    run, _ = run_create(workspace=workspace, agent=agent, input=data, actor=system_actor)
+    wait_for(lambda: (tmp_path / "killed-once").exists(), timeout=60, message=f"the kill\n{worker.log()}")
+    # The sweeper sees the heartbeat go stale (2 s in this test) and re-enqueues the run to a new pool process.
+    wait_for(lambda: run_sweep()["requeued_dead_workers"] == 1, timeout=30, message=f"the requeue\n{worker.log()}")
+
+    def awaiting() -> bool:
+        run.refresh_from_db()
+        return run.status == "awaiting_approval"
+
+    wait_for(awaiting, timeout=60, message=f"the run to await approval\n{worker.log()}")
+    assert run.attempt == 2 and run.approvals.get().status == "pending"
+    statuses = [e.data["status"] for e in run.events.filter(type="status").order_by("sequence")]
+    assert statuses == ["queued", "running", "queued", "running", "awaiting_approval"]
+    run_approve(run=run, actor=system_actor)
+    run.refresh_from_db()
+    assert (run.status, run.output["cac"]) == ("succeeded", 100.0)
 
 
 def test_a_run_whose_message_was_lost_is_enqueued_again_by_the_sweeper(

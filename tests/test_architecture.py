@@ -74,7 +74,7 @@ def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch):
 
 def test_the_import_contracts_hold():
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache", "--config", str(ROOT / ".importlinter")],
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache", str(ROOT / ".importlinter")],
         cwd=ROOT,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         capture_output=True,

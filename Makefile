@@ -1,13 +1,14 @@
 # Raptorflow — the two commands:
-#   make run    install, migrate, seed the demo, start web + worker + beat on embedded defaults
+#   make run    install, migrate, seed the demo, start web + stream + worker + beat on embedded defaults
 #   make test   install the dev requirements and run the test suite
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+STREAM_PORT ?= $(shell expr $(PORT) + 1)
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev migrate demo lint format lock clean schema schema-check
+.PHONY: run test install install-dev migrate demo lint typecheck format lock clean schema schema-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +34,11 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "Raptorflow is starting at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/, login above)"
+	@echo "Following runs (events?wait= and the event stream) at http://127.0.0.1:$(STREAM_PORT)/api/v1/runs/<id>/"
 	@echo "Stop with Ctrl-C."
 	@echo ""
-	PATH="$(abspath $(BIN)):$$PATH" PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	@# honcho gives each process its own PORT (5000, 5100, ...), so the ports are passed by their own names.
+	PATH="$(abspath $(BIN)):$$PATH" WEB_PORT=$(PORT) STREAM_PORT=$(STREAM_PORT) $(BIN)/honcho start -f Procfile
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -43,6 +46,10 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the django and DRF plugins; what it checks, and how strictly, is [tool.mypy] in pyproject.toml.
+typecheck: install-dev
+	$(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff check --fix .

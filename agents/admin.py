@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -28,6 +28,9 @@ from .choices import VersionStatus
 from .models import Agent, AgentVersion, WorkspaceSpend
 from .services import _VERSION_FIELDS, agentversion_create_draft, agentversion_publish
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # --- Agents and versions ------------------------------------------------------------
 
 
@@ -36,6 +39,10 @@ class AgentVersionInline(ReadOnlyInline):
     fields = ["number", "status", "published_at", "published_by", "notes"]
     show_change_link = True
     ordering = ["-number"]
+
+
+class LatestVersion(TypedDict):
+    latest: int | None  # the highest version number; None for an agent without versions
 
 
 @admin.register(Agent)
@@ -49,7 +56,7 @@ class AgentAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(latest=Max("versions__number"))
 
     @admin.display(description="Latest version", ordering="latest")
-    def latest_version(self, obj: Agent):
+    def latest_version(self, obj: WithAnnotations[Agent, LatestVersion]) -> int | None:
         return obj.latest
 
 

@@ -110,7 +110,7 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         "started_at",
         "finished_at",
     ]
-    fields = readonly_fields
+    fields = readonly_fields  # type: ignore[assignment]  # the stubs type both as invariant lists of different items
 
     def has_add_permission(self, request) -> bool:
         return False  # runs start through the API or a service, never by hand-filled form

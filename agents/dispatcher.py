@@ -315,8 +315,8 @@ def consecutive_failures() -> dict[str, int]:
     from .choices import RunStatus
     from .models import Agent, Run
 
-    last_success = Run.objects.filter(agent_version__agent=OuterRef("pk"), status=RunStatus.SUCCEEDED)
-    last_success = last_success.order_by("-created_at").values("created_at")[:1]
+    successes = Run.objects.filter(agent_version__agent=OuterRef("pk"), status=RunStatus.SUCCEEDED)
+    last_success = successes.order_by("-created_at").values("created_at")[:1]
     since = Q(last_success__isnull=True) | Q(versions__runs__created_at__gt=F("last_success"))
     failed = Q(versions__runs__status__in=[RunStatus.FAILED, RunStatus.TIMED_OUT]) & since
     rows = Agent.objects.annotate(last_success=Subquery(last_success)).annotate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,14 @@ from jsonschema import Draft202012Validator
 
 from .choices import ApprovalStatus, RunStatus, StepKind, StepStatus, VersionStatus
 
-_MONEY = {"max_digits": 14, "decimal_places": 6, "default": Decimal("0")}
+
+class _MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    default: Decimal
+
+
+_MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 6, "default": Decimal("0")}
 
 
 class PublishedVersionError(ValidationError):

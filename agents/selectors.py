@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import cache
 from django.db import connection
@@ -17,6 +17,13 @@ from raptorflow.db import cache_forget
 from .choices import VersionStatus
 from .models import Agent, AgentVersion, Approval, Run, WorkspaceSpend
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ActiveVersionId(TypedDict):
+    active_version_id: int | None
+
 
 def agentversion_active_id(agent_ref: Any) -> Any:
     """A subquery expression: the id of an agent's latest published version (``agent_ref`` names the agent)."""
@@ -24,7 +31,7 @@ def agentversion_active_id(agent_ref: Any) -> Any:
     return Subquery(published.order_by("-number").values("pk")[:1])
 
 
-def agent_list_with_active_version() -> QuerySet[Agent]:
+def agent_list_with_active_version() -> QuerySet[WithAnnotations[Agent, ActiveVersionId]]:
     """Agents annotated with ``active_version_id``, so resolving one to its version costs no second query."""
     return Agent.objects.annotate(active_version_id=agentversion_active_id(OuterRef("pk")))
 
@@ -57,9 +64,11 @@ def agent_cache_forget(slug: str) -> None:
 
 def agentversion_active(agent: Agent) -> AgentVersion | None:
     """The version new runs of ``agent`` use: its latest published one."""
-    if not hasattr(agent, "active_version_id"):  # not loaded through agent_list_with_active_version
-        agent = agent_list_with_active_version().only("pk").get(pk=agent.pk)
-    return agentversion_published(agent.active_version_id) if agent.active_version_id is not None else None
+    if hasattr(agent, "active_version_id"):
+        version_id = agent.active_version_id
+    else:  # not loaded through agent_list_with_active_version
+        version_id = agent_list_with_active_version().only("pk").get(pk=agent.pk).active_version_id
+    return agentversion_published(version_id) if version_id is not None else None
 
 
 # Published versions never change (AgentVersion.save and delete refuse), so each process keeps the ones it
@@ -102,7 +111,7 @@ def run_attach_approvals(run: Run) -> Run:
     if run.agent_version.requires_approval:
         prefetch_related_objects([run], Prefetch("approvals", queryset=Approval.objects.select_related("decided_by")))
     else:
-        run._prefetched_objects_cache = {
+        run._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's, private: not in the stubs
             **getattr(run, "_prefetched_objects_cache", {}),
             "approvals": Approval.objects.none(),
         }
@@ -128,7 +137,7 @@ def workspace_month_spend(workspace: Workspace | int, *, now: datetime | None = 
     Read before every run and every paid call, so written as the one-row SQL it is (a quarter of the
     ORM's cost to build the same statement).
     """
-    workspace_id = getattr(workspace, "pk", workspace)
+    workspace_id = workspace.pk if isinstance(workspace, Workspace) else workspace
     month = month_start(now or timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(_SPEND_SQL.format(table=WorkspaceSpend._meta.db_table), [workspace_id, month])

@@ -42,7 +42,7 @@ class DashboardFilterForm(forms.Form):
     @classmethod
     def from_query(cls, query: QueryDict) -> DashboardFilterForm:
         """Bind the GET query with the defaults filled in, so the inputs show the range actually used."""
-        given = {name: value for name, value in query.items() if value}
+        given = {name: value for name, value in query.items() if isinstance(value, str) and value}
         given.setdefault("end", default_range()[1].isoformat())
         if "start" not in given:
             with suppress(ValueError):  # an invalid end is reported by the form itself
@@ -50,7 +50,8 @@ class DashboardFilterForm(forms.Form):
         return cls(given)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what clean() returns; the stubs allow None
         start, end = data.get("start"), data.get("end")
         if start and end and (problem := range_problem(start, end)):
             raise forms.ValidationError(problem)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, IntegerField, Max, QuerySet, Sum
 from django.db.models.fields.json import KT
@@ -115,14 +115,15 @@ _NO_LATENCY = dict.fromkeys(
 
 def _sums_per_day(rollups: QuerySet[DailyRollup]) -> tuple[dict[date, dict[str, Any]], datetime | None]:
     """One grouped query: the additive figures per day, and when the newest of those rollups was computed."""
-    rows = list(rollups.values("day").annotate(**_SUMS, computed_at=Max("computed_at")))
+    # The ORM's row type leaves out the keys that come from **_SUMS: plain dicts, as they are at run time.
+    rows = cast(list[dict[str, Any]], list(rollups.values("day").annotate(**_SUMS, computed_at=Max("computed_at"))))
     computed_at = max((row.pop("computed_at") for row in rows), default=None)
     return {row.pop("day"): row for row in rows}, computed_at
 
 
 def _rates(sums: dict[str, Any]) -> dict[str, Any]:
     """Sums with None (no rollup) read as 0, plus the rates recomputed from them."""
-    clean = {name: sums.get(name) or _ZERO[name] for name in _SUMS}
+    clean: dict[str, Any] = {name: sums.get(name) or _ZERO[name] for name in _SUMS}
     return {
         **clean,
         "success_rate": ratio(clean["succeeded"], clean["runs"]),
@@ -154,6 +155,7 @@ def _latency(runs: QuerySet[Run]) -> tuple[dict[date, dict[str, int | None]], di
     waits: dict[date, list[int]] = defaultdict(list)
     timestamps = runs.order_by().values_list("created_at", "started_at", "finished_at")
     for created, started, finished in timestamps.iterator(chunk_size=5000):
+        assert finished is not None  # finished_runs(): finished_at is in the range
         day = finished.astimezone(UTC).date()
         if (duration := elapsed_ms(started, finished)) is not None:
             durations[day].append(duration)

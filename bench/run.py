@@ -45,12 +45,13 @@ VENV_BIN = Path(sys.executable).parent
 PY = str(VENV_BIN / "python")
 GUNICORN = str(VENV_BIN / "gunicorn")
 CELERY = str(VENV_BIN / "celery")
+UVICORN = str(VENV_BIN / "uvicorn")
 GUNICORN_CONF = str(ROOT / "deploy" / "gunicorn.conf.py")
 
 PG = "postgres://postgres@127.0.0.1:5432"
 RF_DB, BASE_DB = "raptorflow_bench", "raptorflow_bench_baseline"
 REDIS_CACHE_DB, REDIS_BROKER_DB = 10, 11
-RF_PORT, BASE_PORT = 18081, 18082
+RF_PORT, BASE_PORT, RF_STREAM_PORT = 18081, 18082, 18083
 
 RUN_BODY = {
     "agent": "unit_economics",
@@ -68,7 +69,16 @@ TARGETS = {
     "post_runs": {"rps_ratio_min": 0.6, "p95_ratio_max": 2.0},
     "get_run": {"rps_ratio_min": 0.5},
     "worker": {"rate_ratio_min": 0.5},
+    "followers": {"rps_ratio_min": 0.9},
 }
+
+# The `followers` part: this many clients long-poll the stream process in a loop, each following its own run,
+# while a ticker appends an event to one of those runs FOLLOWER_EVENTS_PER_S times a second (each run gets one
+# every FOLLOWERS / FOLLOWER_EVENTS_PER_S = 5 s, and its follower a new long-poll then).
+FOLLOWERS = 50
+FOLLOWER_WAIT_S = 20
+FOLLOWER_EVENTS_PER_S = 10
+SETTLE_S = 12  # before each of the part's query-counting windows (see followers_part)
 
 PROFILES = {
     # duration/warmup in seconds per wrk invocation; reps = measured repetitions per scenario.
@@ -77,6 +87,7 @@ PROFILES = {
         "duration": 10,
         "warmup": 5,
         "reps": 3,
+        "follower_reps": 5,  # pairs (alone, with 50 followers) of the followers part
         "worker_window": 15,
         "sizes": (10_000, 1_000_000),
         "soak": 300,
@@ -87,6 +98,7 @@ PROFILES = {
         "duration": 2,
         "warmup": 1,
         "reps": 1,
+        "follower_reps": 1,
         "worker_window": 3,
         "sizes": (1_000, 10_000),
         "soak": 10,
@@ -95,7 +107,7 @@ PROFILES = {
     },
 }
 
-PARTS = ("http", "worker", "scale", "dispatcher", "soak")
+PARTS = ("http", "followers", "worker", "scale", "dispatcher", "soak")
 
 LUA_DONE = r"""
 done = function(summary, latency, requests)
@@ -371,6 +383,109 @@ def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile:
     return result
 
 
+def followers_part(
+    stack: Stack, rf: str, auth: dict, get_run: tuple[str, Path], env: dict, args, profile: dict
+) -> dict:
+    """GET /api/v1/runs/{id} on the WSGI API alone, and while FOLLOWERS clients follow runs on the stream process.
+
+    The stream process is `uvicorn raptorflow.asgi:application` with the API's environment, as docker-compose's
+    `stream` (DB_CONN_MAX_AGE=0, one process). The followed runs are new and stay queued (no worker runs here);
+    the ticker gives them events. Phases alternate (alone, with, with, alone, ...) so that a shared machine's drift
+    hits both; the ratio is median(with) / median(alone). Then two windows without wrk count the database
+    transactions per second (pg_stat_database, all autocommit queries) with the followers waiting and with events,
+    less the ticker's own; the stream process's connections, threads and memory are sampled meanwhile.
+    """
+    from followers import Followers, connections, database_counters, process_status
+
+    db_url = f"{PG}/{RF_DB}"
+    run_ids = [
+        http_json(
+            f"{rf}/api/v1/runs", method="POST", body=RUN_BODY, headers={**auth, "Idempotency-Key": f"follow-{i}"}
+        )["id"]
+        for i in range(FOLLOWERS)
+    ]
+    # As docker-compose's `stream`; uvicorn would take WEB_CONCURRENCY as its number of processes.
+    stream_env = {k: v for k, v in env.items() if k not in {"WEB_CONCURRENCY", "PROMETHEUS_MULTIPROC_DIR"}}
+    stream_env |= {"DB_CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": "8", "PGAPPNAME": "raptorflow-stream"}
+    cmd = [UVICORN, "raptorflow.asgi:application", "--host=127.0.0.1", f"--port={RF_STREAM_PORT}", "--lifespan=off"]
+    proc = stack.start("rf-stream", cmd, env=stream_env, cwd=ROOT)
+    wait_http(f"http://127.0.0.1:{RF_STREAM_PORT}/health/live")
+    follow = Followers(RF_STREAM_PORT, run_ids, auth, db_url, wait=FOLLOWER_WAIT_S)
+    path, script = get_run
+
+    def measure(duration: int) -> dict:
+        return wrk(f"{rf}{path}", script, duration=duration, connections=args.connections, threads=1)
+
+    measure(profile["warmup"])
+    series: dict[str, list[dict]] = {"alone": [], "with": []}
+    for rep in range(profile["follower_reps"]):
+        for phase in ("alone", "with") if rep % 2 == 0 else ("with", "alone"):
+            if phase == "with":
+                follow.start(events_per_s=FOLLOWER_EVENTS_PER_S)
+                time.sleep(1)  # every follower in, the first answers (their runs' history) read
+            series[phase].append(measure(profile["duration"]))
+            if phase == "with":
+                follow.stop()
+            r = series[phase][-1]
+            print(
+                f"  followers   rep {rep + 1}: {phase:<5} {r['rps']:8.1f} req/s  p95 {r['p95_ms']:7.2f} ms", flush=True
+            )
+
+    def window(events_per_s: float, seconds: float) -> dict:
+        follow.start(events_per_s=events_per_s)
+        # An idle PostgreSQL backend reports its statistics up to 10 s late (PGSTAT_IDLE_INTERVAL): let those of
+        # wrk's run and of the followers' first answers land before the window opens.
+        time.sleep(SETTLE_S)
+        appended, before, started = follow.appended, database_counters(db_url, RF_DB), time.monotonic()
+        time.sleep(seconds / 2)
+        sample = {**process_status(proc.pid), "db_connections": connections(db_url, RF_DB, "raptorflow-stream")}
+        time.sleep(seconds / 2)
+        elapsed, after = time.monotonic() - started, database_counters(db_url, RF_DB)
+        ticker = follow.appended - appended
+        follow.stop()
+        # Less the ticker's statements, and this function's own two queries and two sessions (the first
+        # database_counters() and connections()).
+        return {
+            "queries_per_s": (after[0] - before[0] - ticker - 2) / elapsed,
+            "connections_opened_per_s": (after[1] - before[1] - 2) / elapsed,
+            "ticker_queries": ticker,
+            **sample,
+        }
+
+    # Waiting: every follower holds a long-poll and nothing happens (what holding them costs: the watcher's reads);
+    # the window closes before their waits end. With events: each follower is woken every 5 s, reads its event and
+    # long-polls again (the steady state).
+    quiet = window(0, min(profile["duration"], FOLLOWER_WAIT_S - SETTLE_S - 1))
+    busy = window(FOLLOWER_EVENTS_PER_S, profile["duration"])
+    stack.stop("rf-stream")
+    result = {
+        "rps_alone": median([r["rps"] for r in series["alone"]]),
+        "rps_with": median([r["rps"] for r in series["with"]]),
+        "wrk_errors": sum(r["errors"] for rs in series.values() for r in rs),
+        "runs": series,
+        "stream_waiting": quiet,
+        "stream_with_events": busy,
+        "events_per_s": FOLLOWER_EVENTS_PER_S,
+        **follow.summary(),
+    }
+    result["rps_ratio"] = result["rps_with"] / result["rps_alone"]
+    # Each rep's two phases ran back to back: their ratio is the least exposed to the machine's drift.
+    pairs = zip(series["with"], series["alone"], strict=True)
+    result["rps_ratio_per_rep"] = [w["rps"] / a["rps"] for w, a in pairs]
+    delivery = result["delivery_ms"]
+    print(
+        f"  followers: {result['rps_with']:.1f} / {result['rps_alone']:.1f} req/s = {result['rps_ratio']:.2f} with "
+        f"{FOLLOWERS} followers (per rep: {', '.join(f'{r:.2f}' for r in result['rps_ratio_per_rep'])}); "
+        f"stream process {quiet['queries_per_s']:.1f} queries/s waiting, {busy['queries_per_s']:.1f} with "
+        f"{FOLLOWER_EVENTS_PER_S} events/s ({busy['connections_opened_per_s']:.1f} connections opened/s), "
+        f"{busy['db_connections']} open, "
+        f"{busy['threads']} threads, {busy['rss_kb'] // 1024} MiB; events delivered p50 "
+        f"{delivery['p50'] or float('nan'):.0f} ms, p95 {delivery['p95'] or float('nan'):.0f} ms",
+        flush=True,
+    )
+    return result
+
+
 def main() -> int:  # noqa: C901 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI profile: seconds per scenario, no ratio gates")
@@ -526,6 +641,21 @@ def main() -> int:  # noqa: C901 - a linear script
                 print(f"{line}  errors {r['errors']}", flush=True)
         results["runs"] = runs
         results["web_rss_kb"] = {"start": web_rss_start, "end": rss_kb(stack.procs["rf-web"].pid)}
+
+        # --- followers: the API's throughput alone and while 50 clients follow runs on the stream process ----
+        needed = (
+            profile["warmup"] + profile["follower_reps"] * 2 * (profile["duration"] + 2) + 2 * profile["duration"] + 60
+        )
+        if "followers" in parts and time.monotonic() + needed > deadline:
+            failures.append("time box reached before the followers")
+        elif "followers" in parts:
+            results["followers"] = followers_part(
+                stack, rf, auth, (scripts["get_run"][0], paths["get_run"]), rf_env, args, profile
+            )
+            if errors := results["followers"]["wrk_errors"] + results["followers"]["follower_errors"]:
+                failures.append(f"followers: {errors} errors: {results['followers']['error_samples']}")
+            if not results["followers"]["events_received"]:
+                failures.append("followers: no event reached a follower")
 
         for name, series in runs.items():
             if not series:
@@ -705,6 +835,10 @@ def main() -> int:  # noqa: C901 - a linear script
             checks.append((f"{name} p95 at large ≤ 1.5 × small", by_size["p95_ratio_large_to_small"] <= 1.5))
     if "dispatcher" in sc:
         checks.append(("dispatcher ≥ 5,000 routes/s on one core", sc["dispatcher"]["tasks_per_s"] >= 5000))
+    if "followers" in results:
+        checks.append(
+            (f"GET /runs/{{id}} with {FOLLOWERS} followers ≥ 0.9 × alone", results["followers"]["rps_ratio"] >= 0.9)
+        )
     if "soak" in results:
         soaked = results["soak"]
         checks.append(
@@ -736,6 +870,12 @@ def main() -> int:  # noqa: C901 - a linear script
         )
         ratio = by_size.get("p95_ratio_large_to_small")
         print(f"{name:<18}{figures}" + ("" if ratio is None else f"  p95 large/small {ratio:.2f}"))
+    if followed := results.get("followers"):
+        print(
+            f"{'followers':<18}{followed['rps_with']:>12.1f}  GET /runs/{{id}} with {FOLLOWERS} followers vs "
+            f"{followed['rps_alone']:.1f} alone: ratio {followed['rps_ratio']:.2f}; stream process "
+            f"{followed['stream_with_events']['queries_per_s']:.1f} queries/s"
+        )
     for check in results["targets"]:
         print(f"  [{'ok' if check['met'] else 'MISSED'}] {check['target']}")
     for failure in failures:

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 
+if TYPE_CHECKING:
+    from raptorflow.accounts.models import User
+
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object  # a mixin at run time; typed as a ModelAdmin so its super() calls are checked
+
 REDACTED = "[redacted]"
+
+
+class AdminRequest(HttpRequest):
+    """A request to an admin page: the admin site lets in only signed-in staff, so its user is never anonymous."""
+
+    user: User
 
 
 class CappedPaginator(Paginator):
@@ -31,7 +45,7 @@ class GrowingTableMixin:
     """For tables that grow without bound: no full count, capped pages."""
 
     show_full_result_count = False
-    paginator = CappedPaginator
+    paginator: ClassVar[type[Paginator]] = CappedPaginator
     list_per_page = 50
 
 
@@ -59,7 +73,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(_ModelAdmin):
     """Every add, change and delete through the admin becomes an audit event with a before/after diff."""
 
     audit_redact: tuple[str, ...] = ()

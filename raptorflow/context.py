@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,12 @@ class RequestContext:
     request_id: str = ""
     ip: str | None = None
     user_agent: str = ""
+
+
+class _ContextValues(TypedDict, total=False):
+    request_id: str
+    ip: str | None
+    user_agent: str
 
 
 _EMPTY = RequestContext()
@@ -33,7 +44,7 @@ def new_request_id() -> str:
 
 
 @contextmanager
-def bind(**values: str | None):
+def bind(**values: Unpack[_ContextValues]) -> Iterator[RequestContext]:
     """Bind request context values for the duration of a block."""
     token = _current.set(replace(current(), **values))
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -17,7 +17,7 @@ def update_returning(queryset: QuerySet, returning: tuple[str, ...], **values: A
     read, or a row touched and its state read, without a second round trip. The
     UPDATE is compiled by Django, so F() expressions and lookups work as in update().
     """
-    query = queryset.query.chain(UpdateQuery)
+    query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))  # chain(klass) returns a klass
     query.add_update_values(values)
     connection = connections[queryset.db]
     sql, params = query.get_compiler(queryset.db).as_sql()

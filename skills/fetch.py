@@ -59,7 +59,7 @@ def check_url(url: str) -> str:
     except (socket.gaierror, UnicodeError):
         raise FetchRefused(f"The host {parts.hostname!r} does not resolve.") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if not address.is_global and not _allowed(parts.hostname, address):
             raise FetchRefused(f"{parts.hostname} resolves to a non-public address ({address}); refused.")
     return url

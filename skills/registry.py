@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from jsonschema import Draft202012Validator
 
@@ -27,6 +27,7 @@ class SkillContext(Protocol):
 
 
 SkillFunc = Callable[[dict[str, Any], SkillContext], dict[str, Any]]
+_F = TypeVar("_F", bound=SkillFunc)
 
 
 @dataclass(frozen=True)
@@ -62,10 +63,10 @@ def skill(
     version: str = "1.0",
     input_schema: dict[str, Any],
     output_schema: dict[str, Any],
-) -> Callable[[SkillFunc], SkillFunc]:
-    """Register the decorated function as a skill."""
+) -> Callable[[_F], _F]:
+    """Register the decorated function as a skill (and return it unchanged, callable directly)."""
 
-    def register(func: SkillFunc) -> SkillFunc:
+    def register(func: _F) -> _F:
         if slug in _REGISTRY:
             raise ValueError(f"skill {slug} is declared twice")
         _REGISTRY[slug] = SkillSpec(

@@ -16,39 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("raptorflow", "agents", "skills", "analytics")
 
 
-def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan), each sorted."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(module: str) -> None:
-        index[module] = low[module] = len(index)
-        stack.append(module)
-        on_stack.add(module)
-        for imported in graph.find_modules_directly_imported_by(module):
-            if imported not in index:
-                visit(imported)
-                low[module] = min(low[module], low[imported])
-            elif imported in on_stack:
-                low[module] = min(low[module], index[imported])
-        if low[module] == index[module]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == module:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+def _cycles(graph: grimp.ImportGraph) -> list[tuple[str, ...]]:
+    """Each import ``a -> b`` whose ``b`` leads back to ``a``: the shortest way round, as a -> b -> … -> a."""
+    found = []
     for module in sorted(graph.modules):
-        if module not in index:
-            visit(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            back = graph.find_shortest_chain(importer=imported, imported=module)
+            if back is not None:
+                found.append((module, *back))
     return found
 
 
@@ -69,7 +44,10 @@ def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch):
     (package / "b.py").write_text("from circle import a\n")
     (package / "c.py").write_text("from circle import a\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert _cycles(grimp.build_graph("circle", cache_dir=None)) == [["circle.a", "circle.b"]]
+    assert _cycles(grimp.build_graph("circle", cache_dir=None)) == [
+        ("circle.a", "circle.b", "circle.a"),
+        ("circle.b", "circle.a", "circle.b"),
+    ]
 
 
 def test_the_import_contracts_hold():

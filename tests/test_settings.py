@@ -92,6 +92,7 @@ PRODUCTION = {
         ({"RAPTORFLOW_ENCRYPTION_KEYS": ""}, "RAPTORFLOW_ENCRYPTION_KEYS is required"),
         ({"RAPTORFLOW_ENCRYPTION_KEYS": "not-a-key"}, "is not a Fernet key"),
         ({"REDIS_URL": "memcached://x"}, "REDIS_URL must be a URL"),
+        ({"DB_POOL_MAX_SIZE": "8"}, "DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0"),  # persistent connections by default
     ],
 )
 def test_production_refuses_insecure_or_missing_values(override, message):
@@ -102,4 +103,12 @@ def test_production_refuses_insecure_or_missing_values(override, message):
 
 def test_production_settings_pass_the_deployment_checklist():
     result = _check(PRODUCTION, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_stream_process_settings_pass_the_deployment_checklist():
+    # As docker-compose's `stream`: no persistent connections, a pool instead.
+    result = _check(
+        {**PRODUCTION, "DB_CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": "8"}, "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stderr + result.stdout

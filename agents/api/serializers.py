@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import slug_re
 from django.utils.encoding import smart_str
 from rest_framework import serializers
@@ -7,6 +9,9 @@ from rest_framework import serializers
 from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
 from agents.selectors import agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin
+
+if TYPE_CHECKING:
+    from raptorflow.accounts.models import User
 
 
 class RunStepSerializer(SharedFieldsMixin, serializers.ModelSerializer):
@@ -22,7 +27,9 @@ class RunStepSerializer(SharedFieldsMixin, serializers.ModelSerializer):
 
 
 class ApprovalSerializer(SharedFieldsMixin, serializers.ModelSerializer):
-    decided_by = serializers.StringRelatedField(allow_null=True, help_text="Null until someone decides.")
+    decided_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(
+        allow_null=True, help_text="Null until someone decides."
+    )
 
     class Meta:
         model = Approval
@@ -31,7 +38,9 @@ class ApprovalSerializer(SharedFieldsMixin, serializers.ModelSerializer):
 
 
 class RunSerializer(SharedFieldsMixin, serializers.ModelSerializer):
-    agent = serializers.SlugRelatedField(source="agent_version.agent", slug_field="slug", read_only=True)
+    agent: serializers.SlugRelatedField[Agent] = serializers.SlugRelatedField(
+        source="agent_version.agent", slug_field="slug", read_only=True
+    )
     agent_version = serializers.IntegerField(source="agent_version.number", read_only=True)
 
     class Meta:
@@ -53,7 +62,7 @@ class RunDetailSerializer(RunSerializer):
         read_only_fields = fields
 
 
-_SLUG_MAX = Agent._meta.get_field("slug").max_length
+_SLUG_MAX = Agent._meta.get_field("slug").max_length or 50  # always set on a SlugField (50 is its default)
 
 
 class AgentSlugField(serializers.SlugRelatedField):
@@ -97,9 +106,14 @@ class RunEventPageSerializer(serializers.Serializer):
 
 
 class AgentVersionSerializer(serializers.ModelSerializer):
-    agent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    published_by = serializers.StringRelatedField(allow_null=True, help_text="Null for drafts and synced versions.")
+    agent: serializers.SlugRelatedField[Agent] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # many=True makes a ManyRelatedField; the stubs type the call as the single field.
+    skills: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="slug", many=True, read_only=True
+    )
+    published_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(
+        allow_null=True, help_text="Null for drafts and synced versions."
+    )
 
     class Meta:
         model = AgentVersion

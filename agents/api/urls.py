@@ -11,6 +11,8 @@ router.register(r"agents/(?P<agent_slug>[-\w]+)/versions", views.AgentVersionVie
 router.register("dispatch", views.DispatchViewSet, basename="dispatch")
 
 urlpatterns = [
-    re_path(r"^runs/(?P<pk>[0-9a-f-]{36})/stream/?$", stream.run_stream, name="run-stream"),
+    # The API process never holds a request: this /stream sends what there is and ends. The proxy routes /stream
+    # and /events to the stream process, which waits (agents/api/stream_urls.py).
+    re_path(r"^runs/(?P<pk>[0-9a-f-]{36})/stream/?$", stream.run_stream_now, name="run-stream"),
     *router.urls,
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -13,9 +13,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from agents.choices import FINAL_STATES, VersionStatus
+from agents.choices import VersionStatus
 from agents.models import Agent, AgentVersion, Run
-from agents.runs.events import run_events_after
+from agents.runs.events import EventPage, run_events_after
+from agents.runs.lifecycle import RunId
 from agents.runs.services import run_approve, run_cancel, run_create, run_reject
 from agents.selectors import run_attach_approvals, run_attach_versions
 from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
@@ -29,15 +30,28 @@ from . import serializers as s
 from .filtersets import RunFilterSet
 
 LONG_POLL_MAX_SECONDS = 25
-LONG_POLL_INTERVAL_SECONDS = 0.25
 
 
 class EventQuerySerializer(serializers.Serializer):
     after = serializers.IntegerField(min_value=0, default=0, help_text="Return events with a higher sequence.")
     limit = serializers.IntegerField(min_value=1, max_value=500, default=100)
     wait = serializers.FloatField(
-        min_value=0, max_value=LONG_POLL_MAX_SECONDS, default=0, help_text="Seconds to wait for a new event."
+        min_value=0,
+        max_value=LONG_POLL_MAX_SECONDS,
+        default=0,
+        help_text="Seconds to wait for a new event. Only the stream process waits; the API process answers at once.",
     )
+
+
+def event_page_body(run_id: RunId, page: EventPage) -> dict[str, Any]:
+    """The answer of GET …/events, whichever process serves it (this action, or agents/api/stream.py)."""
+    return {
+        "run": run_id,
+        "status": page.status,
+        "final": page.final,
+        "events": s.RunEventSerializer(page.events, many=True).data,
+        "next_after": page.next_after,
+    }
 
 
 @extend_schema_view(
@@ -146,30 +160,24 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         summary="Follow a run's events",
         parameters=[*WORKSPACE_PARAMS, EventQuerySerializer],
         responses={200: s.RunEventPageSerializer, **ERRORS},
-        description="Events after a sequence number, oldest first. With `wait`, the request is held until a "
-        "new event arrives, the run finishes or the wait ends (long-poll). Loop with `after=next_after` "
-        "until `final` is true. The same stream is available as server-sent events at `…/stream`.",
+        description="Events after a sequence number, oldest first. Loop with `after=next_after` until `final` is "
+        "true. With `wait`, the request is held until a new event arrives, the run finishes or the wait ends "
+        "(long-poll). Waiting is served by the stream process (`uvicorn raptorflow.asgi:application`, to which "
+        "the proxy routes `/api/v1/runs/*/events` and `/api/v1/runs/*/stream`); the API process never holds a "
+        "request and answers at once, whatever `wait` says. The same stream is available as server-sent events "
+        "at `…/stream`.",
     )
     @action(detail=True, methods=["get"])
     def events(self, request, *args, **kwargs):
+        # Never waits: a sync worker held by one follower is a worker taken from every other request.
+        # The stream process calls this action first and then does the waiting (agents/api/stream.py).
         run = self.get_object()
         query = EventQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        after, limit, wait = (query.validated_data[k] for k in ("after", "limit", "wait"))
-        deadline = time.monotonic() + wait
-        while True:
-            page = run_events_after(run.pk, after=after, limit=limit)
-            if page.events or page.status in FINAL_STATES or time.monotonic() >= deadline:
-                break
-            time.sleep(LONG_POLL_INTERVAL_SECONDS)
-        body = {
-            "run": run.pk,
-            "status": page.status,
-            "final": page.final,
-            "events": s.RunEventSerializer(page.events, many=True).data,
-            "next_after": page.next_after,
-        }
-        return Response(body)
+        after, limit = query.validated_data["after"], query.validated_data["limit"]
+        # The status get_object() just read was read before the events: a final page still has the last event.
+        page = run_events_after(run.pk, after=after, limit=limit, status=run.status)
+        return Response(event_page_body(run.pk, page))
 
 
 @extend_schema_view(

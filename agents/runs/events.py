@@ -39,7 +39,7 @@ def run_events_after(run_id: RunId, *, after: int, limit: int, status: str | Non
     if status is None:
         status = str(Run.objects.filter(pk=run_id).values_list("status", flat=True).get())
     rows = RunEvent.objects.filter(run_id=run_id, sequence__gt=after).order_by("sequence")
-    events: list[EventRow] = list(rows.values("sequence", "type", "data", "created_at")[:limit])  # type: ignore[arg-type]
+    events: list[EventRow] = list(rows.values("sequence", "type", "data", "created_at")[:limit])
     return EventPage(
         status=status,
         events=events,

@@ -92,7 +92,8 @@ def _resolved(data: dict[str, Any]) -> dict[str, Any]:
 def run(ctx: AgentContext, data: dict[str, Any]) -> dict[str, Any]:
     data = _resolved(data)
     ctx.progress("Writing the draft", type=data["type"], platform=data["platform"])
-    brief = {k: data[k] for k in ("type", "topic", "tone", "audience", "keywords", "platform", "length") if k in data}
+    keys = ("type", "topic", "tone", "audience", "keywords", "platform", "length")
+    brief: dict[str, Any] = {k: data[k] for k in keys if k in data}
     draft = ctx.skill("content.draft", brief)
     content = ctx.skill("content.render", {"text": draft["text"], "format": data["format"]})["content"]
     ctx.progress("Measuring the draft")
@@ -113,7 +114,7 @@ def run(ctx: AgentContext, data: dict[str, Any]) -> dict[str, Any]:
 def _measure(ctx: AgentContext, data: dict[str, Any], content: str) -> dict[str, Any]:
     """Readability, SEO, technical, engagement and platform checks of the delivered content."""
     text = {"content": content, "format": data["format"]}
-    targets = {k: data[k] for k in ("target_reading_ease", "target_density") if k in data}
+    targets: dict[str, Any] = {k: data[k] for k in ("target_reading_ease", "target_density") if k in data}
     fit = {"type": data["type"], "length": data["length"], "tone": data["tone"]}
     return {
         "readability": ctx.skill("content.readability", {**text, **targets}),

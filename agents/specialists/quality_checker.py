@@ -103,7 +103,7 @@ def _without_findings(schema: dict[str, Any]) -> dict[str, Any]:
 
 def run(ctx: AgentContext, data: dict[str, Any]) -> dict[str, Any]:
     text = {"content": data["content"], "format": data.get("format", "markdown")}
-    targets = {k: data[k] for k in ("target_reading_ease", "target_density") if k in data}
+    targets: dict[str, Any] = {k: data[k] for k in ("target_reading_ease", "target_density") if k in data}
     voice = data.get("brand_voice", {})
     fit = {"type": data["type"], "length": data.get("length", "medium"), "tone": data.get("tone", "")}
     ctx.progress("Checking mechanics, readability, SEO, brand voice, engagement and technical quality")

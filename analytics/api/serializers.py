@@ -2,13 +2,20 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from django.utils import timezone
 from rest_framework import serializers
 
 from analytics.selectors import default_range, default_start, range_problem
 
-_MONEY = {"max_digits": 14, "decimal_places": 6}
+
+class _MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+_MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 6}
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 

@@ -3,6 +3,7 @@ analytics over a range of days: the admin dashboard's figures for its own worksp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -77,7 +78,7 @@ class AnalyticsViewSet(WorkspaceScopedViewSet):
         return Response(AnalyticsSerializer(data).data)
 
 
-def usage_by_agent(runs: QuerySet[Run], *, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def usage_by_agent(runs: QuerySet[Run], *, start: datetime, end: datetime) -> list[Mapping[str, Any]]:
     """One grouped query: per agent, the runs created in [start, end) with their outcomes, tokens and cost."""
     rows = (
         runs.filter(created_at__gte=start, created_at__lt=end)
@@ -95,7 +96,7 @@ def usage_by_agent(runs: QuerySet[Run], *, start: datetime, end: datetime) -> li
     return list(rows)
 
 
-def _usage(workspace: Workspace, start: datetime, by_agent: list[dict[str, Any]]) -> dict[str, Any]:
+def _usage(workspace: Workspace, start: datetime, by_agent: list[Mapping[str, Any]]) -> dict[str, Any]:
     totals = {name: sum((row[name] for row in by_agent), Decimal(0) if name == "cost" else 0) for name in _TOTALS}
     return {
         "month": f"{start:%Y-%m}",

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -12,6 +16,9 @@ from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace
 from .rights import export_filename, workspace_contents, workspace_delete, workspace_export_stream
 from .services import LastOwnerError, apikey_create, apikey_revoke
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _owners_left(workspace, memberships: list[tuple[Membership | None, str | None]]) -> int:
@@ -28,13 +35,11 @@ class MembershipInlineFormSet(BaseInlineFormSet):
         super().clean()
         if self.instance.pk is None:
             return
+        should_delete = self._should_delete_form  # type: ignore[attr-defined]  # Django's, private: not in the stubs
         changes = [
-            (
-                form.instance,
-                None if self.can_delete and self._should_delete_form(form) else form.cleaned_data.get("role"),
-            )
+            (form.instance, None if self.can_delete and should_delete(form) else form.cleaned_data.get("role"))
             for form in self.forms
-            if form.has_changed() or (self.can_delete and self._should_delete_form(form))
+            if form.has_changed() or (self.can_delete and should_delete(form))
         ]
         if changes and _owners_left(self.instance, changes) == 0:
             raise forms.ValidationError(LastOwnerError.default_message)
@@ -53,7 +58,8 @@ class MembershipForm(forms.ModelForm):
         fields = ["user", "workspace", "role"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what clean() returns; the stubs allow None
         instance = self.instance
         demoting = instance.pk and instance.role == Role.OWNER and cleaned.get("role") != Role.OWNER
         if demoting and _owners_left(instance.workspace, [(instance, cleaned.get("role"))]) == 0:
@@ -72,6 +78,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     audit_redact = ("password",)
     inlines = [MembershipInline]
     list_display = ["username", "email", "is_staff", "is_superuser", "is_active", "last_login"]
+
+
+class MemberCount(TypedDict):
+    member_count: int
 
 
 @admin.register(Workspace)
@@ -109,18 +119,19 @@ class WorkspaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         It also asks for no delete permission on runs and their details: those
         admins are read-only on purpose, yet deleting a workspace must take them.
         """
-        totals: dict[str, int] = {Workspace._meta.verbose_name_plural: 0}
+        workspaces = str(Workspace._meta.verbose_name_plural)
+        totals: dict[str, int] = {workspaces: 0}
         summary = []
         for workspace in objs:
             counts = {name.replace("_", " "): count for name, count in workspace_contents(workspace).items() if count}
             summary.append(f"{workspace} ({', '.join(f'{n} {name}' for name, n in counts.items()) or 'empty'})")
-            totals[Workspace._meta.verbose_name_plural] += 1
+            totals[workspaces] += 1
             for name, count in counts.items():
                 totals[name] = totals.get(name, 0) + count
         return summary, totals, set(), []
 
     @admin.display(description="Members", ordering="member_count")
-    def member_count(self, obj: Workspace) -> int:
+    def member_count(self, obj: WithAnnotations[Workspace, MemberCount]) -> int:
         return obj.member_count
 
 
@@ -159,10 +170,10 @@ class APIKeyAdmin(admin.ModelAdmin):
     actions = ["revoke_selected"]
     readonly_fields = ["workspace", "prefix", "scopes", "created_by", "created_at", "last_used_at", "revoked_at"]
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = APIKeyCreateForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else [*self.readonly_fields, "name", "expires_at"]

@@ -214,7 +214,7 @@ def _pieces(texts: Iterator[str]) -> Iterator[str]:
 
 def workspace_contents(workspace: Workspace) -> dict[str, int]:
     """How many rows of each kind a deletion of the workspace takes with it (for the audit and the admin)."""
-    return {c.name: c.model.objects.filter(**{c.lookup: workspace}).count() for c in cascades()}
+    return {c.name: c.model._default_manager.filter(**{c.lookup: workspace}).count() for c in cascades()}
 
 
 @transaction.atomic

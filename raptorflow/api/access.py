@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from raptorflow.accounts.choices import Role, Scope
 
-ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
 @dataclass(frozen=True)

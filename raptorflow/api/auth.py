@@ -36,6 +36,7 @@ def _lockout_message(request) -> tuple[str, int]:
 def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: JSON for the API, the lockout page for the admin. Never a 400."""
     message, seconds = _lockout_message(request)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse(error_body("locked_out", message), status=settings.AXES_HTTP_RESPONSE_CODE)
     else:

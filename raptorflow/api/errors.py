@@ -48,7 +48,8 @@ def _shape(exc: Exception, data: Any) -> dict[str, Any]:
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
         return error_body("invalid_input", "The request is not valid; see errors.", errors)
     if isinstance(exc, exceptions.Throttled):
-        return error_body("throttled", f"Too many requests; retry in {exc.wait or 1:.0f} s.")
+        wait = exc.wait  # type: ignore[attr-defined]  # set by Throttled.__init__; missing from the stubs
+        return error_body("throttled", f"Too many requests; retry in {wait or 1:.0f} s.")
     if isinstance(exc, Http404 | exceptions.NotFound):
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "not_found"
         return error_body(code if isinstance(code, str) and code != "not_found" else "not_found", "Not found.")

@@ -17,15 +17,16 @@ from rest_framework import serializers
 # description.)
 class SharedFieldsMixin:
     share_fields: ClassVar[bool] = True  # tests switch it off to compare with DRF's per-instance fields
+    _shared_fields: ClassVar[Any]  # set on each class on first use
 
     @property
     def fields(self) -> Any:
         cls = type(self)
         if not SharedFieldsMixin.share_fields:
-            return serializers.Serializer.fields.func(self)
+            return serializers.Serializer.fields.func(self)  # type: ignore[attr-defined]  # a cached_property, stubbed as a property
         shared = cls.__dict__.get("_shared_fields")
         if shared is None:
-            shared = serializers.Serializer.fields.func(cls())
+            shared = serializers.Serializer.fields.func(cls())  # type: ignore[attr-defined]  # as above
             writable = [name for name, field in shared.items() if not field.read_only]
             if writable:
                 raise TypeError(f"{cls.__name__} shares its fields, so they must be read-only: {writable}")

@@ -19,6 +19,10 @@ from rest_framework.throttling import SimpleRateThrottle
 class FixedWindowRateThrottle(SimpleRateThrottle):
     """``rate`` requests per window, counted with one atomic ``incr`` per request."""
 
+    # Set by SimpleRateThrottle.__init__ from the rate (when there is one); missing from the stubs.
+    num_requests: int
+    duration: int
+
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
             return True

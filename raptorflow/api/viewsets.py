@@ -6,7 +6,8 @@ Subclasses declare `access` (action → Access) and implement
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from rest_framework import exceptions, permissions, viewsets
@@ -16,6 +17,9 @@ from raptorflow.audit.actors import Actor
 from . import workspace as workspace_context
 from .access import Access
 from .permissions import WorkspaceAccess, actor_for
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class WorkspaceScopedViewSet(viewsets.GenericViewSet):
@@ -65,7 +69,7 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
             and not (request.headers.get(workspace_context.HEADER) or request.query_params.get(workspace_context.QUERY))
         )
 
-    def get_permissions(self) -> list[permissions.BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.reads_all_workspaces:
             return [permissions.IsAdminUser()]
         return super().get_permissions()
@@ -82,5 +86,6 @@ class WorkspaceScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no workspace
-            return self.get_serializer_class().Meta.model.objects.none()
+            serializer_class: Any = self.get_serializer_class()  # a ModelSerializer on every workspace endpoint
+            return serializer_class.Meta.model.objects.none()
         return self.get_workspace_queryset(None if self.reads_all_workspaces else self.workspace)

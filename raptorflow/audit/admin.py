@@ -1,5 +1,6 @@
 import ipaddress
 import json
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -128,7 +129,7 @@ class AuditEventAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "prev_hash",
         "hash",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the stubs type both as invariant lists of different items
 
     def get_actions(self, request):
         return {}
@@ -200,7 +201,8 @@ class IPBlockForm(forms.ModelForm):
         fields = ["network", "reason", "enabled", "expires_at"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what clean() returns; the stubs allow None
         if cleaned.get("enabled") and _covers(cleaned.get("network") or "", self.requester_ip):
             message = f"This range includes your own address ({self.requester_ip}): you would lock yourself out."
             self.add_error("network", message)
@@ -244,7 +246,7 @@ class IPBlockAdmin(AuditedAdminMixin, admin.ModelAdmin):
     actions = ["disable_selected"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = cast(type[IPBlockForm], super().get_form(request, obj, change, **kwargs))  # a subclass of self.form
         form.requester_ip = client_ip(request)  # a fresh form class per call, so this never leaks across requests
         return form
 

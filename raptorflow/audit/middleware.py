@@ -56,7 +56,7 @@ class IPBlockMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         ip = client_ip(request)
         block = is_blocked(ip) if ip else None
-        if block is None:
+        if not ip or block is None:
             return self.get_response(request)
         _log_refusal(ip, block)
         return _blocked_response(request)

@@ -75,7 +75,7 @@ def audit_seal() -> int:
             if not batch:
                 return sealed
             last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").only("seq", "hash").first()
-            seq, prev_hash = (last.seq, last.hash) if last else (0, "")
+            seq, prev_hash = (last.seq or 0, last.hash) if last else (0, "")  # last.seq is set: seq__isnull=False
             links = []
             for event in batch:
                 seq += 1

@@ -140,7 +140,9 @@ def _malformed(provider: Provider, what: str, status: int | None = 200) -> Provi
     return ProviderError(ErrorCode.ERROR, message, **_ctx(provider, status))
 
 
-def _post_json(provider: Provider, url: str, headers: dict[str, str], payload: dict, secret: str) -> tuple[dict, int]:
+def _post_json(
+    provider: Provider, url: str, headers: dict[str, str], payload: dict[str, Any], secret: str
+) -> tuple[dict[str, Any], int]:
     """POST once; return (parsed JSON object, latency in ms) or raise a classified ProviderError."""
     started = time.monotonic()
     timeout = httpx.Timeout(provider.timeout_seconds)

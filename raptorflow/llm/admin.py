@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from raptorflow.admin_tools import AuditedAdminMixin
+from raptorflow.admin_tools import AdminRequest, AuditedAdminMixin
 from raptorflow.audit.actors import Actor
 
 from .breaker import breaker_state
 from .models import ModelPrice, Provider
 from .services import provider_breaker_reset, provider_test_connection
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
+
+    _ProviderFormBase = forms.ModelForm[Provider]
+    _ProviderAdminBase = admin.ModelAdmin[Provider]
+    _ModelPriceAdminBase = admin.ModelAdmin[ModelPrice]
+else:  # Django's classes take no type arguments at run time
+    _ProviderFormBase = forms.ModelForm
+    _ProviderAdminBase = _ModelPriceAdminBase = admin.ModelAdmin
+
 BREAKER_COLOURS = {"closed": "#2e7d32", "half_open": "#b26a00", "open": "#c62828"}
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(_ProviderFormBase):
     base_url = forms.URLField(
         required=False, assume_scheme="https", help_text=Provider._meta.get_field("base_url").help_text
     )
@@ -36,7 +49,7 @@ class ProviderForm(forms.ModelForm):
         model = Provider
         fields = ["name", "kind", "base_url", "api_key", "clear_api_key", "timeout_seconds", "max_retries", "enabled"]
 
-    def save(self, commit=True):
+    def save(self, commit: bool = True) -> Provider:
         provider = super().save(commit=False)
         if self.cleaned_data.get("clear_api_key"):
             provider.set_api_key("")
@@ -48,7 +61,7 @@ class ProviderForm(forms.ModelForm):
 
 
 @admin.register(Provider)
-class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ProviderAdmin(AuditedAdminMixin, _ProviderAdminBase):
     form = ProviderForm
     audit_redact = ("api_key_encrypted",)
     list_display = [
@@ -59,12 +72,12 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["api_key_masked", "breaker", "created_at", "updated_at"]
     actions = ["test_connection", "reset_breaker"]
 
-    def get_fields(self, request, obj=None):
+    def get_fields(self, request: HttpRequest, obj: Provider | None = None) -> _FieldGroups:
         fields = list(ProviderForm.Meta.fields)
         fields.insert(3, "api_key_masked")
         fields.append("breaker")
-        hidden = {"api_key_masked", "clear_api_key", "breaker"}
-        return fields if obj else [f for f in fields if f not in hidden]
+        hidden = set() if obj else {"api_key_masked", "clear_api_key", "breaker"}
+        return [f for f in fields if f not in hidden]
 
     @admin.display(description="Stored key")
     def api_key_masked(self, obj: Provider) -> str:
@@ -77,18 +90,18 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return format_html('<strong style="color: {}">{}</strong>', BREAKER_COLOURS[state], label)
 
     @admin.action(description="Test connection (one small call)")
-    def test_connection(self, request, queryset):
+    def test_connection(self, request: AdminRequest, queryset: QuerySet[Provider]) -> None:
         for provider in queryset:
             self._report_test(request, provider)
 
     @admin.action(description="Reset circuit breaker")
-    def reset_breaker(self, request, queryset):
+    def reset_breaker(self, request: AdminRequest, queryset: QuerySet[Provider]) -> None:
         actor = Actor.for_user(request.user)
         for provider in queryset:
             before = provider_breaker_reset(provider, actor=actor)
             self.message_user(request, f"{provider.name}: breaker reset (was {before.replace('_', '-')}).")
 
-    def _report_test(self, request, provider: Provider) -> None:
+    def _report_test(self, request: AdminRequest, provider: Provider) -> None:
         result = provider_test_connection(provider, actor=Actor.for_user(request.user))
         if result.ok:
             message = f"{provider.name}: connection OK ({result.model}, {result.latency_ms} ms)."
@@ -100,7 +113,7 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, message, messages.ERROR)
 
     # The same two operations as buttons on the change page (templates/admin/llm/provider/change_form.html).
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/test-connection/", wrap(self.test_connection_view), name="llm_provider_test"),
@@ -108,21 +121,21 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def test_connection_view(self, request, pk: int):
+    def test_connection_view(self, request: AdminRequest, pk: int) -> HttpResponse:
         provider = self._provider_for_post(request, pk)
         if not isinstance(provider, Provider):
             return provider
         self._report_test(request, provider)
         return HttpResponseRedirect(reverse("admin:llm_provider_change", args=[pk]))
 
-    def reset_breaker_view(self, request, pk: int):
+    def reset_breaker_view(self, request: AdminRequest, pk: int) -> HttpResponse:
         provider = self._provider_for_post(request, pk)
         if not isinstance(provider, Provider):
             return provider
         self.reset_breaker(request, Provider.objects.filter(pk=pk))
         return HttpResponseRedirect(reverse("admin:llm_provider_change", args=[pk]))
 
-    def _provider_for_post(self, request, pk: int) -> Provider | HttpResponseNotAllowed:
+    def _provider_for_post(self, request: AdminRequest, pk: int) -> Provider | HttpResponseNotAllowed:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         provider = get_object_or_404(Provider, pk=pk)
@@ -132,7 +145,7 @@ class ProviderAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ModelPrice)
-class ModelPriceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ModelPriceAdmin(AuditedAdminMixin, _ModelPriceAdminBase):
     list_display = [
         "provider_kind",
         "model",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -55,7 +57,13 @@ class Provider(models.Model):
         return plaintext
 
 
-_PRICE = {"max_digits": 12, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0"))]}
+class _PriceOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    validators: list[Callable[[Any], None]]
+
+
+_PRICE: _PriceOptions = {"max_digits": 12, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0"))]}
 
 
 class ModelPrice(models.Model):

@@ -26,7 +26,7 @@ TEST_PROMPT = "Reply with the single word: ok"
 TEST_MAX_TOKENS = 8
 TEST_TIMEOUT_SECONDS = 15.0
 # Used when no price row names a model for the provider's kind.
-TEST_DEFAULT_MODELS = {
+TEST_DEFAULT_MODELS: dict[str, str] = {
     ProviderKind.OPENAI_COMPATIBLE: "gpt-4o-mini",
     ProviderKind.ANTHROPIC: "claude-3-5-haiku-latest",
     ProviderKind.OFFLINE: "offline",

@@ -26,6 +26,14 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # Parameters travel separately from the SQL instead of being quoted into it in Python: measured 5-15 %
     # more POST /api/v1/runs per web process (docs/decisions/0011). Set false behind a transaction-pooling PgBouncer.
     _db.setdefault("OPTIONS", {})["server_side_binding"] = env_bool("DB_SERVER_SIDE_BINDING", True)
+    # A connection pool (psycopg_pool), for a process whose connections cannot persist: under ASGI each request's
+    # sync code runs in a thread of its own, so without one the stream process (DB_CONN_MAX_AGE=0) opens a new
+    # connection, a fresh PostgreSQL backend with cold caches, for every read (docs/decisions/0012). 0: no pool.
+    _pool_size = env_int("DB_POOL_MAX_SIZE", 0, minimum=0)
+    if _pool_size:
+        if _db["CONN_MAX_AGE"]:
+            raise EnvError("DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0: the pool replaces persistent connections.")
+        _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at

@@ -7,13 +7,23 @@ instead of surfacing later as a confusing runtime error.
 
 from __future__ import annotations
 
+import enum
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Final, TypeVar, overload
 
 from django.core.exceptions import ImproperlyConfigured
 
-_MISSING = object()
+
+class _Missing(enum.Enum):
+    """The type of ``_MISSING``: no default, so the variable is required."""
+
+    MISSING = enum.auto()
+
+
+_MISSING: Final = _Missing.MISSING
+_D = TypeVar("_D")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -22,7 +32,7 @@ class EnvError(ImproperlyConfigured):
     """An environment variable is missing or has a value of the wrong type."""
 
 
-def _raw(name: str, default: object) -> str | object:
+def _raw(name: str, default: _D | _Missing) -> str | _D:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         if default is _MISSING:
@@ -31,11 +41,15 @@ def _raw(name: str, default: object) -> str | object:
     return value.strip()
 
 
-def env_str(name: str, default: str | object | None = _MISSING) -> str:
-    return _raw(name, default)  # type: ignore[return-value]
+@overload
+def env_str(name: str, default: str | _Missing = _MISSING) -> str: ...
+@overload
+def env_str(name: str, default: None) -> str | None: ...
+def env_str(name: str, default: str | _Missing | None = _MISSING) -> str | None:
+    return _raw(name, default)
 
 
-def env_bool(name: str, default: bool | object = _MISSING) -> bool:
+def env_bool(name: str, default: bool | _Missing = _MISSING) -> bool:
     value = _raw(name, default)
     if isinstance(value, bool):
         return value
@@ -51,14 +65,14 @@ def env_bool(name: str, default: bool | object = _MISSING) -> bool:
 
 def env_int(
     name: str,
-    default: int | object = _MISSING,
+    default: int | _Missing = _MISSING,
     *,
     minimum: int | None = None,
     maximum: int | None = None,
 ) -> int:
     value = _raw(name, default)
     try:
-        number = int(value)  # type: ignore[arg-type]
+        number = int(value)
     except (TypeError, ValueError):
         raise EnvError(f"Environment variable {name} must be an integer, got {value!r}.") from None
     if minimum is not None and number < minimum:
@@ -68,10 +82,10 @@ def env_int(
     return number
 
 
-def env_float(name: str, default: float | object = _MISSING, *, minimum: float | None = None) -> float:
+def env_float(name: str, default: float | _Missing = _MISSING, *, minimum: float | None = None) -> float:
     value = _raw(name, default)
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
     except (TypeError, ValueError):
         raise EnvError(f"Environment variable {name} must be a number, got {value!r}.") from None
     if minimum is not None and number < minimum:
@@ -79,25 +93,25 @@ def env_float(name: str, default: float | object = _MISSING, *, minimum: float |
     return number
 
 
-def env_list(name: str, default: Sequence[str] | object = _MISSING, *, separator: str = ",") -> list[str]:
+def env_list(name: str, default: Sequence[str] | _Missing = _MISSING, *, separator: str = ",") -> list[str]:
     value = _raw(name, default)
     if isinstance(value, (list, tuple)):
         return list(value)
     return [item.strip() for item in str(value).split(separator) if item.strip()]
 
 
-def env_choice(name: str, choices: Sequence[str], default: str | object = _MISSING) -> str:
+def env_choice(name: str, choices: Sequence[str], default: str | _Missing = _MISSING) -> str:
     value = _raw(name, default)
     if value not in choices:
         raise EnvError(f"Environment variable {name} must be one of {', '.join(choices)}, got {value!r}.")
-    return value  # type: ignore[return-value]
+    return value
 
 
-def env_path(name: str, default: Path | object = _MISSING) -> Path:
-    return Path(_raw(name, default)).expanduser().resolve()  # type: ignore[arg-type]
+def env_path(name: str, default: Path | _Missing = _MISSING) -> Path:
+    return Path(_raw(name, default)).expanduser().resolve()
 
 
-def env_url(name: str, default: str | object | None = _MISSING, *, schemes: Sequence[str]) -> str | None:
+def env_url(name: str, default: str | _Missing | None = _MISSING, *, schemes: Sequence[str]) -> str | None:
     value = _raw(name, default)
     if value is None:
         return None
@@ -107,7 +121,7 @@ def env_url(name: str, default: str | object | None = _MISSING, *, schemes: Sequ
             f"Environment variable {name} must be a URL with one of the schemes "
             f"{', '.join(schemes)}, got {_redact(str(value))!r}."
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _redact(url: str) -> str:
@@ -120,7 +134,7 @@ def _redact(url: str) -> str:
     return f"{scheme}://{user}:***@{host}"
 
 
-def read_or_create_secret(path: Path, factory) -> str:
+def read_or_create_secret(path: Path, factory: Callable[[], str]) -> str:
     """Return the secret stored in ``path``, creating it (mode 0600) on first use.
 
     Used only for development defaults, so that a fresh checkout runs without

@@ -85,7 +85,9 @@ class MembershipUpdateSerializer(serializers.Serializer):
 
 class APIKeySerializer(serializers.ModelSerializer):
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     active = serializers.BooleanField(source="is_active", read_only=True, help_text="Neither revoked nor expired.")
 
     class Meta:

@@ -7,7 +7,7 @@ workspace (the API key's own, or X-Workspace) through WorkspaceScopedViewSet.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db import transaction
 from django.db.models import CharField, F, QuerySet, Value
@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from raptorflow.accounts.choices import Role, Scope
-from raptorflow.accounts.models import APIKey, Membership, Workspace
+from raptorflow.accounts.models import APIKey, Membership, User, Workspace
 from raptorflow.accounts.rights import export_filename, workspace_delete, workspace_export_stream
 from raptorflow.accounts.services import (
     apikey_create,
@@ -38,6 +38,9 @@ from raptorflow.audit.actors import Actor
 
 from . import serializers as s
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 def _conflict(description: str, code: str, message: str) -> dict[int, OpenApiResponse]:
     example = OpenApiExample(code, {"code": code, "message": message})
@@ -55,6 +58,11 @@ class Conflict(exceptions.APIException):
 
 
 _NO_ROLE = Value(None, output_field=CharField())  # keys have scopes, not a role
+
+
+class CallerRole(TypedDict):
+    role: str | None  # the caller's role in the workspace; None for an API key
+
 
 # Deleting a workspace is the owner's alone; an API key is refused even with `admin` (see destroy).
 OWN_WORKSPACE = Access(Role.OWNER, Scope.ADMIN)
@@ -85,7 +93,7 @@ class WorkspaceMemberAccess(permissions.BasePermission):
             raise exceptions.PermissionDenied(f"Not allowed: this API key needs the '{scope}' scope.")
         return True
 
-    def has_object_permission(self, request, view, obj: Workspace) -> bool:
+    def has_object_permission(self, request, view, obj: WithAnnotations[Workspace, CallerRole]) -> bool:
         access: Access = view.access_for(request)
         if getattr(request.user, "api_key", None) is None and not access.allows_role(obj.role):
             raise exceptions.PermissionDenied(f"Not allowed: this needs the {access.role} role.")
@@ -140,7 +148,8 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if key is not None:
             return Workspace.objects.filter(pk=key.workspace_id).annotate(role=_NO_ROLE)
         # filter() then annotate() on the same relation reuses its join: the role is the caller's own.
-        return Workspace.objects.filter(memberships__user=self.request.user).annotate(role=F("memberships__role"))
+        user = cast(User, self.request.user)  # not anonymous: the permission checks ran first
+        return Workspace.objects.filter(memberships__user=user).annotate(role=F("memberships__role"))
 
     def partial_update(self, request, *args: Any, **kwargs: Any) -> Response:
         workspace = self.get_object()

@@ -1,10 +1,13 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
+from raptorflow.accounts.models import Workspace
 from raptorflow.audit.models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    workspace = serializers.SlugRelatedField(
+    workspace: serializers.SlugRelatedField[Workspace] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, help_text="Null for platform events (and for a deleted workspace)."
     )
 

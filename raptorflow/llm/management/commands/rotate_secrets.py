@@ -4,6 +4,8 @@ Rotation: put the new key first in the list (keep the old ones after it),
 deploy, run this command, then drop the old keys.
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -16,7 +18,7 @@ from raptorflow.llm.models import Provider
 class Command(BaseCommand):
     help = "Re-encrypt provider API keys under the newest encryption key."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         rotated = 0
         with transaction.atomic():
             for provider in Provider.objects.select_for_update().exclude(api_key_encrypted=""):

@@ -78,6 +78,18 @@ class AgentVersion(models.Model):
         default=300, validators=[MinValueValidator(1), MaxValueValidator(3600)]
     )
     requires_approval = models.BooleanField(default=False, help_text="Hold the output for a person to approve.")
+    model_tools = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Skills (by slug) and tools (by name) the model may call itself; empty: none. A call of a "
+        "sensitive one waits for a person's approval.",
+    )
+    max_tool_iterations = models.PositiveSmallIntegerField(
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Model turns a tool loop may take before the run fails with tool_loop_limit.",
+    )
+    stream = models.BooleanField(default=True, help_text="Stream the model's text into the run's events as it comes.")
     notes = models.TextField(blank=True, help_text="What changed in this version.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -147,6 +159,8 @@ class Run(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     tokens_in = models.PositiveBigIntegerField(default=0)
     tokens_out = models.PositiveBigIntegerField(default=0)
+    cached_tokens_in = models.PositiveBigIntegerField(default=0, help_text="Input tokens read from a prompt cache.")
+    cache_write_tokens = models.PositiveBigIntegerField(default=0, help_text="Input tokens written to a prompt cache.")
     cost = models.DecimalField(**_MONEY)
     attempt = models.PositiveSmallIntegerField(default=0)
     last_event_seq = models.PositiveIntegerField(default=0, editable=False)
@@ -215,6 +229,8 @@ class RunStep(models.Model):
     model = models.CharField(max_length=200, blank=True)
     tokens_in = models.PositiveIntegerField(default=0)
     tokens_out = models.PositiveIntegerField(default=0)
+    cached_tokens_in = models.PositiveIntegerField(default=0)
+    cache_write_tokens = models.PositiveIntegerField(default=0)
     cost = models.DecimalField(**_MONEY)
     latency_ms = models.PositiveIntegerField(default=0)
     cache_hit = models.BooleanField(default=False)
@@ -259,6 +275,12 @@ class Approval(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     comment = models.TextField(blank=True)
+    step_sequence = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a gate on one call: the step number the call will take."
+    )
+    call = models.JSONField(
+        null=True, blank=True, help_text='For a gate on one call: {"kind", "name", "input"} of the call that waits.'
+    )
 
     class Meta:
         ordering = ["requested_at"]

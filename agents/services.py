@@ -32,6 +32,9 @@ _VERSION_FIELDS = (
     "run_budget",
     "timeout_seconds",
     "requires_approval",
+    "model_tools",
+    "max_tool_iterations",
+    "stream",
 )
 
 

@@ -19,6 +19,9 @@ class Skill(models.Model):
     enabled = models.BooleanField(
         default=True, help_text="A disabled skill makes the agents that need it fail clearly."
     )
+    sensitive = models.BooleanField(
+        default=False, help_text="When a model calls this skill itself, a person approves each call first."
+    )
     available = models.BooleanField(default=True, editable=False, help_text="Still declared in the running code.")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -161,11 +161,25 @@ def run_is_cancelling(run_id: RunId) -> bool:
     return Run.objects.filter(pk=run_id, status=RunStatus.CANCELLING).exists()
 
 
-def run_charge(run: Run, *, cost: Decimal, tokens_in: int = 0, tokens_out: int = 0) -> None:
-    """Add a model call's usage to the run and its cost to the workspace's month: one transaction."""
+def run_charge(
+    run: Run,
+    *,
+    cost: Decimal,
+    tokens_in: int = 0,
+    tokens_out: int = 0,
+    cached_tokens_in: int = 0,
+    cache_write_tokens: int = 0,
+) -> None:
+    """Add a model call's usage to the run and its cost to the workspace's month: one transaction.
+
+    ``tokens_in`` counts all input, cached input and cache writes included (as ``Usage.input_tokens``)."""
     with transaction.atomic():
         Run.objects.filter(pk=run.pk).update(
-            tokens_in=F("tokens_in") + tokens_in, tokens_out=F("tokens_out") + tokens_out, cost=F("cost") + cost
+            tokens_in=F("tokens_in") + tokens_in,
+            tokens_out=F("tokens_out") + tokens_out,
+            cached_tokens_in=F("cached_tokens_in") + cached_tokens_in,
+            cache_write_tokens=F("cache_write_tokens") + cache_write_tokens,
+            cost=F("cost") + cost,
         )
         if cost:
             _spend_add(run.workspace_id, month_start(run.created_at), cost)

@@ -14,6 +14,9 @@ class ErrorCode(StrEnum):
     UNAVAILABLE = "provider_unavailable"  # 5xx, connection errors, or no provider left to try
     REJECTED = "provider_rejected"  # 4xx other than 429
     CIRCUIT_OPEN = "provider_circuit_open"
+    # The provider cannot do what was asked (the offline provider asked for tools or structured output; the
+    # scripted provider in production): not the provider's fault and not worth a retry.
+    MODEL_UNAVAILABLE = "model_unavailable"
 
 
 class ProviderError(Exception):

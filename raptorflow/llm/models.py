@@ -70,10 +70,17 @@ class ModelPrice(models.Model):
     """USD per million tokens for one model, in force from a date until a later row supersedes it."""
 
     provider_kind = models.CharField(max_length=20, choices=ProviderKind.choices)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="prices",
+        help_text="The provider this price is for: the same model name can cost differently at two providers.",
+    )  # fmt: skip
     model = models.CharField(max_length=200)
     input_per_million = models.DecimalField(**_PRICE)
     output_per_million = models.DecimalField(**_PRICE)
     cached_input_per_million = models.DecimalField(default=Decimal("0"), **_PRICE)
+    cache_write_per_million = models.DecimalField(
+        default=Decimal("0"), help_text="Input written to the provider's prompt cache (Anthropic).", **_PRICE
+    )
     effective_from = models.DateTimeField(default=timezone.now)
 
     class Meta:

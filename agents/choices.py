@@ -26,6 +26,7 @@ class RunEventType(models.TextChoices):
     STEP = "step", "Step finished"
     PROGRESS = "progress", "Progress"
     APPROVAL = "approval", "Approval requested"
+    DELTA = "delta", "Model text as it streams"
 
 
 class VersionStatus(models.TextChoices):

@@ -16,14 +16,53 @@ from typing import Any, Protocol
 from jsonschema import Draft202012Validator
 
 
+class ModelUnavailable(Exception):
+    """No configured model can do what was asked (structured output or tool calls: the offline provider cannot).
+
+    Agents catch it to take their offline path: give what code can compute and say what needs a model.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """What a model's turn ended with: its text, the JSON object of a structured answer (already checked against
+    the schema), and the calls it made on the way (name, input, output or error), in order."""
+
+    text: str
+    parsed: dict[str, Any] | None = None
+    calls: tuple[dict[str, Any], ...] = ()
+
+
 class AgentContext(Protocol):
-    """What an agent's code may use while it runs. Implemented by the runtime."""
+    """What an agent's code may use while it runs. Implemented by the runtime (agents/runs/runtime.py).
+
+    - ``skill`` / ``tool``: call one by name, each a recorded step.
+    - ``llm``: free text from the version's model chain (streamed into the run's events when the version says).
+    - ``llm_json``: a JSON object matching ``schema``; a reply that does not match is sent back once with the
+      schema's errors for a repair, then the run fails with ``invalid_model_output``. Raises ModelUnavailable
+      when no model can answer in JSON (offline).
+    - ``llm_loop``: the model may call the version's ``model_tools`` (each call a step: schema-checked, budgeted,
+      sensitive ones approved by a person first) until it answers, at most ``max_tool_iterations`` turns;
+      with ``schema``, the answer is structured as in ``llm_json``. Raises ModelUnavailable offline.
+    """
 
     foundation: dict[str, Any]
 
     def skill(self, slug: str, data: dict[str, Any]) -> dict[str, Any]: ...
 
     def llm(self, prompt: str, *, system: str = "", purpose: str = "") -> str: ...
+
+    def llm_json(
+        self, prompt: str, *, schema: dict[str, Any], name: str = "answer", system: str = "", purpose: str = ""
+    ) -> dict[str, Any]: ...
+
+    def llm_loop(
+        self, prompt: str, *, system: str = "", purpose: str = "", schema: dict[str, Any] | None = None
+    ) -> ModelAnswer: ...
 
     def tool(self, name: str, data: dict[str, Any]) -> dict[str, Any]: ...
 

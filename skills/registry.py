@@ -41,6 +41,8 @@ class SkillSpec:
     input_schema: dict[str, Any]
     output_schema: dict[str, Any]
     func: SkillFunc = field(compare=False, repr=False)
+    # A model's calls of this skill wait for a person's approval (the default of the Skill row's switch).
+    sensitive: bool = False
 
     def __post_init__(self) -> None:
         if self.category not in SkillCategory.values:
@@ -63,6 +65,7 @@ def skill(
     version: str = "1.0",
     input_schema: dict[str, Any],
     output_schema: dict[str, Any],
+    sensitive: bool = False,
 ) -> Callable[[_F], _F]:
     """Register the decorated function as a skill (and return it unchanged, callable directly)."""
 
@@ -79,6 +82,7 @@ def skill(
             input_schema=input_schema,
             output_schema=output_schema,
             func=func,
+            sensitive=sensitive,
         )
         return func
 

@@ -20,17 +20,30 @@ from .models import Skill
 SKILL_STATE_SECONDS = 5.0
 
 _usable: frozenset[str] = frozenset()
+_sensitive: frozenset[str] = frozenset()
 _loaded_at = float("-inf")
+
+
+def _snapshot() -> None:
+    global _usable, _sensitive, _loaded_at
+    now = time.monotonic()
+    if now - _loaded_at >= SKILL_STATE_SECONDS:
+        rows = Skill.objects.filter(enabled=True, available=True).values_list("slug", "sensitive")
+        _usable = frozenset(slug for slug, _ in rows)
+        _sensitive = frozenset(slug for slug, sensitive in rows if sensitive)
+        _loaded_at = now
 
 
 def skill_usable(slug: str) -> bool:
     """Enabled by staff and still declared in the running code."""
-    global _usable, _loaded_at
-    now = time.monotonic()
-    if now - _loaded_at >= SKILL_STATE_SECONDS:
-        _usable = frozenset(Skill.objects.filter(enabled=True, available=True).values_list("slug", flat=True))
-        _loaded_at = now
+    _snapshot()
     return slug in _usable
+
+
+def skill_sensitive(slug: str) -> bool:
+    """A model's calls of this skill wait for a person's approval (staff's switch)."""
+    _snapshot()
+    return slug in _sensitive
 
 
 def skill_state_forget() -> None:

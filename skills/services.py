@@ -27,7 +27,8 @@ def skill_sync(*, actor: Actor) -> dict[str, int]:
         values = {name: getattr(spec, name) for name in _MIRRORED}
         row = existing.get(spec.slug)
         if row is None:
-            Skill.objects.create(slug=spec.slug, **values)
+            # ``sensitive`` comes from code once; afterwards it is staff's switch, as ``enabled`` is.
+            Skill.objects.create(slug=spec.slug, sensitive=spec.sensitive, **values)
             counts["created"] += 1
         elif any(getattr(row, k) != v for k, v in values.items()) or not row.available:
             Skill.objects.filter(pk=row.pk).update(available=True, **values)

@@ -12,6 +12,7 @@ to move a run; this module is *how*, and nothing else writes these columns.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -93,14 +94,16 @@ def run_transition(
     data: dict[str, Any] | None = None,
     expected_attempt: int | None = None,
     approval_reason: str = "",
+    approval_call: ApprovalCall | None = None,
     **fields: Any,
 ) -> bool:
     """Move ``run`` to ``to`` if it is in one of ``allowed_from``. Returns whether it moved.
 
     ``expected_attempt`` makes a worker's transition conditional on the run still being its attempt, so a
     worker the sweeper gave up on cannot finish a run that another worker now owns. A move into
-    ``awaiting_approval`` creates its pending Approval (for ``approval_reason``) in the same transaction:
-    no run can wait for a decision that nobody can make.
+    ``awaiting_approval`` creates its pending Approval (for ``approval_reason``; with ``approval_call`` it is a
+    gate on that one call of the model's, else on the run's output) in the same transaction: no run can wait
+    for a decision that nobody can make.
     """
     if set(allowed_from) & FINAL_STATES:
         raise ValueError("final states never change")
@@ -122,7 +125,7 @@ def run_transition(
             setattr(run, name, value)
         detail = dict(data or {})
         if to == RunStatus.AWAITING_APPROVAL:
-            detail["approval"] = _approval_open(run, approval_reason).pk
+            detail["approval"] = _approval_open(run, approval_reason, approval_call).pk
         RunEvent.objects.create(
             run_id=run.pk, sequence=sequence, type=RunEventType.STATUS, data={"status": to, **detail}
         )
@@ -212,9 +215,29 @@ def run_touch_queued(run_id: RunId) -> bool:
 # --- Approvals --------------------------------------------------------------------------------------
 
 
-def _approval_open(run: Run, reason: str) -> Approval:
+@dataclass(frozen=True, slots=True)
+class ApprovalCall:
+    """A call the model asked for that waits for a person: the step number it will take, and what it is."""
+
+    step: int
+    kind: str
+    name: str
+    input: dict[str, Any]
+
+
+def _approval_open(run: Run, reason: str, call: ApprovalCall | None = None) -> Approval:
     expires = timezone.now() + timedelta(hours=settings.RAPTORFLOW_APPROVAL_TTL_HOURS)
-    return Approval.objects.create(run=run, reason=reason[:500], expires_at=expires)
+    gate = {"kind": call.kind, "name": call.name, "input": call.input} if call else None
+    return Approval.objects.create(
+        run=run, reason=reason[:500], expires_at=expires, step_sequence=call.step if call else None, call=gate
+    )
+
+
+def approval_for_call(run_id: RunId, call: ApprovalCall) -> Approval | None:
+    """The decided approval of this very call (same step, same call), if a person decided it."""
+    gate = {"kind": call.kind, "name": call.name, "input": call.input}
+    decided = Approval.objects.filter(run_id=run_id, step_sequence=call.step).exclude(status=ApprovalStatus.PENDING)
+    return next((approval for approval in decided.order_by("-decided_at") if approval.call == gate), None)
 
 
 def approval_pending(run: Run) -> Approval | None:

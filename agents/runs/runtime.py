@@ -22,18 +22,13 @@ from django.db import connection
 from django.utils import timezone
 
 from agents import registry
-from agents.choices import RunEventType, RunStatus, StepKind, StepStatus
+from agents.choices import ApprovalStatus, RunEventType, RunStatus, StepKind, StepStatus
 from agents.models import AgentVersion, Run, RunStep
-from agents.selectors import workspace_month_spend
+from agents.registry import ModelAnswer, ModelUnavailable
 from raptorflow import context, metrics
 from raptorflow.audit.actors import Actor
 from raptorflow.jsonschema import schema_errors, validator_for
-from raptorflow.llm.budget import Budgets, CallRefused, call_check
-from raptorflow.llm.client import Attempt, complete_with_fallback
 from raptorflow.llm.errors import ProviderError
-from raptorflow.llm.models import Provider
-from raptorflow.llm.pricing import ZERO, completion_cost
-from raptorflow.llm.types import CompletionRequest, Message
 from skills import registry as skill_registry
 from skills import tools as tool_registry
 from skills.registry import SkillSpec
@@ -41,6 +36,8 @@ from skills.selectors import skill_usable
 
 from . import lifecycle
 from .errors import RunAborted, RunSuperseded
+from .lifecycle import ApprovalCall
+from .model import CallPaused, ModelCalls
 
 logger = logging.getLogger(__name__)
 WORKER = Actor.system("worker")
@@ -71,16 +68,28 @@ class Heartbeat(threading.Thread):
 
 
 class RunContext:
-    """What an agent's code sees of the platform while its run executes (agents.registry.AgentContext)."""
+    """What an agent's code sees of the platform while its run executes (agents.registry.AgentContext).
+
+    Steps are numbered in the order the agent takes them. A run executed again (its worker died, or a person
+    approved a call it was waiting on) **replays** its recorded steps: as long as each step it takes is the one
+    recorded under that number (same kind, name and input; for a model call, the same request), the recorded
+    output is returned and nothing is executed or charged again. At the first step that differs, or past the
+    last record, it goes live, numbering new steps after the recorded ones.
+    """
 
     def __init__(self, run: Run):
         self.run = run
         self.version: AgentVersion = run.agent_version
         self.foundation: dict[str, Any] = run.workspace.foundation
         self.deadline = time.monotonic() + self.version.timeout_seconds
-        # A retried run continues its step numbering; a first attempt has no steps yet.
-        self._sequence = run.steps.count() if run.attempt > 1 else 0
         self._claim_fresh = True
+        # A first attempt has no steps: skip the query.
+        recorded = list(run.steps.order_by("sequence")) if run.attempt > 1 else []
+        self._recorded = {step.sequence: step for step in recorded}
+        self._cursor = 0  # the number of the step being replayed
+        self._live_from = max(self._recorded, default=0)  # new steps are numbered after every record
+        self._live = not recorded
+        self._model = ModelCalls(self)
 
     # --- what agents call -------------------------------------------------------
 
@@ -101,23 +110,17 @@ class RunContext:
         return self._step(StepKind.TOOL, name, data, lambda: func(data, self))
 
     def llm(self, prompt: str, *, system: str = "", purpose: str = "") -> str:
-        self.checkpoint()
-        instructions = "\n\n".join(p for p in (self.version.system_prompt, system) if p)
-        messages = (Message("system", instructions),) if instructions else ()
-        request = CompletionRequest(
-            messages=(*messages, Message("user", prompt)),
-            model="",
-            temperature=self.version.temperature,
-            max_tokens=self.version.max_tokens,
-        )
-        completion, _ = complete_with_fallback(
-            self._chain(),
-            request,
-            use_cache=self.version.cache_responses and self.version.temperature == 0,
-            before_call=self._check_budget,
-            after_attempt=lambda attempt: self._record_llm(attempt, purpose or "llm", prompt),
-        )
-        return completion.text
+        return self._model.text(prompt, system, purpose or "llm")
+
+    def llm_json(
+        self, prompt: str, *, schema: dict[str, Any], name: str = "answer", system: str = "", purpose: str = ""
+    ) -> dict[str, Any]:
+        return self._model.json(self._model.messages(prompt, system), schema, name, purpose or "llm_json")
+
+    def llm_loop(
+        self, prompt: str, *, system: str = "", purpose: str = "", schema: dict[str, Any] | None = None
+    ) -> ModelAnswer:
+        return self._model.loop(self._model.messages(prompt, system), purpose or "llm_loop", schema, "answer")
 
     def progress(self, message: str, **data: Any) -> None:
         lifecycle.run_event_append(self.run.pk, RunEventType.PROGRESS, {"message": message, **data})
@@ -162,6 +165,29 @@ class RunContext:
         if errors:
             raise RunAborted(RunStatus.FAILED, code, f"The {what} does not match its schema: {'; '.join(errors[:5])}")
 
+    def gate(self, kind: str, name: str, data: dict[str, Any]) -> None:
+        """Before a sensitive call the model asked for: go on if a person approved this very call, stop the run
+        if they rejected it, else make the run wait for them (CallPaused)."""
+        call = ApprovalCall(step=self._peek_live_step(), kind=kind, name=name, input=data)
+        decided = lifecycle.approval_for_call(self.run.pk, call)
+        if decided is not None and decided.status == ApprovalStatus.APPROVED:
+            return
+        if decided is not None:
+            raise RunAborted(RunStatus.CANCELLED, "rejected", f"A person did not allow the call of {name}.")
+        reason = f"The model wants to call {name}, which is marked sensitive: a person approves each call."
+        moved = lifecycle.run_transition(
+            self.run,
+            to=RunStatus.AWAITING_APPROVAL,
+            allowed_from={RunStatus.RUNNING},
+            actor=WORKER,
+            expected_attempt=self.run.attempt,
+            approval_reason=reason,
+            approval_call=call,
+        )
+        if not moved:  # cancelled or taken over meanwhile: the next checkpoint says which
+            self.checkpoint()
+        raise CallPaused()
+
     def _check_deadline(self) -> None:
         if time.monotonic() > self.deadline:
             raise RunAborted(
@@ -177,17 +203,62 @@ class RunContext:
             )
         return skill_registry.get(slug)
 
-    def _next_sequence(self) -> int:
-        self._sequence += 1
-        return self._sequence
+    # --- step numbers and replay -------------------------------------------------------
+
+    def replayed(self, kind: str, name: str, data: dict[str, Any]) -> RunStep | None:
+        """The recorded step this one repeats, or None (and from then on, live)."""
+        if self._live:
+            return None
+        step = self._recorded.get(self._cursor + 1)
+        if (
+            step is not None
+            and step.status == StepStatus.SUCCEEDED
+            and (step.kind, step.name, step.input)
+            == (
+                kind,
+                name,
+                data,
+            )
+        ):
+            self._cursor += 1
+            return step
+        self._live = True
+        return None
+
+    def replayed_llm(self, fingerprint: str) -> RunStep | None:
+        """The recorded answer of this model call: its successful attempt, past the failed ones of the chain."""
+        if self._live:
+            return None
+        position = self._cursor + 1
+        while (step := self._recorded.get(position)) is not None and _is_call(step, fingerprint):
+            if step.status == StepStatus.SUCCEEDED:
+                self._cursor = position
+                return step
+            position += 1
+        self._live = True
+        return None
+
+    def next_live_step(self) -> int:
+        self._live = True
+        self._live_from += 1
+        return self._live_from
+
+    def _peek_live_step(self) -> int:
+        return self._live_from + 1
+
+    def steps_taken(self) -> int:
+        return self._live_from
 
     def _step(self, kind: str, name: str, data: dict[str, Any], call: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        # Written once, when it ends (as LLM steps are): a step's row and its event appear together.
-        step = RunStep(run=self.run, sequence=self._next_sequence(), kind=kind, name=name, input=data)
+        recorded = self.replayed(kind, name, data)
+        if recorded is not None:
+            return dict(recorded.output or {})
+        # Written once, when it ends (as model calls are): a step's row and its event appear together.
+        step = RunStep(run=self.run, sequence=self.next_live_step(), kind=kind, name=name, input=data)
         started = time.monotonic()
         try:
             output = call()
-        except (RunAborted, RunSuperseded, SoftTimeLimitExceeded):
+        except (RunAborted, RunSuperseded, CallPaused, SoftTimeLimitExceeded):
             self._finish(step, started, StepStatus.FAILED, error="stopped")
             raise
         except Exception as exc:
@@ -209,78 +280,9 @@ class RunContext:
             {"sequence": step.sequence, "kind": step.kind, "name": step.name, "status": status},
         )
 
-    # --- LLM calls -------------------------------------------------------------------
 
-    def _chain(self) -> list[tuple[Provider, str]]:
-        entries = [e for e in self.version.model_chain if isinstance(e, dict) and e.get("provider") and e.get("model")]
-        providers = Provider.objects.in_bulk([e["provider"] for e in entries], field_name="name")
-        chain = [(providers[e["provider"]], e["model"]) for e in entries if e["provider"] in providers]
-        if not chain:
-            raise RunAborted(
-                RunStatus.FAILED,
-                "no_provider",
-                f"{self.version} has no configured provider in its model chain; set one in the admin.",
-            )
-        return chain
-
-    def _check_budget(self, provider: Provider, request: CompletionRequest) -> None:
-        """Before each paid call: would its worst case break the run's or the workspace's budget?"""
-        if provider.kind == "offline":
-            return
-        budgets = Budgets(
-            run_spent=lifecycle.run_spent(self.run.pk),
-            run_budget=self.version.run_budget,
-            month_spent=workspace_month_spend(self.run.workspace),
-            monthly_budget=self.run.workspace.monthly_budget,
-        )
-        try:
-            call_check(provider.kind, request, budgets, at=timezone.now())
-        except CallRefused as refusal:
-            status = RunStatus.BUDGET_EXCEEDED if refusal.over_budget else RunStatus.FAILED
-            raise RunAborted(status, refusal.code, refusal.message) from None
-
-    def _record_llm(self, attempt: Attempt, purpose: str, prompt: str) -> None:
-        completion, error = attempt.completion, attempt.error
-        cost = (
-            completion_cost(completion, attempt.provider.kind, timezone.now(), model=attempt.model)
-            if completion
-            else ZERO
-        )
-        metrics.llm_attempt(attempt, cost)
-        usage = completion.usage if completion else None
-        step = RunStep.objects.create(
-            run=self.run,
-            sequence=self._next_sequence(),
-            kind=StepKind.LLM,
-            name=purpose,
-            input={"prompt": prompt[:4000]},
-            output={"text": completion.text, "offline": completion.offline} if completion else None,
-            status=StepStatus.SUCCEEDED if completion else StepStatus.FAILED,
-            error=f"{error.code}: {error.message}" if error else "",
-            provider=attempt.provider.name,
-            model=attempt.model,
-            tokens_in=usage.input_tokens if usage else 0,
-            tokens_out=usage.output_tokens if usage else 0,
-            cost=cost,
-            latency_ms=attempt.latency_ms,
-            cache_hit=bool(completion and completion.cache_hit),
-            finished_at=timezone.now(),
-        )
-        if usage:
-            lifecycle.run_charge(self.run, cost=step.cost, tokens_in=step.tokens_in, tokens_out=step.tokens_out)
-        lifecycle.run_event_append(
-            self.run.pk,
-            RunEventType.STEP,
-            {
-                "sequence": step.sequence,
-                "kind": "llm",
-                "name": purpose,
-                "status": step.status,
-                "provider": step.provider,
-                "cache_hit": step.cache_hit,
-                **({"error": error.code} if error else {}),
-            },
-        )
+def _is_call(step: RunStep, fingerprint: str) -> bool:
+    return step.kind == StepKind.LLM and isinstance(step.input, dict) and step.input.get("fingerprint") == fingerprint
 
 
 def run_execute(run_id: str) -> str | None:
@@ -308,24 +310,39 @@ def _execute(run: Run) -> str | None:
         output = spec.run(ctx, run.input)
         ctx.validate(run.agent_version.output_schema, output, "invalid_output", "agent's output")
         ctx.checkpoint(database=False)
-    except RunSuperseded:
+    except Exception as exc:
+        return _stopped(run, exc)
+    return _succeed(run, output)
+
+
+def _stopped(run: Run, exc: Exception) -> str | None:
+    """How a run that stopped before its output ends: its final (or waiting) status, None if not ours anymore."""
+    if isinstance(exc, RunSuperseded):
         logger.warning("run %s was taken over by a later attempt; stopping", run.pk)
         return None
-    except RunAborted as abort:
-        return _end(run, abort.status, abort.code, abort.message)
-    except SoftTimeLimitExceeded:
-        return _end(run, RunStatus.TIMED_OUT, "timed_out", "The run exceeded the worker's time limit.")
-    except ProviderError as exc:
-        return _end(run, RunStatus.FAILED, exc.code, exc.message)
-    except tool_registry.ToolError as exc:
-        return _end(run, RunStatus.FAILED, "tool_error", str(exc))
-    except KeyError as exc:
-        if exc.args and exc.args[0] == run.agent_version.agent.slug:
-            return _end(run, RunStatus.FAILED, "agent_not_installed", "This agent's code is not installed.")
-        return _crash(run, exc)
-    except Exception as exc:
-        return _crash(run, exc)
-    return _succeed(run, output)
+    if isinstance(exc, CallPaused):
+        return run.status  # awaiting_approval: a person decides on the call the model asked for
+    ended = _known_end(run, exc)
+    if ended is not None:
+        return _end(run, *ended)
+    return _crash(run, exc)
+
+
+def _known_end(run: Run, exc: Exception) -> tuple[str, str, str] | None:
+    """(status, code, message) for the ways a run is expected to stop; None for a crash."""
+    if isinstance(exc, RunAborted):
+        return exc.status, exc.code, exc.message
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return RunStatus.TIMED_OUT, "timed_out", "The run exceeded the worker's time limit."
+    if isinstance(exc, ModelUnavailable):
+        return RunStatus.FAILED, "model_unavailable", exc.message
+    if isinstance(exc, ProviderError):
+        return RunStatus.FAILED, exc.code, exc.message
+    if isinstance(exc, tool_registry.ToolError):
+        return RunStatus.FAILED, "tool_error", str(exc)
+    if isinstance(exc, KeyError) and exc.args and exc.args[0] == run.agent_version.agent.slug:
+        return RunStatus.FAILED, "agent_not_installed", "This agent's code is not installed."
+    return None
 
 
 def _succeed(run: Run, output: dict[str, Any]) -> str:

@@ -205,19 +205,33 @@ def _approval_to_decide(run: Run) -> Approval:
 
 @transaction.atomic
 def run_approve(*, run: Run, actor: Actor, comment: str = "") -> Run:
-    """Approve a gated run: its proposed output becomes its result."""
+    """Approve a gated run. A gate on the output: the proposed output becomes the result. A gate on one call of
+    the model's: the run goes back to the queue, and its worker resumes where it stopped (the steps before the
+    gate are replayed from their records, not made again) and makes that call."""
     approval = _approval_to_decide(run)
     approved = {"approval": approval.pk, "comment": comment} if comment else {"approval": approval.pk}
-    moved = (
-        lifecycle.approval_close(approval, status=ApprovalStatus.APPROVED, actor=actor, comment=comment)
-        and lifecycle.run_transition(
-            run, to=RunStatus.RUNNING, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=actor, data=approved
-        )
-        and lifecycle.run_transition(run, to=RunStatus.SUCCEEDED, allowed_from={RunStatus.RUNNING}, actor=actor)
+    closed = lifecycle.approval_close(approval, status=ApprovalStatus.APPROVED, actor=actor, comment=comment)
+    moved = closed and (
+        _resume_after_call_gate(run, actor, approved) if approval.call else _accept_output(run, actor, approved)
     )
     if not moved:
         raise RunStateError("not_awaiting_approval", "The run changed state before it could be approved.")
     return run
+
+
+def _accept_output(run: Run, actor: Actor, approved: dict[str, Any]) -> bool:
+    return lifecycle.run_transition(
+        run, to=RunStatus.RUNNING, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=actor, data=approved
+    ) and lifecycle.run_transition(run, to=RunStatus.SUCCEEDED, allowed_from={RunStatus.RUNNING}, actor=actor)
+
+
+def _resume_after_call_gate(run: Run, actor: Actor, approved: dict[str, Any]) -> bool:
+    if not lifecycle.run_transition(
+        run, to=RunStatus.QUEUED, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=actor, data=approved
+    ):
+        return False
+    transaction.on_commit(lambda: run_enqueue(run))
+    return True
 
 
 @transaction.atomic

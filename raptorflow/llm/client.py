@@ -6,6 +6,11 @@ that say the *provider* is unusable (401/403 bad credentials, 402 billing, other
 Rejections that are about this one *request* (400, 404 unknown model, 409, 413 too long, 422) are the
 caller's fault and prove the provider is up, so they count as a success: one bad prompt must not take a
 provider away from every other run.
+
+Cancel: a request's CancelToken stops everything at once. The adapter aborts the call in flight, a back-off
+wait ends early, no retry is made and no later entry of the chain is tried; the attempt is reported with what
+had arrived (``Attempt.completion`` is the partial answer, so its tokens are charged) and CallCancelled is
+raised. A cancelled call says nothing about the provider's health, so the breaker does not count it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from .adapters import ADAPTERS
 from .breaker import breaker_allow, breaker_record_failure, breaker_record_success, breaker_state
 from .cache import cache_get, cache_set
 from .errors import ErrorCode, ProviderError
-from .types import Completion, CompletionRequest
+from .types import CallCancelled, Completion, CompletionRequest
 
 if TYPE_CHECKING:
     from .models import Provider
@@ -45,6 +50,7 @@ class Attempt:
     completion: Completion | None
     error: ProviderError | None
     latency_ms: int
+    cancelled: bool = False  # stopped by the cancel token; ``completion`` is then what had arrived, if anything
 
 
 def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
@@ -78,6 +84,8 @@ def call_provider(provider: Provider, request: CompletionRequest, *, sleep: Slee
         raise _circuit_open(provider)
     attempt = 0
     while True:
+        if request.cancelled:
+            raise CallCancelled(provider.name)
         try:
             completion = adapter(provider, request)
         except ProviderError as error:
@@ -86,11 +94,19 @@ def call_provider(provider: Provider, request: CompletionRequest, *, sleep: Slee
                 raise
             delay = backoff_delay(attempt, error.retry_after)
             logger.warning("LLM %s (%s); retry %d in %.2f s", error.message, error.code, attempt + 1, delay)
-            sleep(delay)
+            _pause(request, delay, sleep)
             attempt += 1
         else:
             breaker_record_success(provider.name)
             return completion
+
+
+def _pause(request: CompletionRequest, seconds: float, sleep: Sleep) -> None:
+    """Back off before a retry; a cancel ends the wait (and the call) at once."""
+    if request.cancel is None:
+        sleep(seconds)
+    elif request.cancel.wait(seconds):
+        raise CallCancelled("")
 
 
 def complete_with_fallback(
@@ -106,6 +122,7 @@ def complete_with_fallback(
 
     `before_call` runs just before a real (uncached) call and may raise to abort everything (budget
     checks): its exception propagates untouched. When all entries fail, the last ProviderError is raised.
+    A cancelled call ends the chain: its attempt is reported, then CallCancelled is raised.
     """
     if not chain:
         raise ProviderError(ErrorCode.UNAVAILABLE, "The model chain is empty: no provider to call.", provider="")
@@ -117,6 +134,8 @@ def complete_with_fallback(
         attempts.append(attempt)
         if after_attempt is not None:
             after_attempt(attempt)
+        if attempt.cancelled:
+            raise CallCancelled(provider.name, attempt.completion)
         if attempt.completion is not None:
             return attempt.completion, attempts
     if attempts and attempts[-1].error is not None:
@@ -148,6 +167,9 @@ def _try_entry(
         completion = call_provider(provider, request, sleep=sleep)
     except ProviderError as error:
         return finish(error=error)
+    except CallCancelled as cancelled:
+        latency_ms = round((time.monotonic() - started) * 1000)
+        return Attempt(provider, request.model, cancelled.partial, None, latency_ms, cancelled=True)
     if use_cache:
         cache_set(provider.name, request, completion)
     return finish(completion=completion)

@@ -15,7 +15,30 @@ _RECENT_RUNS_MAX = 20
 _SENTENCE = re.compile(r"[^.!?]*[A-Za-z0-9\u00C0-\uFFFF][^.!?]*(?:[.!?]+|$)")
 
 
-@tool("workspace.lookup")
+_LOOKUP_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "what": {"enum": ["foundation", "runs"], "description": "The company foundation, or earlier results."},
+        "agent": {"type": "string", "maxLength": 100, "description": "Only results of this agent (its slug)."},
+        "limit": {"type": "integer", "minimum": 1, "maximum": _RECENT_RUNS_MAX},
+    },
+}
+_TEXT_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text"],
+    "properties": {"text": {"type": "string", "maxLength": 100_000}},
+}
+_FETCH_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["url"],
+    "properties": {"url": {"type": "string", "format": "uri", "maxLength": 2000, "description": "http(s) URL"}},
+}
+
+
+@tool("workspace.lookup", input_schema=_LOOKUP_SCHEMA)
 def workspace_lookup(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """Read-only view of the run's own workspace: its foundation, or outputs of its earlier successful runs.
 
@@ -31,7 +54,7 @@ def workspace_lookup(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
     return {"runs": workspace_runs(agent=str(data.get("agent") or ""), limit=limit)}
 
 
-@tool("text.stats")
+@tool("text.stats", input_schema=_TEXT_SCHEMA)
 def text_stats(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     """Counts and standard readability formulas (textstat) for a piece of text."""
     text = str(data.get("text", ""))
@@ -48,7 +71,7 @@ def text_stats(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     }
 
 
-@tool("http.fetch")
+@tool("http.fetch", input_schema=_FETCH_SCHEMA)
 def http_fetch(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     """Fetch a public web page as text. Private, loopback and link-local addresses are refused."""
     return fetch_url(str(data.get("url", "")))

@@ -1,7 +1,7 @@
 """Celery tasks for runs. Thin: they take ids and call the runs package.
 
 Task names are part of the wire format (queued messages carry them);
-tests/test_tasks.py snapshots them so a rename fails loudly. Services send
+tests/platform/test_tasks.py snapshots them so a rename fails loudly. Services send
 ``agents.execute_run`` by name (agents/runs/services.py), so this module is the
 only one that imports both the runtime and the sweeper.
 """

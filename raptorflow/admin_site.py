@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 # Section title -> model labels, in the order shown. A model registered later and not listed here lands
-# in "Other" at the end rather than vanishing; tests/test_admin_console.py fails until it is placed.
+# in "Other" at the end rather than vanishing; tests/platform/test_admin_console.py fails until it is placed.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Runs": ("agents.Run", "agents.RunStep", "agents.RunEvent", "agents.Approval"),
     "Agents & skills": ("agents.Agent", "agents.AgentVersion", "skills.Skill"),

@@ -11,6 +11,10 @@ from raptorflow.audit.actors import Actor
 
 from .factories import MembershipFactory, UserFactory, WorkspaceFactory
 
+# Fixtures every folder may need, whatever app its tests are about: the API client and keys, a headless
+# browser against the live server, and real worker, web and Redis processes.
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser", "tests.fixtures.processes"]
+
 
 def pytest_sessionstart(session):
     """In CI the suite must run against the real services; if one is down, fail at once instead of skipping."""

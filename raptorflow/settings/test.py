@@ -24,4 +24,4 @@ if os.environ.get("RAPTORFLOW_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["RAPTORFLOW_TEST_DB_NAME"]  # noqa: F405
 
 # Test-only agents (slow steps, an LLM tagline) that a real worker must be able to run.
-RAPTORFLOW_AGENT_MODULES = [*RAPTORFLOW_AGENT_MODULES, "tests.integration.sample_agents"]  # noqa: F405
+RAPTORFLOW_AGENT_MODULES = [*RAPTORFLOW_AGENT_MODULES, "tests.fixtures.sample_agents"]  # noqa: F405

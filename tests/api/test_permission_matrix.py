@@ -146,7 +146,7 @@ def spare_key(world: World) -> int:
 
 
 def spare_member(world: World) -> int:
-    """A viewer, so that changing or removing it needs no owner (the owner guard is in tests/api/test_members.py)."""
+    """A viewer, so that changing or removing it needs no owner (the owner guard: tests/accounts/test_members.py)."""
     return MembershipFactory(workspace=world.workspace, role=Role.VIEWER).pk
 
 
@@ -221,7 +221,7 @@ OPERATIONS = [
     Op("GET", f"{API}/workspaces/{{slug}}", READ_WORKSPACE, {"slug": workspace_slug}),
     Op("PATCH", f"{API}/workspaces/{{slug}}", MANAGE, {"slug": workspace_slug}, {"name": "Renamed"}),
     # The owner's 204 deletes the workspace, hence a world per caller. That a key is refused even with the
-    # `admin` scope is in tests/test_data_rights.py (no caller here holds a valid admin key).
+    # `admin` scope is in tests/accounts/test_data_rights.py (no caller here holds a valid admin key).
     Op("DELETE", f"{API}/workspaces/{{slug}}", OWN_WORKSPACE, {"slug": workspace_slug}, fresh_world=True),
     Op("GET", f"{API}/workspaces/{{slug}}/export", MANAGE, {"slug": workspace_slug}),
     # Members and API keys of the request's workspace.
@@ -270,7 +270,7 @@ OPERATIONS = [
     Op("POST", f"{RUN}/cancel", WRITE_RUNS, {"id": live_run}),
     Op("POST", f"{RUN}/approve", WRITE_RUNS, {"id": run_awaiting_approval}),
     Op("POST", f"{RUN}/reject", WRITE_RUNS, {"id": run_awaiting_approval}),
-    # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/api/test_dispatch.py).
+    # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),
 ]
 CLASSIFIED = {op.key: op for op in OPERATIONS}

@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from raptorflow.api.throttles import FixedWindowRateThrottle
-
-from .conftest import with_key
+from tests.fixtures.api import with_key
 
 API = "/api/v1"
 

@@ -33,8 +33,8 @@ from .runs.services import run_approve, run_cancel, run_reject
 
 EVENTS_PER_POLL = 200
 STEPS_SHOWN = 500
-STEP_FIELDS = ["sequence", "kind", "name", "status", "provider", "model", "tokens_in", "tokens_out", "cost"]
-STEP_FIELDS += ["latency_ms", "cache_hit", "error"]
+STEP_FIELDS = ["sequence", "kind", "name", "status", "provider", "model", "tokens_in", "cached_tokens_in"]
+STEP_FIELDS += ["cache_write_tokens", "tokens_out", "cost", "latency_ms", "cache_hit", "error"]
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -70,6 +70,8 @@ def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
         "next_after": page.next_after,
         "steps": list(run.steps.order_by("sequence").values(*STEP_FIELDS)[:STEPS_SHOWN]),
         "tokens_in": run.tokens_in,
+        "cached_tokens_in": run.cached_tokens_in,
+        "cache_write_tokens": run.cache_write_tokens,
         "tokens_out": run.tokens_out,
         "cost": run.cost,
         "duration": _duration(run),
@@ -79,7 +81,8 @@ def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
 
 @admin.register(Run)
 class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
-    list_display = ["short_id", "workspace", "agent_version", "status", "created_at", "duration", "tokens", "cost"]
+    list_display = ["short_id", "workspace", "agent_version", "status", "created_at", "duration", "tokens"]
+    list_display += ["cache_tokens", "cost"]
     list_filter = ["status", "agent_version__agent", "created_at"]
     search_fields = ["=id", "=idempotency_key", "=request_id"]
     list_select_related = ["workspace", "agent_version__agent"]
@@ -102,6 +105,8 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         "idempotency_key",
         "request_id",
         "tokens_in",
+        "cached_tokens_in",
+        "cache_write_tokens",
         "tokens_out",
         "cost",
         "attempt",
@@ -192,6 +197,11 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
     def tokens(self, obj: Run) -> int:
         return obj.tokens_in + obj.tokens_out
 
+    @admin.display(description="Cached in / cache writes")
+    def cache_tokens(self, obj: Run) -> str:
+        """Of the input tokens: read from a prompt cache / written to it (each priced at its own rate)."""
+        return f"{obj.cached_tokens_in} / {obj.cache_write_tokens}"
+
     @admin.action(description="Cancel selected runs")
     def cancel_selected(self, request, queryset):
         actor = Actor.for_user(request.user)
@@ -217,8 +227,8 @@ class _RunChildAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(RunStep)
 class RunStepAdmin(_RunChildAdmin):
-    list_display = ["run_link", "sequence", "kind", "name", "status", "provider", "tokens_in", "tokens_out", "cost"]
-    list_display += ["latency_ms", "cache_hit", "started_at"]
+    list_display = ["run_link", "sequence", "kind", "name", "status", "provider", "tokens_in", "cached_tokens_in"]
+    list_display += ["cache_write_tokens", "tokens_out", "cost", "latency_ms", "cache_hit", "started_at"]
     list_filter = ["kind", "status", "cache_hit"]
     search_fields = ["=run__id", "name"]
 

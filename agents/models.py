@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
 from decimal import Decimal
 from typing import TypedDict
 
@@ -29,6 +30,34 @@ _MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 6, "default": Decim
 
 class PublishedVersionError(ValidationError):
     """A published agent version is immutable: create a new draft instead."""
+
+
+def validate_model_tools(value: object) -> None:
+    """``model_tools`` lists what a model may call: declared skills by slug, and declared tools by name that have
+    an input schema (a tool without one is for code only). Each error names its entry."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValidationError("Must be a list of skill slugs and tool names.", code="invalid")
+    problems = [problem for name in value if (problem := _model_tool_problem(name))]
+    problems += [f"{name!r} is listed twice." for name in sorted({n for n in value if value.count(n) > 1})]
+    if problems:
+        raise ValidationError([ValidationError(problem, code="invalid_model_tool") for problem in problems])
+
+
+def _model_tool_problem(name: str) -> str:
+    """Why a model cannot call ``name``, or "" if it can (the runtime's rule: agents/runs/model.py)."""
+    from skills import registry as skill_registry  # the registries load the skill library: not at import time
+    from skills import tools as tool_registry
+
+    with suppress(KeyError):
+        skill_registry.get(name)
+        return ""
+    try:
+        tool = tool_registry.spec(name)
+    except KeyError:
+        return f"{name!r} is neither a skill nor a tool."
+    if tool.input_schema is None:
+        return f"{name!r} is a tool without an input schema: a model cannot call it."
+    return ""
 
 
 class Agent(models.Model):
@@ -81,15 +110,22 @@ class AgentVersion(models.Model):
     model_tools = models.JSONField(
         default=list,
         blank=True,
-        help_text="Skills (by slug) and tools (by name) the model may call itself; empty: none. A call of a "
-        "sensitive one waits for a person's approval.",
+        validators=[validate_model_tools],
+        help_text='Skills (by slug) and tools (by name) the model may call itself, e.g. ["finance.unit_economics", '
+        '"text.stats"]; a tool must declare an input schema. Empty: the model calls none. A call of a sensitive '
+        "one waits for a person's approval.",
     )
     max_tool_iterations = models.PositiveSmallIntegerField(
         default=8,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
-        help_text="Model turns a tool loop may take before the run fails with tool_loop_limit.",
+        help_text="How many model turns a tool loop may take (each turn may call several tools) before the run "
+        "fails with tool_loop_limit.",
     )
-    stream = models.BooleanField(default=True, help_text="Stream the model's text into the run's events as it comes.")
+    stream = models.BooleanField(
+        default=True,
+        help_text="Stream the model's text into the run's events (delta events) as it comes, instead of all at "
+        "once when the call ends.",
+    )
     notes = models.TextField(blank=True, help_text="What changed in this version.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -23,7 +23,8 @@ from .selectors import dashboard_data, default_range, default_start, range_probl
 
 @admin.register(DailyRollup)
 class DailyRollupAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["day", "workspace", "agent", "runs_total", "success_rate", "duration_p95_ms", "tokens_in", "cost"]
+    list_display = ["day", "workspace", "agent", "runs_total", "success_rate", "duration_p95_ms", "tokens_in"]
+    list_display += ["cached_tokens_in", "cache_write_tokens", "tokens_out", "cost"]
     list_filter = ["day", "agent"]
     search_fields = ["workspace__name", "agent__slug"]
     list_select_related = ["workspace", "agent"]

@@ -21,6 +21,8 @@ class DailyRollup(models.Model):
     queue_wait_p95_ms = models.PositiveIntegerField(null=True, blank=True)
     tokens_in = models.PositiveBigIntegerField(default=0)
     tokens_out = models.PositiveBigIntegerField(default=0)
+    cached_tokens_in = models.PositiveBigIntegerField(default=0, help_text="Of tokens_in, read from a prompt cache.")
+    cache_write_tokens = models.PositiveBigIntegerField(default=0, help_text="Of tokens_in, written to a prompt cache.")
     cost = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal("0"))
     llm_calls = models.PositiveIntegerField(default=0)
     cache_hits = models.PositiveIntegerField(default=0)

@@ -12,8 +12,8 @@ from .models import DailyRollup
 
 ROLLUP_FIELDS = (
     "day", "runs_total", "runs_by_status", "success_rate", "duration_p50_ms", "duration_p95_ms", "duration_p99_ms",
-    "queue_wait_p50_ms", "queue_wait_p95_ms", "tokens_in", "tokens_out", "cost", "llm_calls", "cache_hits",
-    "cache_hit_rate", "provider_errors", "fallbacks",
+    "queue_wait_p50_ms", "queue_wait_p95_ms", "tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens",
+    "cost", "llm_calls", "cache_hits", "cache_hit_rate", "provider_errors", "fallbacks",
 )  # fmt: skip
 
 

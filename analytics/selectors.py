@@ -41,6 +41,8 @@ _SUMS = {
     "cost": Sum("cost"),
     "tokens_in": Sum("tokens_in"),
     "tokens_out": Sum("tokens_out"),
+    "cached_tokens_in": Sum("cached_tokens_in"),
+    "cache_write_tokens": Sum("cache_write_tokens"),
     "llm_calls": Sum("llm_calls"),
     "cache_hits": Sum("cache_hits"),
     "provider_errors": Sum("provider_errors"),

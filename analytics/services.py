@@ -12,6 +12,8 @@ Definitions (the dashboard, the API and the tests all rely on them):
 - **Duration** = ``finished_at − started_at``; **queue wait** = ``started_at − created_at``; both in whole
   milliseconds (floored, never negative). A run that never started (cancelled while queued) has neither.
 - **Success rate** = succeeded runs / finished runs (every final state, cancellations included).
+- **Tokens and cost** are the runs' own sums: ``tokens_in`` is all input, of which ``cached_tokens_in`` was
+  read from a provider's prompt cache and ``cache_write_tokens`` written to it (each priced at its own rate).
 - **LLM figures** come from the runs' ``llm`` steps: ``llm_calls`` counts them; ``cache_hits`` those answered
   from the cache; ``cache_hit_rate`` = cache hits / LLM calls; ``provider_errors`` = failed LLM steps (one
   entry of a fallback chain that gave up after its retries); ``fallbacks`` = succeeded LLM steps whose
@@ -48,11 +50,12 @@ FINAL_STATUS_ORDER = [
     RunStatus.BUDGET_EXCEEDED,
     RunStatus.CANCELLED,
 ]
-_RUN_FIELDS = ("id", "workspace_id", "status", "created_at", "started_at", "finished_at", "tokens_in", "tokens_out")
+_RUN_FIELDS = ("id", "workspace_id", "status", "created_at", "started_at", "finished_at")
+_TOKEN_FIELDS = ("tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens")
 _FIGURES = [
     "runs_total", "runs_by_status", "success_rate", "duration_p50_ms", "duration_p95_ms", "duration_p99_ms",
-    "queue_wait_p50_ms", "queue_wait_p95_ms", "tokens_in", "tokens_out", "cost", "llm_calls", "cache_hits",
-    "cache_hit_rate", "provider_errors", "fallbacks", "computed_at",
+    "queue_wait_p50_ms", "queue_wait_p95_ms", "tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens",
+    "cost", "llm_calls", "cache_hits", "cache_hit_rate", "provider_errors", "fallbacks", "computed_at",
 ]  # fmt: skip
 _MS = timedelta(milliseconds=1)
 
@@ -108,7 +111,8 @@ def finished_runs(start: datetime, end: datetime, *, workspace: Workspace | None
 
 
 def run_figures(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The run-level figures of one group: counts by state, success rate, latency percentiles, tokens, cost."""
+    """The run-level figures of one group: counts by state, success rate, latency percentiles, tokens (input,
+    of which cached and cache writes, and output), cost."""
     by_status = dict.fromkeys(FINAL_STATUS_ORDER, 0)
     for run in runs:
         by_status[run["status"]] = by_status.get(run["status"], 0) + 1
@@ -123,8 +127,7 @@ def run_figures(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "duration_p99_ms": percentile(durations, 99),
         "queue_wait_p50_ms": percentile(waits, 50),
         "queue_wait_p95_ms": percentile(waits, 95),
-        "tokens_in": sum(r["tokens_in"] for r in runs),
-        "tokens_out": sum(r["tokens_out"] for r in runs),
+        **{name: sum(r[name] for r in runs) for name in _TOKEN_FIELDS},
         "cost": sum((r["cost"] for r in runs), Decimal(0)),
     }
 
@@ -161,7 +164,7 @@ def _llm_steps_by_run(runs: QuerySet[Run]) -> dict[Any, list[tuple[str, bool]]]:
 
 def _groups(runs: QuerySet[Run]) -> dict[tuple[int, int], list[dict[str, Any]]]:
     """The runs as dicts, grouped by (workspace id, agent id); versions of one agent count together."""
-    rows = runs.values(*_RUN_FIELDS, "cost", agent_id=F("agent_version__agent_id"))
+    rows = runs.values(*_RUN_FIELDS, *_TOKEN_FIELDS, "cost", agent_id=F("agent_version__agent_id"))
     groups: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[(row["workspace_id"], row["agent_id"])].append(row)

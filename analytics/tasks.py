@@ -1,4 +1,5 @@
-"""Celery tasks for analytics. Thin: they call a service. Task names are a wire format (tests/platform/test_tasks.py)."""
+"""Celery tasks for analytics. Thin: they call a service. Task names are a wire format
+(tests/platform/test_tasks.py)."""
 
 from __future__ import annotations
 

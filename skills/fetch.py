@@ -6,11 +6,12 @@ in RAPTORFLOW_FETCH_ALLOWLIST. Redirects are followed by hand, at most three,
 and every hop is checked again. Responses are capped in size and time, and
 only text is returned.
 
-Known limit: the address is checked before httpx connects, so a DNS answer
-that changes between the check and the connection (DNS rebinding) is not
-caught; pinning the connection to the checked address would break TLS host
-verification for https. Deployments that need more put an egress proxy in
-front of the workers.
+The URL and address checks are the platform's (raptorflow/netguard.py, shared
+with the model providers' base URLs); this module words its refusals and holds
+the allowlist. Known limit: the address is checked before httpx connects, so a
+DNS answer that changes between the check and the connection (DNS rebinding)
+is not caught (see netguard). Deployments that need more put an egress proxy
+in front of the workers.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-import socket
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 from django.conf import settings
+
+from raptorflow import netguard
 
 from .tools import ToolError
 
@@ -49,19 +51,24 @@ def _allowed(host: str, address: ipaddress._BaseAddress) -> bool:
     return False
 
 
+def _refusal(host: str, address: netguard.IPAddress) -> netguard.AddressClass | None:
+    """Public addresses only, or allowlisted ones. (The message does not use the class; an IPv6 address that
+    embeds a public IPv4 one is refused here as it always was, though classify calls it public.)"""
+    if address.is_global or _allowed(host, address):
+        return None
+    return netguard.classify(address)
+
+
 def check_url(url: str) -> str:
     """Refuse anything but http(s) to public addresses (or allowlisted ones). Returns the URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise FetchRefused(f"Only http and https URLs with a host can be fetched, not {url[:100]!r}.")
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except (socket.gaierror, UnicodeError):
-        raise FetchRefused(f"The host {parts.hostname!r} does not resolve.") from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not address.is_global and not _allowed(parts.hostname, address):
-            raise FetchRefused(f"{parts.hostname} resolves to a non-public address ({address}); refused.")
+        netguard.check_url(url, _refusal)
+    except netguard.SchemeRefused:
+        raise FetchRefused(f"Only http and https URLs with a host can be fetched, not {url[:100]!r}.") from None
+    except netguard.HostUnresolvable as exc:
+        raise FetchRefused(f"The host {exc.host!r} does not resolve.") from None
+    except netguard.AddressRefused as exc:
+        raise FetchRefused(f"{exc.host} resolves to a non-public address ({exc.address}); refused.") from None
     return url
 
 

@@ -98,7 +98,7 @@ def paid_provider(db, httpserver):
     provider.set_api_key("sk-test-0123456789abcdef")
     provider.save()
     ModelPrice.objects.create(
-        provider_kind="openai_compatible",
+        provider=provider,
         model="gpt-test",
         input_per_million=Decimal("10"),
         output_per_million=Decimal("30"),

@@ -6,7 +6,7 @@ from django.core.validators import slug_re
 from django.utils.encoding import smart_str
 from rest_framework import serializers
 
-from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep
+from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep, validate_model_tools
 from agents.selectors import agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin
 
@@ -19,8 +19,14 @@ class RunStepSerializer(SharedFieldsMixin, serializers.ModelSerializer):
         model = RunStep
         fields = [
             "sequence", "kind", "name", "status", "input", "output", "error", "provider", "model",
-            "tokens_in", "tokens_out", "cost", "latency_ms", "cache_hit", "started_at", "finished_at",
+            "tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens", "cost", "latency_ms", "cache_hit",
+            "started_at", "finished_at",
         ]  # fmt: skip
+        extra_kwargs = {
+            "tokens_in": {"help_text": "Input tokens, including those read from and written to a prompt cache."},
+            "cached_tokens_in": {"help_text": "Of tokens_in, those read from the provider's prompt cache."},
+            "cache_write_tokens": {"help_text": "Of tokens_in, those written to the provider's prompt cache."},
+        }
         # Output only. Read-only also keeps the database's integer storage limits (which differ between SQLite
         # and PostgreSQL) out of the committed schema, so it is the same whichever database generates it.
         read_only_fields = fields
@@ -47,10 +53,11 @@ class RunSerializer(SharedFieldsMixin, serializers.ModelSerializer):
         model = Run
         fields = [
             "id", "agent", "agent_version", "status", "input", "output", "error_code", "error_message",
-            "routing", "flags", "idempotency_key", "tokens_in", "tokens_out", "cost", "attempt",
-            "created_at", "started_at", "finished_at",
+            "routing", "flags", "idempotency_key", "tokens_in", "tokens_out", "cached_tokens_in",
+            "cache_write_tokens", "cost", "attempt", "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = RunStepSerializer.Meta.extra_kwargs
 
 
 class RunDetailSerializer(RunSerializer):
@@ -114,13 +121,21 @@ class AgentVersionSerializer(serializers.ModelSerializer):
     published_by: serializers.StringRelatedField[User] = serializers.StringRelatedField(
         allow_null=True, help_text="Null for drafts and synced versions."
     )
+    # Declared (the model has a JSONField) so that the schema says what it holds: a list of names.
+    model_tools = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        validators=[validate_model_tools],
+        help_text=AgentVersion._meta.get_field("model_tools").help_text,
+    )
 
     class Meta:
         model = AgentVersion
         fields = [
             "agent", "number", "status", "system_prompt", "model_chain", "temperature", "max_tokens",
             "cache_responses", "skills", "input_schema", "output_schema", "routing_examples", "run_budget",
-            "timeout_seconds", "requires_approval", "notes", "created_at", "published_at", "published_by",
+            "timeout_seconds", "requires_approval", "model_tools", "max_tool_iterations", "stream", "notes",
+            "created_at", "published_at", "published_by",
         ]  # fmt: skip
         read_only_fields = ["agent", "number", "status", "skills", "created_at", "published_at", "published_by"]
 

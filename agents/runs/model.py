@@ -68,7 +68,12 @@ _WIRE_NAME = re.compile(r"[^a-zA-Z0-9_-]")
 
 
 class DeltaStream:
-    """Collects streamed text and writes it as ``delta`` events of one model call, coalesced."""
+    """Collects streamed text and writes it as ``delta`` events of one model call, coalesced.
+
+    Each event carries the call, the text and its ``offset`` in the answer, so a reader builds the draft as
+    ``draft[:offset] + text``. An answer streamed again from the start (a retry, or the next entry of the
+    chain after a failure) begins again at offset 0 and so replaces what the reader had.
+    """
 
     def __init__(self, run_id: Any, call: str):
         self.run_id, self.call = run_id, call
@@ -82,6 +87,11 @@ class DeltaStream:
         self._size += len(text)
         if self._size >= DELTA_CHARS or time.monotonic() - self._flushed_at >= DELTA_SECONDS:
             self.flush()
+
+    def restart(self) -> None:
+        """The call's answer starts over: drop what was not sent yet and count from 0 again."""
+        self._pending, self._size, self._offset = [], 0, 0
+        self._flushed_at = float("-inf")
 
     def flush(self) -> None:
         if not self._pending:
@@ -283,7 +293,7 @@ class ModelCalls:
             monthly_budget=self.run.workspace.monthly_budget,
         )
         try:
-            call_check(provider.kind, request, budgets, at=timezone.now())
+            call_check(provider, request, budgets, at=timezone.now())
         except CallRefused as refusal:
             status = RunStatus.BUDGET_EXCEEDED if refusal.over_budget else RunStatus.FAILED
             raise RunAborted(status, refusal.code, refusal.message) from None
@@ -299,10 +309,11 @@ class ModelCalls:
     ) -> None:
         if deltas is not None:
             deltas.flush()
+            deltas.restart()  # a next entry of the chain answers from the start
         completion, error = attempt.completion, attempt.error
         cost = ZERO
         if completion is not None:
-            cost = completion_cost(completion, attempt.provider.kind, timezone.now(), model=attempt.model)
+            cost = completion_cost(completion, attempt.provider, timezone.now(), model=attempt.model)
         metrics.llm_attempt(attempt, cost)
         usage = completion.usage if completion else Usage(0, 0)
         step = RunStep(

@@ -35,11 +35,13 @@ PURGE_RUN_PAGE = 500
 
 RUN_FIELDS = (
     "id", "status", "input", "output", "error_code", "error_message", "routing", "flags", "idempotency_key",
-    "request_id", "tokens_in", "tokens_out", "cost", "attempt", "created_at", "started_at", "finished_at",
+    "request_id", "tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens", "cost", "attempt",
+    "created_at", "started_at", "finished_at",
 )  # fmt: skip
 STEP_FIELDS = (
     "sequence", "kind", "name", "input", "output", "status", "error", "provider", "model", "tokens_in",
-    "tokens_out", "cost", "latency_ms", "cache_hit", "started_at", "finished_at",
+    "tokens_out", "cached_tokens_in", "cache_write_tokens", "cost", "latency_ms", "cache_hit", "started_at",
+    "finished_at",
 )  # fmt: skip
 EVENT_FIELDS = ("sequence", "type", "data", "created_at")
 APPROVAL_FIELDS = ("reason", "status", "requested_at", "expires_at", "decided_at", "comment")

@@ -17,6 +17,9 @@ class _MoneyOptions(TypedDict):
 
 _MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 6}
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_TOKENS_IN = "Input tokens, including those read from and written to a prompt cache."
+_CACHED = "Of tokens_in, those read from a provider's prompt cache (priced at the cached-input rate)."
+_CACHE_WRITES = "Of tokens_in, those written to a provider's prompt cache (priced at the cache-write rate)."
 
 
 class UsageQuerySerializer(serializers.Serializer):
@@ -41,8 +44,10 @@ class AgentUsageSerializer(serializers.Serializer):
     runs = serializers.IntegerField()
     succeeded = serializers.IntegerField()
     failed = serializers.IntegerField(help_text="Runs that ended failed, timed out or over budget.")
-    tokens_in = serializers.IntegerField()
+    tokens_in = serializers.IntegerField(help_text=_TOKENS_IN)
     tokens_out = serializers.IntegerField()
+    cached_tokens_in = serializers.IntegerField(help_text=_CACHED)
+    cache_write_tokens = serializers.IntegerField(help_text=_CACHE_WRITES)
     cost = serializers.DecimalField(**_MONEY)
 
 
@@ -52,8 +57,10 @@ class UsageSerializer(serializers.Serializer):
     spent = serializers.DecimalField(**_MONEY, help_text="Cost of the month's runs.")
     remaining = serializers.DecimalField(**_MONEY, help_text="Budget minus spent, never below zero.")
     runs = serializers.IntegerField()
-    tokens_in = serializers.IntegerField()
+    tokens_in = serializers.IntegerField(help_text=_TOKENS_IN)
     tokens_out = serializers.IntegerField()
+    cached_tokens_in = serializers.IntegerField(help_text=_CACHED)
+    cache_write_tokens = serializers.IntegerField(help_text=_CACHE_WRITES)
     by_agent = AgentUsageSerializer(many=True)
 
 
@@ -78,8 +85,10 @@ class AnalyticsFiguresSerializer(serializers.Serializer):
     succeeded = serializers.IntegerField()
     success_rate = serializers.FloatField(allow_null=True, help_text="succeeded / runs, 0–1; null with no runs.")
     cost = serializers.DecimalField(**_MONEY)
-    tokens_in = serializers.IntegerField()
+    tokens_in = serializers.IntegerField(help_text=_TOKENS_IN)
     tokens_out = serializers.IntegerField()
+    cached_tokens_in = serializers.IntegerField(help_text=_CACHED)
+    cache_write_tokens = serializers.IntegerField(help_text=_CACHE_WRITES)
     llm_calls = serializers.IntegerField()
     cache_hits = serializers.IntegerField()
     cache_hit_rate = serializers.FloatField(allow_null=True, help_text="cache_hits / llm_calls, 0–1.")

@@ -24,7 +24,8 @@ from raptorflow.api.viewsets import WorkspaceScopedViewSet
 from .serializers import AnalyticsQuerySerializer, AnalyticsSerializer, UsageQuerySerializer, UsageSerializer
 
 FAILED_STATES = (RunStatus.FAILED, RunStatus.TIMED_OUT, RunStatus.BUDGET_EXCEEDED)
-_TOTALS = ("runs", "tokens_in", "tokens_out", "cost")
+_TOKENS = ("tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens")
+_TOTALS = ("runs", *_TOKENS, "cost")
 
 
 class UsageViewSet(WorkspaceScopedViewSet):
@@ -41,8 +42,8 @@ class UsageViewSet(WorkspaceScopedViewSet):
         summary="Usage and spend for a month",
         parameters=[*WORKSPACE_PARAMS, UsageQuerySerializer],
         responses={200: UsageSerializer, **ERRORS},
-        description="Runs created in the month (UTC), their tokens and cost, against the monthly budget, "
-        "in total and per agent.",
+        description="Runs created in the month (UTC), their tokens (input, of which read from and written to a "
+        "prompt cache, and output) and cost, against the monthly budget, in total and per agent.",
     )
     def retrieve(self, request, *args: Any, **kwargs: Any) -> Response:
         query = UsageQuerySerializer(data=request.query_params)
@@ -68,8 +69,9 @@ class AnalyticsViewSet(WorkspaceScopedViewSet):
         responses={200: AnalyticsSerializer, **ERRORS},
         description="The workspace's runs that finished in the UTC days start … end (at most 366; the last 30 by "
         "default): per day and in total the runs, success rate, duration and queue-wait percentiles "
-        "(nearest rank), tokens, cost, LLM cache hit rate, provider errors and fallbacks; cost by agent; "
-        "the most frequent error codes. Counts come from rollups refreshed every 10 minutes.",
+        "(nearest rank), tokens (input, of which read from and written to a prompt cache, and output), cost, "
+        "LLM cache hit rate, provider errors and fallbacks; cost by agent; the most frequent error codes. "
+        "Counts come from rollups refreshed every 10 minutes.",
     )
     def retrieve(self, request, *args: Any, **kwargs: Any) -> Response:
         query = AnalyticsQuerySerializer(data=request.query_params)
@@ -87,8 +89,7 @@ def usage_by_agent(runs: QuerySet[Run], *, start: datetime, end: datetime) -> li
             runs=Count("id"),
             succeeded=Count("id", filter=Q(status=RunStatus.SUCCEEDED)),
             failed=Count("id", filter=Q(status__in=FAILED_STATES)),
-            tokens_in=Sum("tokens_in"),
-            tokens_out=Sum("tokens_out"),
+            **{name: Sum(name) for name in _TOKENS},
             cost=Sum("cost"),
         )
         .order_by("agent")
@@ -104,8 +105,7 @@ def _usage(workspace: Workspace, start: datetime, by_agent: list[Mapping[str, An
         "spent": totals["cost"],
         "remaining": max(workspace.monthly_budget - totals["cost"], Decimal(0)),
         "runs": totals["runs"],
-        "tokens_in": totals["tokens_in"],
-        "tokens_out": totals["tokens_out"],
+        **{name: totals[name] for name in _TOKENS},
         "by_agent": by_agent,
     }
 

@@ -1,4 +1,4 @@
-"""Providers (keys stored encrypted, shown masked; test connection; breaker state) and model prices."""
+"""Providers (keys stored encrypted, shown masked; test connection; breaker state) and model prices per provider."""
 
 from __future__ import annotations
 
@@ -146,13 +146,26 @@ class ProviderAdmin(AuditedAdminMixin, _ProviderAdminBase):
 
 @admin.register(ModelPrice)
 class ModelPriceAdmin(AuditedAdminMixin, _ModelPriceAdminBase):
+    """USD per million tokens, per provider and model: uncached input, cached input, cache writes, output."""
+
     list_display = [
-        "provider_kind",
+        "provider",
         "model",
         "input_per_million",
-        "output_per_million",
         "cached_input_per_million",
+        "cache_write_per_million",
+        "output_per_million",
         "effective_from",
     ]
-    list_filter = ["provider_kind"]
-    search_fields = ["model"]
+    list_filter = ["provider", "provider__kind"]
+    list_select_related = ["provider"]
+    search_fields = ["model", "provider__name"]
+    fields = [
+        "provider",
+        "model",
+        "input_per_million",
+        "cached_input_per_million",
+        "cache_write_per_million",
+        "output_per_million",
+        "effective_from",
+    ]

@@ -1,10 +1,11 @@
 """May the next model call be made? The arithmetic of budgets, for whoever spends (the run runtime today).
 
 Before each paid call the caller states what has been spent and what may be
-spent; this module prices the call's worst case (its estimated input and the
-full ``max_tokens`` of output, at the ModelPrice in force) and refuses it when
-either budget would be broken, or when the model has no price at all (so
-spend is always metered). Offline calls are free and never refused.
+spent; this module prices the call's worst case (the whole request as input,
+tools and their schemas included, and the full ``max_tokens`` of output, at
+the provider's ModelPrice for the model in force) and refuses it when either
+budget would be broken, or when the model has no price at that provider (so
+spend is always metered). Offline and scripted calls are free and never refused.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from .choices import ProviderKind
-from .pricing import estimate_cost, price_for
+from .models import Provider
+from .pricing import estimate_cost, is_free, price_for
 from .types import CompletionRequest
 
 
@@ -36,15 +37,15 @@ class Budgets:
     monthly_budget: Decimal
 
 
-def call_check(provider_kind: str, request: CompletionRequest, budgets: Budgets, *, at: datetime) -> Decimal:
+def call_check(provider: Provider, request: CompletionRequest, budgets: Budgets, *, at: datetime) -> Decimal:
     """Raise CallRefused if the call would break a budget or has no price; else return its worst-case cost."""
-    if provider_kind == ProviderKind.OFFLINE:
+    if is_free(provider):
         return Decimal("0")
-    price = price_for(provider_kind, request.model, at)
+    price = price_for(provider, request.model, at)
     if price is None:
         raise CallRefused(
             "price_missing",
-            f"No price is configured for {provider_kind}/{request.model}; add one under Providers & prices "
+            f"No price is configured for {request.model} at {provider.name}; add one under Providers & prices "
             "so that spend is tracked and budgets are enforced.",
             over_budget=False,
         )

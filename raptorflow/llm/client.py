@@ -26,6 +26,7 @@ from .adapters import ADAPTERS
 from .breaker import breaker_allow, breaker_record_failure, breaker_record_success, breaker_state
 from .cache import cache_get, cache_set
 from .errors import ErrorCode, ProviderError
+from .provider_urls import check_provider_url
 from .types import CallCancelled, Completion, CompletionRequest
 
 if TYPE_CHECKING:
@@ -66,7 +67,10 @@ def backoff_delay(attempt: int, retry_after: float | None = None) -> float:
 
 
 def counts_against_breaker(error: ProviderError) -> bool:
-    """Whether this error says the provider (not the request) is in trouble; see the module docstring."""
+    """Whether this error says the provider (not the request) is in trouble; see the module docstring.
+    A provider asked for what it cannot do (the offline one for tools) is as up as ever."""
+    if error.code == ErrorCode.MODEL_UNAVAILABLE:
+        return False
     return not (error.code == ErrorCode.REJECTED and error.status in REQUEST_SPECIFIC_STATUSES)
 
 
@@ -74,12 +78,14 @@ def call_provider(provider: Provider, request: CompletionRequest, *, sleep: Slee
     """One provider, with up to `provider.max_retries` retries of retryable errors; raises ProviderError.
 
     Retries stop early once the breaker is open (other workers' failures count too), and a half-open
-    trial gets no retries: its failure re-opens the breaker.
+    trial gets no retries: its failure re-opens the breaker. The base URL is checked first, its host resolved
+    now (provider_urls.py): a name that came to point at a metadata or private address is refused.
     """
     adapter = ADAPTERS.get(provider.kind)
     if adapter is None:
         message = f"{provider.name}: unknown provider kind {provider.kind!r}"
         raise ProviderError(ErrorCode.REJECTED, message, provider=provider.name)
+    check_provider_url(provider)
     if not breaker_allow(provider.name, trial_seconds=provider.timeout_seconds * 3):
         raise _circuit_open(provider)
     attempt = 0
@@ -95,10 +101,19 @@ def call_provider(provider: Provider, request: CompletionRequest, *, sleep: Slee
             delay = backoff_delay(attempt, error.retry_after)
             logger.warning("LLM %s (%s); retry %d in %.2f s", error.message, error.code, attempt + 1, delay)
             _pause(request, delay, sleep)
+            _restart_stream(request)
             attempt += 1
         else:
             breaker_record_success(provider.name)
             return completion
+
+
+def _restart_stream(request: CompletionRequest) -> None:
+    """A retried call streams its answer again from the start: a delta sink that can (``restart()``) says so to
+    its readers instead of appending the same text twice."""
+    restart = getattr(request.on_delta, "restart", None)
+    if callable(restart):
+        restart()
 
 
 def _pause(request: CompletionRequest, seconds: float, sleep: Sleep) -> None:
@@ -157,6 +172,8 @@ def _try_entry(
         return Attempt(provider, request.model, completion, error, latency_ms)
 
     if use_cache and (hit := cache_get(provider.name, request)) is not None:
+        if request.on_delta is not None and hit.text:
+            request.on_delta(hit.text)  # a follower still sees the answer arrive, all at once
         return finish(completion=hit)
     # Checked here as well as in call_provider so that a provider we will not call is not budget-checked.
     if breaker_state(provider.name) == "open":

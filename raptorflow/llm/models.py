@@ -6,12 +6,15 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypedDict
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from . import crypto
 from .choices import ProviderKind
+from .provider_urls import base_url_problem
 
 
 class Provider(models.Model):
@@ -56,6 +59,17 @@ class Provider(models.Model):
         note_decryption(self)
         return plaintext
 
+    def clean(self) -> None:
+        """Refuse what must never be saved: the scripted provider in production, and a base URL a provider may
+        not use (provider_urls.py: never link-local or a metadata service; private only when allowed)."""
+        errors: dict[str, str] = {}
+        if self.kind == ProviderKind.SCRIPTED and settings.IS_PRODUCTION:
+            errors["kind"] = "The scripted provider replays canned replies for tests and demos; not in production."
+        if self.base_url and (problem := base_url_problem(self.base_url, unresolvable_ok=True)):
+            errors["base_url"] = problem
+        if errors:
+            raise ValidationError(errors)
+
 
 class _PriceOptions(TypedDict):
     max_digits: int
@@ -67,27 +81,35 @@ _PRICE: _PriceOptions = {"max_digits": 12, "decimal_places": 4, "validators": [M
 
 
 class ModelPrice(models.Model):
-    """USD per million tokens for one model, in force from a date until a later row supersedes it."""
+    """USD per million tokens for one model at one provider, in force from a date until a later row supersedes it.
 
-    provider_kind = models.CharField(max_length=20, choices=ProviderKind.choices)
+    Keyed by provider, not by kind: OpenAI and OpenRouter are both OpenAI-compatible and price the same model
+    name differently. Input is priced in three parts (uncached, read from the prompt cache, written to it).
+    """
+
     provider = models.ForeignKey(
-        Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="prices",
+        Provider, on_delete=models.CASCADE, related_name="prices",
         help_text="The provider this price is for: the same model name can cost differently at two providers.",
     )  # fmt: skip
-    model = models.CharField(max_length=200)
-    input_per_million = models.DecimalField(**_PRICE)
+    model = models.CharField(max_length=200, help_text="The model name as agent versions ask for it.")
+    input_per_million = models.DecimalField(help_text="Input tokens not read from or written to a cache.", **_PRICE)
     output_per_million = models.DecimalField(**_PRICE)
-    cached_input_per_million = models.DecimalField(default=Decimal("0"), **_PRICE)
+    cached_input_per_million = models.DecimalField(
+        default=Decimal("0"), help_text="Input tokens read from the provider's prompt cache.", **_PRICE
+    )
     cache_write_per_million = models.DecimalField(
-        default=Decimal("0"), help_text="Input written to the provider's prompt cache (Anthropic).", **_PRICE
+        default=Decimal("0"),
+        help_text="Input tokens written to the provider's prompt cache (Anthropic: 1.25 × input). Where writes "
+        "cost what input costs but are reported (OpenAI, OpenRouter), the input rate.",
+        **_PRICE,
     )
     effective_from = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["provider_kind", "model", "-effective_from"]
+        ordering = ["provider__name", "model", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["provider_kind", "model", "effective_from"], name="modelprice_unique_from"),
+            models.UniqueConstraint(fields=["provider", "model", "effective_from"], name="modelprice_unique_from"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider_kind}/{self.model} from {self.effective_from:%Y-%m-%d}"
+        return f"{self.provider}/{self.model} from {self.effective_from:%Y-%m-%d}"

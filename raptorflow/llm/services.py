@@ -19,13 +19,14 @@ from .choices import ProviderKind
 from .client import call_provider
 from .errors import ProviderError
 from .models import ModelPrice, Provider
+from .provider_urls import check_provider_url
 from .types import CompletionRequest, Message
 
 # A connection test is one small, cheap call: a few tokens, no retries, a short timeout.
 TEST_PROMPT = "Reply with the single word: ok"
 TEST_MAX_TOKENS = 8
 TEST_TIMEOUT_SECONDS = 15.0
-# Used when no price row names a model for the provider's kind.
+# Used when the provider has no price row naming a model.
 TEST_DEFAULT_MODELS: dict[str, str] = {
     ProviderKind.OPENAI_COMPATIBLE: "gpt-4o-mini",
     ProviderKind.ANTHROPIC: "claude-3-5-haiku-latest",
@@ -47,13 +48,16 @@ class ConnectionTest:
 
 
 def _test_model(provider: Provider) -> str:
-    """The model a connection test asks for: the kind's first priced model, else a small default."""
-    priced = ModelPrice.objects.filter(provider_kind=provider.kind).order_by("model").values_list("model", flat=True)
+    """The model a connection test asks for: the provider's first priced model, else a small default."""
+    priced = ModelPrice.objects.filter(provider=provider).order_by("model").values_list("model", flat=True)
     return priced.first() or TEST_DEFAULT_MODELS.get(provider.kind, "test")
 
 
 def provider_test_connection(provider: Provider, *, actor: Actor) -> ConnectionTest:
-    """Make one tiny call to the provider (through the breaker, without retries); audited as provider.test."""
+    """Make one tiny call to the provider (through the breaker, without retries); audited as provider.test.
+
+    The base URL is checked first, as before every call (provider_urls.py): a refused one is reported, not called.
+    """
     trial = Provider.objects.get(pk=provider.pk)  # a fresh copy, so the caller's object is left as it was
     trial.max_retries = 0  # in memory only: one call, so the reported latency is one round trip
     trial.timeout_seconds = min(trial.timeout_seconds, TEST_TIMEOUT_SECONDS)
@@ -61,6 +65,7 @@ def provider_test_connection(provider: Provider, *, actor: Actor) -> ConnectionT
     request = CompletionRequest(messages=(Message("user", TEST_PROMPT),), model=model, max_tokens=TEST_MAX_TOKENS)
     started = time.monotonic()
     try:
+        check_provider_url(trial)  # before anything is sent: a refused base URL is never contacted
         call_provider(trial, request)
         error = ""
     except ProviderError as exc:

@@ -194,9 +194,10 @@ class CompletionRequest:
 
     @property
     def input_chars(self) -> int:
-        return sum(len(message.content) for message in self.messages) + sum(
-            len(str(tool.parameters)) + len(tool.description) for tool in self.tools
-        )
+        """Characters of everything sent as input: messages, tools and their schemas, the output schema."""
+        tools = sum(len(str(tool.parameters)) + len(tool.description) for tool in self.tools)
+        output = len(str(self.output.schema)) if self.output is not None else 0
+        return sum(len(message.content) for message in self.messages) + tools + output
 
     @property
     def cancelled(self) -> bool:

@@ -107,8 +107,13 @@ def env_choice(name: str, choices: Sequence[str], default: str | _Missing = _MIS
     return value
 
 
-def env_path(name: str, default: Path | _Missing = _MISSING) -> Path:
-    return Path(_raw(name, default)).expanduser().resolve()
+@overload
+def env_path(name: str, default: Path | _Missing = _MISSING) -> Path: ...
+@overload
+def env_path(name: str, default: None) -> Path | None: ...
+def env_path(name: str, default: Path | _Missing | None = _MISSING) -> Path | None:
+    value = _raw(name, default)
+    return None if value is None else Path(value).expanduser().resolve()
 
 
 def env_url(name: str, default: str | _Missing | None = _MISSING, *, schemes: Sequence[str]) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from .env import EnvError, env_bool, env_float, env_int, env_list, env_str
+from .base import IS_PRODUCTION
+from .env import EnvError, env_bool, env_float, env_int, env_list, env_path, env_str
 
 # A running run whose heartbeat is older than this is treated as orphaned by the sweeper.
 RAPTORFLOW_HEARTBEAT_STALE_SECONDS = env_int("RAPTORFLOW_HEARTBEAT_STALE_SECONDS", 120, minimum=1)
@@ -28,6 +29,14 @@ RAPTORFLOW_AGENT_MODULES = env_list("RAPTORFLOW_AGENT_MODULES", [])
 RAPTORFLOW_FETCH_ALLOWLIST = env_list("RAPTORFLOW_FETCH_ALLOWLIST", [])
 RAPTORFLOW_FETCH_MAX_BYTES = env_int("RAPTORFLOW_FETCH_MAX_BYTES", 1_000_000, minimum=1024)
 RAPTORFLOW_FETCH_TIMEOUT_SECONDS = env_int("RAPTORFLOW_FETCH_TIMEOUT_SECONDS", 10, minimum=1)
+# A model provider's base URL is never link-local or a cloud metadata service (raptorflow/llm/provider_urls.py);
+# private and loopback addresses (Ollama or vLLM on this machine or the LAN) only while this is on. Off by default
+# in production, where a staff account that can edit providers must not reach the internal network; turn it on
+# explicitly there to use a model server on a private network.
+RAPTORFLOW_PROVIDER_ALLOW_PRIVATE = env_bool("RAPTORFLOW_PROVIDER_ALLOW_PRIVATE", not IS_PRODUCTION)
+# Where the scripted provider finds JSON scripts (<name>.json; raptorflow/llm/scripted.py). Tests and demos only:
+# the scripted provider refuses to run in production.
+RAPTORFLOW_SCRIPTS_DIR = env_path("RAPTORFLOW_SCRIPTS_DIR", None)
 # The dispatcher answers "needs clarification" below this confidence instead of guessing.
 RAPTORFLOW_ROUTER_THRESHOLD = env_float("RAPTORFLOW_ROUTER_THRESHOLD", 0.35, minimum=0)
 # Steps and events of runs finished longer ago than this are purged daily (the Run rows stay, with

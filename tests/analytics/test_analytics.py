@@ -100,8 +100,9 @@ def version():
 
 @pytest.fixture
 def hundred_runs(workspace, version):
-    """Run i (1…100) finishes on DAY: queue wait (101 − i) × 10 ms, duration i s, i × 10 tokens in, i out,
-    cost i × 0.001. Durations are 1 … 100 s and waits 10 … 1000 ms, so the percentiles are easy to read."""
+    """Run i (1…100) finishes on DAY: queue wait (101 − i) × 10 ms, duration i s, i × 10 tokens in (of which
+    i × 4 read from a prompt cache and i × 2 written to it), i out, cost i × 0.001. Durations are 1 … 100 s
+    and waits 10 … 1000 ms, so the percentiles are easy to read."""
     runs = {}
     for i in range(1, 101):
         status, error = status_for(i)
@@ -109,6 +110,7 @@ def hundred_runs(workspace, version):
         runs[i] = make_run(
             workspace, version, status=status, error_code=error, created=created, wait_ms=(101 - i) * 10,
             duration_ms=i * 1000, tokens_in=i * 10, tokens_out=i, cost=Decimal("0.001") * i,
+            cached_tokens_in=i * 4, cache_write_tokens=i * 2,
         )  # fmt: skip
     for i, steps in STEPS.items():
         llm_steps(runs[i], *steps)
@@ -126,6 +128,8 @@ EXPECTED = {
     "queue_wait_p95_ms": 950,
     "tokens_in": 50_500,  # 10 × (1 + … + 100)
     "tokens_out": 5_050,
+    "cached_tokens_in": 20_200,  # 4 × 5050
+    "cache_write_tokens": 10_100,  # 2 × 5050
     "cost": Decimal("5.050000"),
     "llm_calls": 13,
     "cache_hits": 2,

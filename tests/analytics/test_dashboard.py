@@ -16,6 +16,7 @@ from tests.factories import AgentVersionFactory, RunFactory, RunStepFactory, Wor
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHARTS = ["chart-runs", "chart-latency", "chart-cost-agent", "chart-cost-workspace", "chart-cache", "chart-errors"]
+CHARTS += ["chart-tokens"]
 
 
 def _runs() -> None:

@@ -65,7 +65,8 @@ class ModelPriceFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ModelPrice
 
-    provider_kind = ProviderKind.OPENAI_COMPATIBLE
+    # Prices belong to a provider: by default one OpenAI-compatible provider, "openai", shared by every price.
+    provider = factory.SubFactory(ProviderFactory, name="openai", kind=ProviderKind.OPENAI_COMPATIBLE)
     model = factory.Sequence(lambda n: f"model-{n}")
     input_per_million = Decimal("0.15")
     output_per_million = Decimal("0.60")

@@ -14,7 +14,7 @@ from raptorflow.llm.adapters import ADAPTERS, OFFLINE_LABEL, complete_offline, p
 from raptorflow.llm.choices import ProviderKind
 from raptorflow.llm.client import call_provider
 from raptorflow.llm.errors import ErrorCode, ProviderError
-from raptorflow.llm.types import CompletionRequest, Message, Usage
+from raptorflow.llm.types import CompletionRequest, Message, OutputSchema, ToolSpec, Usage
 
 from . import ANTHROPIC, OPENAI, WIRES, SleepRecorder, Wire, ask, make_provider
 
@@ -174,7 +174,8 @@ def test_anthropic_sends_system_messages_in_the_top_level_system_field(httpserve
 
     sent = httpserver.log[0][0]
     body = json.loads(sent.get_data())
-    assert body["system"] == "You are a marketer."
+    # A list of text blocks (not a plain string) so that a block can carry cache_control.
+    assert body["system"] == [{"type": "text", "text": "You are a marketer."}]
     assert body["messages"] == [{"role": "user", "content": "Name three channels."}]
     assert body["max_tokens"] == 50
     assert sent.headers["anthropic-version"] == "2023-06-01"
@@ -184,7 +185,7 @@ def test_anthropic_input_tokens_include_cache_reads_and_writes(httpserver: HTTPS
     body = {
         "content": [
             {"type": "text", "text": "Hello "},
-            {"type": "tool_use", "id": "t"},
+            {"type": "tool_use", "id": "t", "name": "lookup", "input": {"q": "x"}},
             {"type": "text", "text": "world"},
         ],
         "usage": {
@@ -199,7 +200,8 @@ def test_anthropic_input_tokens_include_cache_reads_and_writes(httpserver: HTTPS
     completion = call(ANTHROPIC.provider(httpserver))
 
     assert completion.text == "Hello world"
-    assert completion.usage == Usage(input_tokens=100, output_tokens=4, cached_input_tokens=70)
+    assert completion.usage == Usage(input_tokens=100, output_tokens=4, cached_input_tokens=70, cache_write_tokens=20)
+    assert [(c.id, c.name, dict(c.arguments)) for c in completion.tool_calls] == [("t", "lookup", {"q": "x"})]
 
 
 # --- Retry-After ------------------------------------------------------------------------------------
@@ -266,3 +268,22 @@ def test_offline_output_respects_max_tokens(offline):
     assert completion.text.startswith(OFFLINE_LABEL)
     assert len(completion.text) <= 40
     assert completion.usage.output_tokens <= 10
+
+
+def test_offline_refuses_tools_and_structured_output_rather_than_invent_json(offline):
+    tool = ToolSpec("lookup", "Look something up.", {"type": "object", "properties": {}})
+    schema = OutputSchema("plan", {"type": "object"})
+
+    for request in (ask(tools=(tool,)), ask(output=schema)):
+        with pytest.raises(ProviderError) as caught:
+            complete_offline(offline, request)
+        assert (caught.value.code, caught.value.retryable) == (ErrorCode.MODEL_UNAVAILABLE, False)
+        assert "configure a model provider" in caught.value.message
+
+
+def test_offline_streaming_hands_the_whole_text_to_on_delta_once(offline):
+    deltas: list[str] = []
+
+    completion = complete_offline(offline, ask("Write a launch email", stream=True, on_delta=deltas.append))
+
+    assert deltas == [completion.text]

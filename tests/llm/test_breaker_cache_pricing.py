@@ -237,11 +237,12 @@ def prices(db):
 
 def test_price_for_uses_the_latest_price_in_force_at_the_time(prices):
     older, newer = prices
+    provider = older.provider
 
-    assert price_for(ProviderKind.OPENAI_COMPATIBLE, "gpt-test", FEB) == older
-    assert price_for(ProviderKind.OPENAI_COMPATIBLE, "gpt-test", MAR) == newer
-    assert price_for(ProviderKind.OPENAI_COMPATIBLE, "gpt-test", datetime(2024, 12, 31, tzinfo=UTC)) is None
-    assert price_for(ProviderKind.ANTHROPIC, "gpt-test", FEB) is None
+    assert price_for(provider, "gpt-test", FEB) == older
+    assert price_for(provider, "gpt-test", MAR) == newer
+    assert price_for(provider, "gpt-test", datetime(2024, 12, 31, tzinfo=UTC)) is None
+    assert price_for(make_provider(ProviderKind.ANTHROPIC), "gpt-test", FEB) is None
 
 
 def test_cost_is_input_plus_output_at_per_million_rates(prices):
@@ -282,7 +283,8 @@ def test_estimate_charges_max_tokens_as_output(prices):
 def test_offline_completions_and_cache_hits_cost_nothing(prices):
     paid = Completion("t", Usage(1_000_000, 500_000), "gpt-test", "p", 10)
     offline = Completion("t", Usage(10, 10), "offline-1", "o", 1, offline=True)
+    provider = prices[0].provider
 
-    assert completion_cost(paid, ProviderKind.OPENAI_COMPATIBLE, FEB) == Decimal("0.450000")
-    assert completion_cost(replace(paid, cache_hit=True), ProviderKind.OPENAI_COMPATIBLE, FEB) == 0
-    assert completion_cost(offline, ProviderKind.OFFLINE, FEB) == 0
+    assert completion_cost(paid, provider, FEB) == Decimal("0.450000")
+    assert completion_cost(replace(paid, cache_hit=True), provider, FEB) == 0
+    assert completion_cost(offline, make_provider(ProviderKind.OFFLINE), FEB) == 0

@@ -13,6 +13,7 @@ from raptorflow.llm.breaker import breaker_state
 from raptorflow.llm.choices import ProviderKind
 from raptorflow.llm.client import Attempt, backoff_delay, call_provider, complete_with_fallback
 from raptorflow.llm.errors import ErrorCode, ProviderError
+from raptorflow.llm.types import ToolSpec
 
 from . import WIRES, SleepRecorder, Wire, ask, make_provider
 
@@ -146,6 +147,20 @@ def test_a_401_opens_the_breaker(httpserver: HTTPServer, wire: Wire, settings):
     assert (first.value.code, second.value.code) == (ErrorCode.REJECTED, ErrorCode.CIRCUIT_OPEN)
     assert second.value.retryable is False
     assert requests_to(httpserver, wire.path("primary")) == 1
+
+
+def test_asking_the_offline_provider_for_tools_does_not_open_its_breaker(settings):
+    settings.RAPTORFLOW_BREAKER_FAILURES = 1
+    offline = make_provider(ProviderKind.OFFLINE, name="offline")
+    tool = ToolSpec("lookup", "Look something up.", {"type": "object", "properties": {}})
+
+    for _ in range(2):
+        with pytest.raises(ProviderError) as caught:
+            call_provider(offline, ask(tools=(tool,)), sleep=SleepRecorder())
+        assert (caught.value.code, caught.value.retryable) == (ErrorCode.MODEL_UNAVAILABLE, False)
+
+    assert breaker_state(offline.name) == "closed"
+    assert call_provider(offline, ask()).offline is True
 
 
 # --- backoff ----------------------------------------------------------------------------------------

@@ -72,9 +72,9 @@ def test_an_apps_own_index_still_lists_that_app(admin_client):
 
 
 def test_test_connection_reports_latency_and_is_audited(admin_client, httpserver):
-    ModelPriceFactory(provider_kind="openai_compatible", model="cheap-model")
     httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(OPENAI_REPLY)
     provider = _provider(httpserver)
+    ModelPriceFactory(provider=provider, model="cheap-model")
     url = reverse("admin:llm_provider_changelist")
     response = admin_client.post(url, {"action": "test_connection", "_selected_action": [provider.pk]}, follow=True)
     [message] = _messages(response)

@@ -44,7 +44,9 @@ class Command(BaseCommand):
         while time.monotonic() < deadline:
             run.refresh_from_db()
             if run.status in FINAL_STATES or run.status == RunStatus.AWAITING_APPROVAL:
-                self.stdout.write(f"Run {run.pk}: {run.status} (tokens {run.tokens_in}/{run.tokens_out}, ${run.cost})")
+                tokens = f"tokens {run.tokens_in}/{run.tokens_out}"
+                cache = f"cached in {run.cached_tokens_in}, cache writes {run.cache_write_tokens}"
+                self.stdout.write(f"Run {run.pk}: {run.status} ({tokens}, {cache}, ${run.cost})")
                 payload = run.output if run.status != RunStatus.FAILED else run.error_message
                 self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
                 return

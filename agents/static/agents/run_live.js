@@ -10,8 +10,8 @@
   "use strict";
 
   var INTERVAL_MS = 1000;
-  var STEP_COLUMNS = ["sequence", "kind", "name", "status", "model", "tokens_in", "tokens_out", "cost", "latency_ms",
-    "cache_hit", "error"];
+  var STEP_COLUMNS = ["sequence", "kind", "name", "status", "model", "tokens_in", "cached_tokens_in",
+    "cache_write_tokens", "tokens_out", "cost", "latency_ms", "cache_hit", "error"];
 
   function cell(row, text) {
     var td = document.createElement("td");
@@ -62,6 +62,7 @@
     var duration = state.duration === null ? "—" : state.duration.toFixed(1) + " s";
     document.getElementById("run-duration").textContent = duration;
     document.getElementById("run-tokens").textContent = state.tokens_in + " in / " + state.tokens_out + " out";
+    document.getElementById("run-cache-tokens").textContent = state.cached_tokens_in + " / " + state.cache_write_tokens;
     document.getElementById("run-cost").textContent = "$" + state.cost;
     var error = document.getElementById("run-error");
     error.textContent = state.error;

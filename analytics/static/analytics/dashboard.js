@@ -95,6 +95,33 @@
     });
   }
 
+  // Input split as it is priced: uncached (tokens_in minus the two cache parts), cached reads, cache writes.
+  function uncachedInput(row) {
+    return Math.max(row.tokens_in - row.cached_tokens_in - row.cache_write_tokens, 0);
+  }
+
+  function tokensChart(data) {
+    var stacked = { stack: "tokens" };
+    return draw("chart-tokens", {
+      type: "bar",
+      data: {
+        labels: pick(data.daily, "day"),
+        datasets: [
+          barDataset("Input, uncached", data.daily.map(uncachedInput), 0, stacked),
+          barDataset("Input, cached", pick(data.daily, "cached_tokens_in"), 6, stacked),
+          barDataset("Input, cache writes", pick(data.daily, "cache_write_tokens"), 5, stacked),
+          barDataset("Output", pick(data.daily, "tokens_out"), 1, stacked),
+        ],
+      },
+      options: {
+        scales: {
+          x: Object.assign({ stacked: true }, DAY_AXIS),
+          y: { stacked: true, beginAtZero: true, title: { display: true, text: "tokens" }, ticks: { precision: 0 } },
+        },
+      },
+    });
+  }
+
   function cacheChart(data) {
     return draw("chart-cache", {
       type: "line",
@@ -142,6 +169,7 @@
     latencyChart(data);
     costChart("chart-cost-agent", data.cost_by_agent, "agent");
     costChart("chart-cost-workspace", data.cost_by_workspace, "workspace");
+    tokensChart(data);
     cacheChart(data);
     errorsChart(data);
     document.body.dataset.chartsReady = "true";

@@ -68,7 +68,6 @@ def fake_model(db, monkeypatch):
     provider = Provider.objects.create(name=FAKE, kind=FAKE)
     ModelPrice.objects.create(
         provider=provider,
-        provider_kind=FAKE,
         model="fake-1",
         input_per_million=Decimal("10"),
         output_per_million=Decimal("30"),
@@ -331,3 +330,25 @@ def test_a_cancel_stops_a_model_call_in_flight_and_charges_what_arrived(
     step = run.steps.get()
     assert (step.status, step.output["text"]) == ("failed", "one two ")
     assert run.tokens_in == 80 and run.tokens_out == 2 and run.cost > 0
+
+
+def test_a_retried_stream_starts_its_deltas_again_at_offset_zero(fake_model, agent_with, workspace, system_actor):
+    from raptorflow.llm.errors import ErrorCode, ProviderError
+
+    def drops_mid_stream(request: CompletionRequest) -> Completion:
+        request.on_delta("Forecasts you")
+        raise ProviderError(ErrorCode.UNAVAILABLE, "connection reset", provider=FAKE, retryable=True)
+
+    deltas_when_done: list[list[tuple[int, str]]] = []
+
+    def answers(request: CompletionRequest) -> Completion:
+        request.on_delta("Weekly forecasts.")
+        rows = RunEvent.objects.filter(type="delta").order_by("sequence").values_list("data__offset", "data__text")
+        deltas_when_done.append(list(rows))
+        return Completion("Weekly forecasts.", Usage(40, 4), request.model, FAKE, 5)
+
+    fake_model(drops_mid_stream, answers)
+    run = _run(agent_with("test-writer", lambda ctx, data: {"t": ctx.llm("Tagline?")}), workspace, system_actor)
+    assert run.status == "succeeded", run.error_message
+    # A reader builds draft[:offset] + text: the second try replaces the first one's text.
+    assert deltas_when_done == [[(0, "Forecasts you"), (0, "Weekly forecasts.")]]

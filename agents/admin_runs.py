@@ -1,7 +1,7 @@
 """Staff pages for runs: the live run page, its steps and events, and approvals.
 
 The run page polls ``<run>/events/`` (JSON from ``run_live_state``) and carries cancel / approve / reject
-buttons; approvals have an inbox. Every write goes through a service in ``agents.services``, which audits
+buttons; approvals have an inbox. Every write goes through a service in ``agents.runs.services``, which audits
 it. Imported by ``agents.admin`` so these pages register with it.
 """
 
@@ -77,6 +77,14 @@ def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
         "duration": _duration(run),
         "error": run.error_message,
     }
+
+
+def _what_waits(approval: Approval) -> tuple[str, str]:
+    """(heading, JSON) of what a person decides on: a call the model wants to make, or the run's output."""
+    if approval.call:
+        name = approval.call.get("name", "")
+        return f"Requested call: {name}", json.dumps(approval.call.get("input"), indent=2, sort_keys=True)
+    return "Proposed output", json.dumps(approval.run.output, indent=2, sort_keys=True)
 
 
 @admin.register(Run)
@@ -268,7 +276,7 @@ class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Approvals inbox",
-            "pending": [(a, json.dumps(a.run.output, indent=2, sort_keys=True)) for a in pending[:100]],
+            "pending": [(a, *_what_waits(a)) for a in pending[:100]],
             "can_decide": request.user.has_perm("agents.change_run"),
             "inbox_url": request.path,
         }

@@ -103,12 +103,12 @@ def run_attach_versions(runs: list[Run]) -> list[Run]:
 def run_attach_approvals(run: Run) -> Run:
     """Load a run's approvals (with who decided), or none without any work when there cannot be any.
 
-    Only a version that ``requires_approval`` gates its runs (agents/runs/runtime.py, _succeed), and published versions
-    cannot change, so for every other run the list is known to be empty. It is put where Django keeps prefetched
-    rows (``run.approvals.all()`` reads it): prefetching an empty queryset would still build its SQL, a sixth
-    of a run request's time.
+    Only a version that ``requires_approval`` (a gate on the output) or offers ``model_tools`` (a gate on a
+    sensitive call the model makes) can gate its runs, and published versions cannot change, so for every other
+    run the list is known to be empty. It is put where Django keeps prefetched rows (``run.approvals.all()``
+    reads it): prefetching an empty queryset would still build its SQL, a sixth of a run request's time.
     """
-    if run.agent_version.requires_approval:
+    if run.agent_version.requires_approval or run.agent_version.model_tools:
         prefetch_related_objects([run], Prefetch("approvals", queryset=Approval.objects.select_related("decided_by")))
     else:
         run._prefetched_objects_cache = {  # type: ignore[attr-defined]  # Django's, private: not in the stubs

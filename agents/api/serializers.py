@@ -39,7 +39,10 @@ class ApprovalSerializer(SharedFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Approval
-        fields = ["id", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at", "comment"]
+        fields = [
+            "id", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at", "comment",
+            "step_sequence", "call",
+        ]  # fmt: skip
         read_only_fields = fields
 
 

@@ -352,3 +352,20 @@ def test_a_retried_stream_starts_its_deltas_again_at_offset_zero(fake_model, age
     assert run.status == "succeeded", run.error_message
     # A reader builds draft[:offset] + text: the second try replaces the first one's text.
     assert deltas_when_done == [[(0, "Forecasts you"), (0, "Weekly forecasts.")]]
+
+
+def test_a_call_waiting_for_a_person_is_shown_with_its_input_in_the_api_and_the_inbox(
+    fake_model, agent_with, workspace, system_actor, owner, admin_client
+):
+    from rest_framework.test import APIClient
+
+    Skill.objects.filter(slug="finance.unit_economics").update(sensitive=True)
+    fake_model(calls(ToolCall("c1", "finance_unit_economics", UNIT_INPUT)))
+    run = _run(agent_with("test-analyst", _analyst, model_tools=["finance.unit_economics"]), workspace, system_actor)
+    client = APIClient()
+    client.force_login(owner)
+    (approval,) = client.get(f"/api/v1/runs/{run.pk}", HTTP_X_WORKSPACE=workspace.slug).json()["approvals"]
+    assert (approval["status"], approval["step_sequence"]) == ("pending", 2)
+    assert approval["call"] == {"kind": "skill", "name": "finance.unit_economics", "input": UNIT_INPUT}
+    inbox = admin_client.get("/admin/agents/approval/inbox/").content.decode()
+    assert "Requested call: finance.unit_economics" in inbox and "&quot;spend&quot;: 10000" in inbox

@@ -25,11 +25,11 @@ from django.views.decorators.http import require_POST
 from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
 
-from .choices import FINAL_STATES, ApprovalStatus, RunStatus
+from .choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunStatus
 from .models import Approval, Run, RunEvent, RunStep
-from .runs.errors import RunStateError
+from .runs.errors import RunError, RunStateError
 from .runs.events import run_events_after
-from .runs.services import run_approve, run_cancel, run_reject
+from .runs.services import run_answer, run_approve, run_cancel, run_reject
 
 EVENTS_PER_POLL = 200
 STEPS_SHOWN = 500
@@ -77,6 +77,14 @@ def run_live_state(run: Run, *, after: int = 0) -> dict[str, Any]:
         "duration": _duration(run),
         "error": run.error_message,
     }
+
+
+def _typed(value: str) -> Any:
+    """An answer typed in a form field: a number, list or object when it is JSON, else the text itself."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value.strip()
 
 
 def _what_waits(approval: Approval) -> tuple[str, str]:
@@ -142,6 +150,7 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/events/", wrap(self.events_view), name="agents_run_events"),
+            path("<path:object_id>/answer/", wrap(self.answer_view), name="agents_run_answer"),
             *(
                 path(f"<path:object_id>/{verb}/", wrap(self.decide_view), {"decision": verb}, name=f"agents_run_{verb}")
                 for verb in ("cancel", "approve", "reject")
@@ -159,6 +168,7 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
                 "ended": state["status"] in FINAL_STATES,  # not state["final"]: that waits for the last events
                 "live_url": reverse("admin:agents_run_events", args=[run.pk]),
                 "approval": run.approvals.filter(status=ApprovalStatus.PENDING).first(),
+                "input_request": run.input_requests.filter(status=InputRequestStatus.PENDING).first(),
                 "can_decide": self.can_decide(request),
             }
         return super().change_view(request, object_id, form_url, extra_context)
@@ -190,6 +200,25 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         else:
             self.message_user(request, f"{run}: {decision} done, now {run.get_status_display().lower()}.")
         return HttpResponseRedirect(_safe_next(request, reverse("admin:agents_run_change", args=[run.pk])))
+
+    @method_decorator(require_POST)
+    def answer_view(self, request, object_id: str) -> HttpResponse:
+        """Answer the run's questions from its page (each field: JSON when it parses as JSON, else the text)."""
+        if not self.can_decide(request):
+            raise PermissionDenied
+        run = get_object_or_404(Run, pk=object_id)
+        answers = {
+            key.removeprefix("answer-"): _typed(value)
+            for key, value in request.POST.items()
+            if key.startswith("answer-") and value.strip()
+        }
+        try:
+            run_answer(run=run, actor=Actor.for_user(request.user), answers=answers)
+        except RunError as exc:
+            self.message_user(request, f"{run}: {exc.message} {'; '.join(exc.errors)}".strip(), messages.ERROR)
+        else:
+            self.message_user(request, f"{run}: answered, now {run.get_status_display().lower()}.")
+        return HttpResponseRedirect(reverse("admin:agents_run_change", args=[run.pk]))
 
     @admin.display(description="Run", ordering="id")
     def short_id(self, obj: Run) -> str:

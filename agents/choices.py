@@ -5,6 +5,7 @@ class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+    AWAITING_INPUT = "awaiting_input", "Awaiting input"
     CANCELLING = "cancelling", "Cancelling"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
@@ -26,6 +27,7 @@ class RunEventType(models.TextChoices):
     STEP = "step", "Step finished"
     PROGRESS = "progress", "Progress"
     APPROVAL = "approval", "Approval requested"
+    INPUT = "input", "Input answered"
     DELTA = "delta", "Model text as it streams"
 
 
@@ -38,12 +40,20 @@ class StepKind(models.TextChoices):
     SKILL = "skill", "Skill"
     LLM = "llm", "LLM call"
     TOOL = "tool", "Tool"
+    INPUT = "input", "Answers to questions"
 
 
 class StepStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+
+
+class InputRequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ANSWERED = "answered", "Answered"
+    EXPIRED = "expired", "Expired"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class ApprovalStatus(models.TextChoices):

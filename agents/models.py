@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from jsonschema import Draft202012Validator
 
-from .choices import ApprovalStatus, RunStatus, StepKind, StepStatus, VersionStatus
+from .choices import ApprovalStatus, InputRequestStatus, RunStatus, StepKind, StepStatus, VersionStatus
 
 
 class _MoneyOptions(TypedDict):
@@ -329,3 +329,36 @@ class Approval(models.Model):
 
     def __str__(self) -> str:
         return f"Approval for {self.run} ({self.status})"
+
+
+class InputRequest(models.Model):
+    """Questions a run asks because it lacks what it needs (rather than inventing it), and their answers.
+
+    ``questions``: ``[{"key", "prompt", "schema"?, "required"?}]``, where ``schema`` is a JSON Schema for the
+    answer. The run waits in ``awaiting_input``; answering sends it back to the queue and its worker continues
+    where it asked (its earlier steps are replayed from their records).
+    """
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="input_requests")
+    step_sequence = models.PositiveIntegerField(help_text="The step number the answers will take.")
+    questions = models.JSONField()
+    answers = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=InputRequestStatus.choices, default=InputRequestStatus.PENDING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run"], condition=Q(status=InputRequestStatus.PENDING), name="inputrequest_one_pending_per_run"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="inputrequest_status_expires")]
+
+    def __str__(self) -> str:
+        return f"Questions for {self.run} ({self.status})"

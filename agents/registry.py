@@ -15,6 +15,25 @@ from typing import Any, Protocol
 
 from jsonschema import Draft202012Validator
 
+# What ``AgentContext.ask`` takes: a list of questions, each with a unique key, the question people read,
+# and optionally a JSON Schema the answer must match (and whether it may be left out).
+QUESTIONS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 20,
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["key", "prompt"],
+        "properties": {
+            "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,63}$"},
+            "prompt": {"type": "string", "minLength": 1, "maxLength": 1000},
+            "schema": {"type": "object"},
+            "required": {"type": "boolean"},
+        },
+    },
+}
+
 
 class ModelUnavailable(Exception):
     """No configured model can do what was asked (structured output or tool calls: the offline provider cannot).
@@ -48,6 +67,9 @@ class AgentContext(Protocol):
     - ``llm_loop``: the model may call the version's ``model_tools`` (each call a step: schema-checked, budgeted,
       sensitive ones approved by a person first) until it answers, at most ``max_tool_iterations`` turns;
       with ``schema``, the answer is structured as in ``llm_json``. Raises ModelUnavailable offline.
+    - ``ask``: when the agent lacks what it needs, it asks rather than inventing: ``questions`` is
+      ``[{"key", "prompt", "schema"?, "required"?}]``; the run waits in ``awaiting_input`` until someone
+      answers (``POST /api/v1/runs/{id}/input`` or the admin), then continues here with the answers by key.
     """
 
     foundation: dict[str, Any]
@@ -65,6 +87,8 @@ class AgentContext(Protocol):
     ) -> ModelAnswer: ...
 
     def tool(self, name: str, data: dict[str, Any]) -> dict[str, Any]: ...
+
+    def ask(self, questions: list[dict[str, Any]]) -> dict[str, Any]: ...
 
     def progress(self, message: str, **data: Any) -> None: ...
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from raptorflow.accounts.models import Workspace
 from raptorflow.db import cache_forget
 
-from .choices import VersionStatus
-from .models import Agent, AgentVersion, Approval, Run, WorkspaceSpend
+from .choices import InputRequestStatus, RunStatus, VersionStatus
+from .models import Agent, AgentVersion, Approval, InputRequest, Run, WorkspaceSpend
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -115,6 +115,15 @@ def run_attach_approvals(run: Run) -> Run:
             **getattr(run, "_prefetched_objects_cache", {}),
             "approvals": Approval.objects.none(),
         }
+    return run
+
+
+def run_attach_input_request(run: Run) -> Run:
+    """Set ``run.input_request``: the questions the run waits on. Only a run awaiting input has any, so for the
+    others it costs no query."""
+    waiting = run.status == RunStatus.AWAITING_INPUT
+    pending = InputRequest.objects.filter(run=run, status=InputRequestStatus.PENDING) if waiting else None
+    run.input_request = pending.first() if pending is not None else None  # type: ignore[attr-defined]
     return run
 
 

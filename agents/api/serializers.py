@@ -6,7 +6,7 @@ from django.core.validators import slug_re
 from django.utils.encoding import smart_str
 from rest_framework import serializers
 
-from agents.models import Agent, AgentVersion, Approval, Run, RunEvent, RunStep, validate_model_tools
+from agents.models import Agent, AgentVersion, Approval, InputRequest, Run, RunEvent, RunStep, validate_model_tools
 from agents.selectors import agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin
 
@@ -63,12 +63,27 @@ class RunSerializer(SharedFieldsMixin, serializers.ModelSerializer):
         extra_kwargs = RunStepSerializer.Meta.extra_kwargs
 
 
+class InputRequestSerializer(SharedFieldsMixin, serializers.ModelSerializer):
+    questions = serializers.JSONField(
+        read_only=True,
+        help_text='[{"key", "prompt", "schema"?, "required"?}]: answer with POST …/input {"answers": {key: value}}.',
+    )
+
+    class Meta:
+        model = InputRequest
+        fields = ["id", "questions", "requested_at", "expires_at"]
+        read_only_fields = fields
+
+
 class RunDetailSerializer(RunSerializer):
     steps = RunStepSerializer(many=True, read_only=True)
     approvals = ApprovalSerializer(many=True, read_only=True)
+    input_request = InputRequestSerializer(
+        read_only=True, allow_null=True, help_text="The questions the run waits on (status awaiting_input), else null."
+    )
 
     class Meta(RunSerializer.Meta):
-        fields = [*RunSerializer.Meta.fields, "steps", "approvals", "last_event_seq"]
+        fields = [*RunSerializer.Meta.fields, "steps", "approvals", "input_request", "last_event_seq"]
         read_only_fields = fields
 
 
@@ -94,6 +109,10 @@ class RunCreateSerializer(serializers.Serializer):
 
 class RunDecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class RunAnswerSerializer(serializers.Serializer):
+    answers = serializers.DictField(help_text="One entry per question key; each must match its question's schema.")
 
 
 class RunCancelSerializer(serializers.Serializer):

@@ -17,8 +17,8 @@ from agents.choices import VersionStatus
 from agents.models import Agent, AgentVersion, Run
 from agents.runs.events import EventPage, run_events_after
 from agents.runs.lifecycle import RunId
-from agents.runs.services import run_approve, run_cancel, run_create, run_reject
-from agents.selectors import run_attach_approvals, run_attach_versions
+from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_reject
+from agents.selectors import run_attach_approvals, run_attach_input_request, run_attach_versions
 from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
 from raptorflow.api.access import READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
@@ -68,6 +68,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     access = {
         "list": READ_RUNS, "retrieve": READ_RUNS, "events": READ_RUNS,
         "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": WRITE_RUNS, "reject": WRITE_RUNS,
+        "answer": WRITE_RUNS,
     }  # fmt: skip
     filterset_class = RunFilterSet
     pagination_class = CreatedCursorPagination
@@ -86,7 +87,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
 
     def get_object(self) -> Run:
         run = run_attach_versions([super().get_object()])[0]
-        return run_attach_approvals(run) if self.action == "retrieve" else run
+        return run_attach_input_request(run_attach_approvals(run)) if self.action == "retrieve" else run
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -148,6 +149,24 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     @action(detail=True, methods=["post"])
     def reject(self, request, *args, **kwargs):
         return self._decide(run_reject)
+
+    @extend_schema(
+        summary="Answer the questions a run waits on",
+        parameters=WORKSPACE_PARAMS,
+        request=s.RunAnswerSerializer,
+        responses={200: s.RunSerializer, **ERRORS, **CONFLICT},
+        description="A run that lacks what it needs asks (status `awaiting_input`; its detail shows "
+        "`input_request.questions`). Answer every required question by its key; each answer must match the "
+        "question's schema (else 400 `invalid_answers` with the errors by key). The run then goes back to the "
+        "queue and continues where it asked. 409 `not_awaiting_input` when it is not waiting.",
+    )
+    @action(detail=True, methods=["post"], url_path="input")
+    def answer(self, request, *args, **kwargs):
+        run = self.get_object()
+        body = s.RunAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        run_answer(run=run, actor=self.actor, answers=body.validated_data["answers"])
+        return Response(s.RunSerializer(run).data)
 
     def _decide(self, service):
         run = self.get_object()

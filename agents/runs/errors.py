@@ -30,6 +30,13 @@ class RunInputError(RunError):
     """The agent cannot run, or the input does not match its schema."""
 
 
+class AnswersError(RunError):
+    """The answers to a run's questions do not fit them (listed by question key)."""
+
+    def error_fields(self) -> Mapping[str, Sequence[str]] | None:
+        return {"answers": self.errors} if self.errors else None
+
+
 class IdempotencyConflictError(RunError):
     """The Idempotency-Key was used before with a different request."""
 

@@ -24,8 +24,8 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agents.choices import FINAL_STATES, ApprovalStatus, RunEventType, RunStatus
-from agents.models import AgentVersion, Approval, Run, RunEvent, WorkspaceSpend
+from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunEventType, RunStatus
+from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, WorkspaceSpend
 from agents.selectors import agentversion_published, month_start
 from raptorflow import metrics
 from raptorflow.audit.actors import Actor
@@ -95,6 +95,7 @@ def run_transition(
     expected_attempt: int | None = None,
     approval_reason: str = "",
     approval_call: ApprovalCall | None = None,
+    input_ask: InputAsk | None = None,
     **fields: Any,
 ) -> bool:
     """Move ``run`` to ``to`` if it is in one of ``allowed_from``. Returns whether it moved.
@@ -103,12 +104,10 @@ def run_transition(
     worker the sweeper gave up on cannot finish a run that another worker now owns. A move into
     ``awaiting_approval`` creates its pending Approval (for ``approval_reason``; with ``approval_call`` it is a
     gate on that one call of the model's, else on the run's output) in the same transaction: no run can wait
-    for a decision that nobody can make.
+    for a decision that nobody can make. Likewise a move into ``awaiting_input`` creates the InputRequest
+    (``input_ask``: the questions, and the step number their answers will take).
     """
-    if set(allowed_from) & FINAL_STATES:
-        raise ValueError("final states never change")
-    if to == RunStatus.AWAITING_APPROVAL and not approval_reason:
-        raise ValueError("a run that awaits approval needs the approval's reason")
+    _check_move(allowed_from, to, approval_reason, input_ask)
     now = timezone.now()
     if to in FINAL_STATES:
         fields.setdefault("finished_at", now)
@@ -123,9 +122,7 @@ def run_transition(
         run.status, run.last_event_seq = to, sequence
         for name, value in fields.items():
             setattr(run, name, value)
-        detail = dict(data or {})
-        if to == RunStatus.AWAITING_APPROVAL:
-            detail["approval"] = _approval_open(run, approval_reason, approval_call).pk
+        detail = dict(data or {}) | _open_wait(run, to, approval_reason, approval_call, input_ask)
         RunEvent.objects.create(
             run_id=run.pk, sequence=sequence, type=RunEventType.STATUS, data={"status": to, **detail}
         )
@@ -134,6 +131,24 @@ def run_transition(
         changes: dict[str, Any] = {"status": [previous, to], **({"detail": detail} if detail else {})}
         audit_log(f"run.{to}", actor=actor, workspace=run.workspace_id, target=run, changes=changes)
     return True
+
+
+def _check_move(allowed_from: Collection[str], to: RunStatus, approval_reason: str, ask: InputAsk | None) -> None:
+    if set(allowed_from) & FINAL_STATES:
+        raise ValueError("final states never change")
+    if to == RunStatus.AWAITING_APPROVAL and not approval_reason:
+        raise ValueError("a run that awaits approval needs the approval's reason")
+    if to == RunStatus.AWAITING_INPUT and ask is None:
+        raise ValueError("a run that awaits input needs its questions")
+
+
+def _open_wait(run: Run, to: RunStatus, reason: str, call: ApprovalCall | None, ask: InputAsk | None) -> dict[str, Any]:
+    """What a run that stops for a person waits on, created with the move; its ids for the event."""
+    if to == RunStatus.AWAITING_APPROVAL:
+        return {"approval": _approval_open(run, reason, call).pk}
+    if to == RunStatus.AWAITING_INPUT and ask is not None:
+        return {"input_request": _input_open(run, ask).pk, "questions": ask.questions}
+    return {}
 
 
 def _agent_slug(run: Run) -> str:
@@ -278,3 +293,48 @@ def approval_restore(run: Run, *, actor: Actor, reason: str) -> Approval | None:
             changes={"approval": [None, approval.pk]},
         )
     return approval
+
+
+# --- Questions ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InputAsk:
+    """Questions a run asks, and the step number their answers will take."""
+
+    step: int
+    questions: list[dict[str, Any]]
+
+
+def _input_open(run: Run, ask: InputAsk) -> InputRequest:
+    expires = timezone.now() + timedelta(hours=settings.RAPTORFLOW_INPUT_TTL_HOURS)
+    return InputRequest.objects.create(run=run, step_sequence=ask.step, questions=ask.questions, expires_at=expires)
+
+
+def input_pending(run: Run) -> InputRequest | None:
+    """The questions the run waits on, if it does."""
+    return InputRequest.objects.filter(run=run, status=InputRequestStatus.PENDING).first()
+
+
+def input_answered(run_id: RunId, ask: InputAsk) -> InputRequest | None:
+    """The answered request of these very questions at this step, if a person answered them."""
+    answered = InputRequest.objects.filter(run_id=run_id, step_sequence=ask.step, status=InputRequestStatus.ANSWERED)
+    return next((request for request in answered.order_by("-answered_at") if request.questions == ask.questions), None)
+
+
+def input_close(
+    request: InputRequest, *, status: InputRequestStatus, actor: Actor, answers: dict[str, Any] | None = None
+) -> bool:
+    """Close a pending request: answered (with the answers), expired or cancelled. False if closed already."""
+    return bool(
+        InputRequest.objects.filter(pk=request.pk, status=InputRequestStatus.PENDING).update(
+            status=status, answers=answers, answered_by=actor.user, answered_at=timezone.now()
+        )
+    )
+
+
+def inputs_cancel_pending(run: Run, *, actor: Actor) -> int:
+    """Close whatever questions the run still waits on (it was cancelled)."""
+    return InputRequest.objects.filter(run=run, status=InputRequestStatus.PENDING).update(
+        status=InputRequestStatus.CANCELLED, answered_by=actor.user, answered_at=timezone.now()
+    )

@@ -36,8 +36,13 @@ from skills.selectors import skill_usable
 
 from . import lifecycle
 from .errors import RunAborted, RunSuperseded
-from .lifecycle import ApprovalCall
+from .lifecycle import ApprovalCall, InputAsk
 from .model import CallPaused, ModelCalls
+
+
+class InputPaused(Exception):
+    """The agent asked questions: the run now waits for answers (the lifecycle has opened the request)."""
+
 
 logger = logging.getLogger(__name__)
 WORKER = Actor.system("worker")
@@ -121,6 +126,33 @@ class RunContext:
         self, prompt: str, *, system: str = "", purpose: str = "", schema: dict[str, Any] | None = None
     ) -> ModelAnswer:
         return self._model.loop(self._model.messages(prompt, system), purpose or "llm_loop", schema, "answer")
+
+    def ask(self, questions: list[dict[str, Any]]) -> dict[str, Any]:
+        """The answers to ``questions`` (by key), once someone gave them; until then the run waits for them."""
+        self.checkpoint()
+        errors = schema_errors(validator_for(registry.QUESTIONS_SCHEMA), questions)
+        if errors or len({q["key"] for q in questions}) != len(questions):
+            raise ValueError(f"ask() needs questions with distinct keys: {'; '.join(errors[:5]) or 'a key repeats'}")
+        data = {"questions": questions}
+        recorded = self.replayed(StepKind.INPUT, "ask", data)
+        if recorded is not None:
+            return dict(recorded.output or {})
+        ask = InputAsk(step=self._peek_live_step(), questions=questions)
+        answered = lifecycle.input_answered(self.run.pk, ask)
+        if answered is not None:
+            answers = dict(answered.answers or {})
+            return self._step(StepKind.INPUT, "ask", data, lambda: answers)
+        moved = lifecycle.run_transition(
+            self.run,
+            to=RunStatus.AWAITING_INPUT,
+            allowed_from={RunStatus.RUNNING},
+            actor=WORKER,
+            expected_attempt=self.run.attempt,
+            input_ask=ask,
+        )
+        if not moved:  # cancelled or taken over meanwhile: the next checkpoint says which
+            self.checkpoint()
+        raise InputPaused()
 
     def progress(self, message: str, **data: Any) -> None:
         lifecycle.run_event_append(self.run.pk, RunEventType.PROGRESS, {"message": message, **data})
@@ -258,7 +290,7 @@ class RunContext:
         started = time.monotonic()
         try:
             output = call()
-        except (RunAborted, RunSuperseded, CallPaused, SoftTimeLimitExceeded):
+        except (RunAborted, RunSuperseded, CallPaused, InputPaused, SoftTimeLimitExceeded):
             self._finish(step, started, StepStatus.FAILED, error="stopped")
             raise
         except Exception as exc:
@@ -320,8 +352,8 @@ def _stopped(run: Run, exc: Exception) -> str | None:
     if isinstance(exc, RunSuperseded):
         logger.warning("run %s was taken over by a later attempt; stopping", run.pk)
         return None
-    if isinstance(exc, CallPaused):
-        return run.status  # awaiting_approval: a person decides on the call the model asked for
+    if isinstance(exc, CallPaused | InputPaused):
+        return run.status  # awaiting_approval or awaiting_input: a person decides, or answers
     ended = _known_end(run, exc)
     if ended is not None:
         return _end(run, *ended)

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from agents.choices import FINAL_STATES, ApprovalStatus, RunStatus
+from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunStatus
 from agents.models import Agent, AgentVersion, Approval, Run
 from agents.safety import injection_flags
 from agents.selectors import agentversion_active, workspace_month_spend
@@ -24,11 +24,12 @@ from raptorflow import context
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 from raptorflow.celery import app
-from raptorflow.jsonschema import schema_errors
+from raptorflow.jsonschema import schema_errors, validator_for
 from raptorflow.queues import QueueName
 
 from . import lifecycle
 from .errors import (
+    AnswersError,
     BudgetExceededError,
     IdempotencyConflictError,
     InputTooLargeError,
@@ -184,13 +185,14 @@ def run_cancel(*, run: Run, actor: Actor, reason: str = "") -> str:
             if lifecycle.run_transition(
                 run,
                 to=RunStatus.CANCELLED,
-                allowed_from={RunStatus.QUEUED, RunStatus.AWAITING_APPROVAL},
+                allowed_from={RunStatus.QUEUED, RunStatus.AWAITING_APPROVAL, RunStatus.AWAITING_INPUT},
                 actor=actor,
                 data=data,
                 error_code="cancelled",
                 error_message=reason or "Cancelled.",
             ):
                 lifecycle.approvals_reject_pending(run, actor=actor, comment=reason)
+                lifecycle.inputs_cancel_pending(run, actor=actor)
                 return run.status
     raise RunStateError("run_busy", "The run kept changing state; try again.")
 
@@ -249,3 +251,45 @@ def run_reject(*, run: Run, actor: Actor, comment: str = "") -> Run:
         error_message=comment or "The output was rejected.",
     )
     return run
+
+
+# --- Answering a run's questions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def run_answer(*, run: Run, actor: Actor, answers: Any) -> Run:
+    """Answer the questions a run waits on: checked against each question, then the run goes back to the queue
+    and continues where it asked (its earlier steps are replayed from their records, not made again)."""
+    run.refresh_from_db()
+    request = lifecycle.input_pending(run)
+    if request is None or run.status != RunStatus.AWAITING_INPUT:
+        raise RunStateError("not_awaiting_input", "The run is not waiting for answers.")
+    errors = answer_errors(request.questions, answers)
+    if errors:
+        raise AnswersError("invalid_answers", "The answers do not fit the run's questions.", errors)
+    answered = {"input_request": request.pk}
+    moved = lifecycle.input_close(
+        request, status=InputRequestStatus.ANSWERED, actor=actor, answers=answers
+    ) and lifecycle.run_transition(
+        run, to=RunStatus.QUEUED, allowed_from={RunStatus.AWAITING_INPUT}, actor=actor, data=answered
+    )
+    if not moved:
+        raise RunStateError("not_awaiting_input", "The run changed state before it could be answered.")
+    transaction.on_commit(lambda: run_enqueue(run))
+    return run
+
+
+def answer_errors(questions: list[dict[str, Any]], answers: Any) -> list[str]:
+    """What is wrong with ``answers`` (an object by question key): missing required ones, unknown keys, and
+    answers that miss their question's schema, each prefixed with the key."""
+    if not isinstance(answers, dict):
+        return ["(root): the answers must be an object with one entry per question key"]
+    keys = {question["key"] for question in questions}
+    errors = [f"{key}: not a question of this run" for key in sorted(set(answers) - keys)]
+    for question in questions:
+        key = question["key"]
+        if key not in answers:
+            errors += [f"{key}: an answer is required"] if question.get("required", True) else []
+        elif question.get("schema"):
+            errors += [f"{key}/{error}" for error in schema_errors(validator_for(question["schema"]), answers[key])]
+    return errors

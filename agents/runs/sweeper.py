@@ -8,7 +8,7 @@ Run periodically by beat. Each pass:
   RAPTORFLOW_HEARTBEAT_STALE_SECONDS): back to ``queued`` and re-enqueued while
   attempts remain, else ``failed`` with ``worker_lost``; a dead ``cancelling``
   run simply ends ``cancelled``;
-- cancels runs whose approval expired;
+- cancels runs whose approval expired, and runs whose questions nobody answered in time;
 - gives a run waiting in ``awaiting_approval`` with no pending approval (a row
   written before the lifecycle created both in one transaction) a new approval,
   so that a person can decide it and it can expire.
@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from agents.choices import ApprovalStatus, RunStatus
-from agents.models import Approval, Run
+from agents.choices import ApprovalStatus, InputRequestStatus, RunStatus
+from agents.models import Approval, InputRequest, Run
 from raptorflow.audit.actors import Actor
 
 from . import lifecycle
@@ -42,6 +42,7 @@ def run_sweep() -> dict[str, int]:
         **_recover_dead_workers(),
         "approvals_expired": _expire_approvals(),
         "approvals_restored": _restore_missing_approvals(),
+        "inputs_expired": _expire_inputs(),
     }
 
 
@@ -146,3 +147,23 @@ def _restore_missing_approvals() -> int:
             logger.warning("run %s was awaiting approval without one; a new approval was opened", run.pk)
             restored += 1
     return restored
+
+
+def _expire_inputs() -> int:
+    expired = InputRequest.objects.filter(status=InputRequestStatus.PENDING, expires_at__lt=timezone.now())
+    count = 0
+    for request in expired.select_related("run")[:_BATCH]:
+        with transaction.atomic():
+            if not lifecycle.input_close(request, status=InputRequestStatus.EXPIRED, actor=SWEEPER):
+                continue
+            lifecycle.run_transition(
+                request.run,
+                to=RunStatus.CANCELLED,
+                allowed_from={RunStatus.AWAITING_INPUT},
+                actor=SWEEPER,
+                data={"input_request": request.pk, "expired": True},
+                error_code="input_expired",
+                error_message="Nobody answered the run's questions before they expired.",
+            )
+            count += 1
+    return count

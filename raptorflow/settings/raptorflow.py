@@ -18,6 +18,8 @@ RAPTORFLOW_LLM_CACHE_TTL = env_int("RAPTORFLOW_LLM_CACHE_TTL", 7 * 24 * 3600, mi
 RAPTORFLOW_ADMIN_MAX_PAGES = env_int("RAPTORFLOW_ADMIN_MAX_PAGES", 200, minimum=1)
 # How long a gated run waits for a person before the sweeper cancels it.
 RAPTORFLOW_APPROVAL_TTL_HOURS = env_int("RAPTORFLOW_APPROVAL_TTL_HOURS", 72, minimum=1)
+# How long a run that asked questions waits for answers before the sweeper cancels it.
+RAPTORFLOW_INPUT_TTL_HOURS = env_int("RAPTORFLOW_INPUT_TTL_HOURS", 72, minimum=1)
 # Circuit breaker per provider (state shared through the cache).
 RAPTORFLOW_BREAKER_FAILURES = env_int("RAPTORFLOW_BREAKER_FAILURES", 5, minimum=1)
 RAPTORFLOW_BREAKER_COOLOFF_SECONDS = env_int("RAPTORFLOW_BREAKER_COOLOFF_SECONDS", 30, minimum=1)

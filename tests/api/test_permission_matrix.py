@@ -44,7 +44,15 @@ from raptorflow.accounts.services import apikey_create, apikey_revoke
 from raptorflow.api.access import MANAGE, READ_AGENTS, READ_AUDIT, READ_RUNS, READ_WORKSPACE, WRITE_RUNS, Access
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
-from tests.factories import PASSWORD, MembershipFactory, RunFactory, UserFactory, WorkspaceFactory, gated_run
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    RunFactory,
+    UserFactory,
+    WorkspaceFactory,
+    asking_run,
+    gated_run,
+)
 
 API = "/api/v1"
 AGENT = "unit_economics"
@@ -139,6 +147,11 @@ def live_run(world: World) -> Any:
 
 def run_awaiting_approval(world: World) -> Any:
     return gated_run(output={"verdict": "ok"}, workspace=world.workspace, agent_version=_published_version()).pk
+
+
+def run_awaiting_input(world: World) -> Any:
+    questions = [{"key": "price", "prompt": "What do you charge a month?", "schema": {"type": "number"}}]
+    return asking_run(questions=questions, workspace=world.workspace, agent_version=_published_version()).pk
 
 
 def spare_key(world: World) -> int:
@@ -270,6 +283,7 @@ OPERATIONS = [
     Op("POST", f"{RUN}/cancel", WRITE_RUNS, {"id": live_run}),
     Op("POST", f"{RUN}/approve", WRITE_RUNS, {"id": run_awaiting_approval}),
     Op("POST", f"{RUN}/reject", WRITE_RUNS, {"id": run_awaiting_approval}),
+    Op("POST", f"{RUN}/input", WRITE_RUNS, {"id": run_awaiting_input}, body={"answers": {"price": 49}}),
     # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),
 ]

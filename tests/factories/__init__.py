@@ -138,3 +138,20 @@ def gated_run(*, output: dict, reason: str = "review", **fields) -> Run:
         output=output,
     )
     return run
+
+
+def asking_run(*, questions: list[dict], step: int = 1, **fields) -> Run:
+    """A run that asked questions the way the runtime asks: running → awaiting_input, with its InputRequest created
+    by the same transition."""
+    from agents.runs.lifecycle import InputAsk, run_transition
+    from raptorflow.audit.actors import Actor
+
+    run = RunFactory(status=RunStatus.RUNNING, **fields)
+    run_transition(
+        run,
+        to=RunStatus.AWAITING_INPUT,
+        allowed_from={RunStatus.RUNNING},
+        actor=Actor.system("worker"),
+        input_ask=InputAsk(step=step, questions=questions),
+    )
+    return run

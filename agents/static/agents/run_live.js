@@ -90,6 +90,8 @@
           section.dataset.status = state.status;
           if (state.status === "awaiting_approval" && section.dataset.hasApproval !== "true") {
             window.location.reload(); // the approval form and proposed output are drawn by the server
+          } else if (state.status === "awaiting_input" && section.dataset.hasInput !== "true") {
+            window.location.reload(); // so are the run's questions and the form that answers them
           } else if (state.final && !endedOnLoad) {
             note.textContent = "The run has ended; reloading…";
             window.location.reload(); // the record below the panel is drawn by the server

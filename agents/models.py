@@ -127,6 +127,12 @@ class AgentVersion(models.Model):
         "once when the call ends.",
     )
     notes = models.TextField(blank=True, help_text="What changed in this version.")
+    code_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="The digest of the agent's code spec this version was made from; empty for staff's versions.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,7 +7,9 @@ uses a published version's stored configuration.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,6 +115,20 @@ class AgentSpec:
     temperature: float = 0.0
     max_tokens: int = 1024
     requires_approval: bool = False
+    # Skills and tools the model may call itself (the version's model_tools), and how many turns it may take.
+    model_tools: tuple[str, ...] = ()
+    max_tool_iterations: int = 8
+
+    def digest(self) -> str:
+        """What identifies this spec's version: everything a version takes from code (agent_sync)."""
+        owned = {
+            "system_prompt": self.system_prompt, "input_schema": self.input_schema,
+            "output_schema": self.output_schema, "skills": sorted(self.skills),
+            "routing_examples": list(self.routing_examples), "temperature": self.temperature,
+            "max_tokens": self.max_tokens, "requires_approval": self.requires_approval,
+            "model_tools": list(self.model_tools), "max_tool_iterations": self.max_tool_iterations,
+        }  # fmt: skip
+        return hashlib.sha256(json.dumps(owned, sort_keys=True, default=str).encode()).hexdigest()
 
     def __post_init__(self) -> None:
         Draft202012Validator.check_schema(self.input_schema)

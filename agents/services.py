@@ -91,11 +91,21 @@ def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
 # --- Registry sync ----------------------------------------------------------------
 
 
+# What a version made from code keeps of the latest published version: how staff run the agent (providers,
+# budgets, limits, switches), as opposed to what the agent is (its prompt, schemas and skills, from code).
+_OPERATIONAL_FIELDS = ("model_chain", "cache_responses", "run_budget", "timeout_seconds", "stream")
+
+
 @transaction.atomic
 def agent_sync(*, actor: Actor, default_chain: list[dict[str, str]]) -> dict[str, int]:
-    """Mirror every AgentSpec into an Agent; give an agent with no versions a published v1 from code.
+    """Mirror every AgentSpec into an Agent, and publish a version from code whenever the code changed.
 
-    Existing versions are staff's and are never changed. Idempotent.
+    An agent without versions gets v1 from code (with ``default_chain``). When the code's spec has changed since
+    the last version made from it (its ``code_digest``), a new version is made from code and published: the
+    agent's prompt, schemas, skills and model settings come from the code, and how staff run it (the model
+    chain, budgets, limits, switches) is kept from the latest published version. New runs need the new schemas:
+    a run of new code against an old version's output schema would fail. Versions are never changed; staff's
+    drafts are left alone. Idempotent.
     """
     counts = {"agents_created": 0, "versions_created": 0}
     for spec in registry.all_specs():
@@ -103,22 +113,40 @@ def agent_sync(*, actor: Actor, default_chain: list[dict[str, str]]) -> dict[str
             slug=spec.slug, defaults={"name": spec.name, "category": spec.category, "description": spec.description}
         )
         counts["agents_created"] += created
-        if agent.versions.exists():
-            continue
-        version = AgentVersion.objects.create(
-            agent=agent,
-            number=1,
-            system_prompt=spec.system_prompt,
-            model_chain=default_chain,
-            temperature=spec.temperature,
-            max_tokens=spec.max_tokens,
-            input_schema=spec.input_schema,
-            output_schema=spec.output_schema,
-            routing_examples=list(spec.routing_examples),
-            requires_approval=spec.requires_approval,
-            notes="Version 1, from code.",
-        )
-        version.skills.set(Skill.objects.filter(slug__in=spec.skills))
-        agentversion_publish(version=version, actor=actor)
-        counts["versions_created"] += 1
+        counts["versions_created"] += _sync_version(agent, spec, actor, default_chain)
     return counts
+
+
+def _sync_version(agent: Agent, spec: registry.AgentSpec, actor: Actor, default_chain: list[dict[str, str]]) -> int:
+    digest = spec.digest()
+    versions = agent.versions.order_by("-number")
+    made_from_code = versions.exclude(code_digest="").first()
+    if made_from_code is not None and made_from_code.code_digest == digest:
+        return 0
+    if made_from_code is None and versions.exists():
+        return 0  # only staff's versions (an agent staff made, or rows from before digests): theirs to change
+    latest = versions.filter(status=VersionStatus.PUBLISHED).first()
+    kept = {name: getattr(latest, name) for name in _OPERATIONAL_FIELDS} if latest else {"model_chain": default_chain}
+    number = (versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    notes = f"Version {number}, from code" + (
+        f"; kept v{latest.number}'s model chain, budgets and switches." if latest else "."
+    )
+    version = AgentVersion.objects.create(
+        agent=agent,
+        number=number,
+        system_prompt=spec.system_prompt,
+        temperature=spec.temperature,
+        max_tokens=spec.max_tokens,
+        input_schema=spec.input_schema,
+        output_schema=spec.output_schema,
+        routing_examples=list(spec.routing_examples),
+        requires_approval=spec.requires_approval,
+        model_tools=list(spec.model_tools),
+        max_tool_iterations=spec.max_tool_iterations,
+        code_digest=digest,
+        notes=notes,
+        **kept,
+    )
+    version.skills.set(Skill.objects.filter(slug__in=spec.skills))
+    agentversion_publish(version=version, actor=actor)
+    return 1

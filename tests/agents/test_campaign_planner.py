@@ -10,6 +10,25 @@ from skills.library.channels import match_channel
 from skills.library.planning import CAMPAIGN_CHANNELS, CAMPAIGN_TEMPLATES, review_days
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "planning.campaign_template"),
+    ("skill", "planning.allocate_budget"),
+    ("skill", "planning.review_schedule"),
+    ("skill", "planning.campaign_forecast"),
+    ("skill", "channels.kpis"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    (
+        "unknown objective",
+        {"objective": "world_domination", "start_date": "2025-01-01", "total_budget": 100},
+        "^objective: 'world_domination' is not one of \\[.*'lead_generation'",
+    ),
+    ("no start date", {"objective": "launch", "total_budget": 1}, "'start_date' is a required property"),
+]
+
+
 # --- templates -------------------------------------------------------------------------------------
 
 

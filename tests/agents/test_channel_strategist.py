@@ -9,6 +9,23 @@ from agents import registry as agents
 from skills.library.channels import CHANNEL_PROFILES, match_channel, priority
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "market.detect_industry"),
+    ("skill", "channels.fit"),
+    ("skill", "planning.allocate_budget"),
+    ("skill", "channels.kpis"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    (
+        "unknown business model",
+        {"budget": 10, "business_model": "lemonade stand", "team_size": 1},
+        "^business_model: 'lemonade stand' is not one of",
+    )
+]
+
+
 # B2B SaaS, $1,000 a month, one marketer, results wanted within a month (short), SaaS industry.
 SMALL_SAAS = {"business_model": "b2b_saas", "budget": 1000, "team_size": 1, "timeline": "short", "industry": "saas"}
 

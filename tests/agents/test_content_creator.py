@@ -8,6 +8,21 @@ import textstat
 from agents import registry as agents
 from tests.agents.conftest import ValidatingContext, call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "content.draft"),
+    ("llm", "content.draft"),
+    ("skill", "content.render"),
+    ("skill", "content.text_stats"),
+    ("skill", "content.readability"),
+    ("skill", "content.seo_score"),
+    ("skill", "content.technical"),
+    ("skill", "content.engagement"),
+    ("skill", "content.platform_check"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [("unknown content type", {"topic": "x", "type": "podcast"}, "^type: 'podcast' is not one of")]
+
 
 def filler(n: int, word: str = "word") -> list[str]:
     return [word] * n

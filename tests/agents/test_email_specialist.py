@@ -8,6 +8,25 @@ from agents import registry as agents
 from skills.library.email import SPAM_TRIGGERS, clean_line
 from tests.agents.conftest import ValidatingContext, call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "email.subject_lines"),
+    ("llm", "email.subject.A"),
+    ("llm", "email.subject.B"),
+    ("llm", "email.subject.C"),
+    ("skill", "email.write_body"),
+    ("llm", "email.body"),
+    ("llm", "email.preheader"),
+    ("skill", "content.render"),
+    ("skill", "email.spam_score"),
+    ("skill", "email.spam_score"),
+    ("skill", "email.spam_score"),
+    ("skill", "email.best_practice_check"),
+    ("skill", "content.readability"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [("no goal", {"audience": "founders"}, "'goal' is a required property")]
+
 
 def spam(subject: str, body: str = "", preheader: str = "") -> dict:
     return call_skill("email.spam_score", {"subject": subject, "preheader": preheader, "body": body})

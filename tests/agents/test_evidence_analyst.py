@@ -10,6 +10,26 @@ from agents import registry as agents
 from skills.library import evidence
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "evidence.extract_facts"),
+    ("skill", "evidence.source_credibility"),
+    ("skill", "evidence.find_contradictions"),
+    ("skill", "evidence.verify_claims"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    ("no texts", {"texts": []}, "^texts: \\[\\] should be non-empty"),
+    ("empty input", {}, "'texts' is a required property"),
+    (
+        "published not a date",
+        {"texts": [{"published": "March 2024", "text": "x"}]},
+        "^texts/0/published: 'March 2024' does not match",
+    ),
+    ("a source without text", {"texts": [{"url": "a.gov"}]}, "^texts/0: 'text' is a required property"),
+]
+
+
 # --- facts -----------------------------------------------------------------------------------------------
 
 

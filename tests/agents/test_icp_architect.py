@@ -8,6 +8,21 @@ from agents import registry as agents
 from skills.library import icp
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "icp.detect_company"),
+    ("skill", "icp.build_profiles"),
+    ("skill", "icp.confidence"),
+    ("skill", "icp.synthesis"),
+    ("llm", "icp.synthesis"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    ("count 0", {"count": 0}, "^count: 0 is less than the minimum of 1"),
+    ("count 6", {"count": 6}, "^count: 6 is greater than the maximum of 5"),
+]
+
+
 # Detected as technology ("saas") and small ("small businesses"); founded at seed stage with a low budget.
 FOUNDATION = {
     "company": "Ledgerly",

@@ -8,6 +8,20 @@ from agents import registry as agents
 from skills.library.readiness import CATEGORIES, CHECKLIST
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [("skill", "readiness.assess")]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    (
+        "unknown item",
+        {"answers": {"vibes": 90}},
+        "^answers: Additional properties are not allowed \\('vibes' was unexpected\\)",
+    ),
+    ("score over 100", {"answers": {"pricing": 101}}, "^answers/pricing: 101 is greater than the maximum of 100"),
+    ("negative score", {"answers": {"pricing": -1}}, "^answers/pricing: -1 is less than the minimum of 0"),
+]
+
+
 CRITICAL = [key for key, (_, _, critical) in CHECKLIST.items() if critical]
 
 

@@ -7,6 +7,11 @@ import pytest
 from agents import registry as agents
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [("skill", "market.detect_industry"), ("skill", "market.size"), ("skill", "market.projection")]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [("unknown focus", {"focus": "giant", "industry": "saas"}, "^focus: 'giant' is not one of")]
+
 
 def size(**data) -> dict:
     return call_skill("market.size", {"industry": "saas", **data})

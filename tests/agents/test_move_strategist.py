@@ -8,6 +8,30 @@ from agents import registry as agents
 from skills.library.moves import MOVE_PHASES, success_probability
 from tests.agents.conftest import call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "planning.move_estimate"),
+    ("skill", "planning.schedule_phases"),
+    ("skill", "planning.move_guidance"),
+    ("skill", "channels.kpis"),
+    ("skill", "planning.next_steps"),
+    ("llm", "next_steps"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    ("no start date", {"move_type": "product", "objective": "x"}, "'start_date' is a required property"),
+    (
+        "unknown move type",
+        {"move_type": "rebrand", "objective": "x", "start_date": "2025-01-01"},
+        "^move_type: 'rebrand' is not one of",
+    ),
+    (
+        "start date not a date",
+        {"move_type": "product", "objective": "x", "start_date": "tomorrow"},
+        "^start_date: 'tomorrow' does not match",
+    ),
+]
+
 
 def estimate(**data) -> dict:
     return call_skill("planning.move_estimate", data)

@@ -9,6 +9,27 @@ from skills.library import positioning
 from tests.agents.conftest import call_skill, run_agent
 from tests.conftest import OfflineSkillContext
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "positioning.statements"),
+    ("skill", "positioning.soundbites"),
+    ("llm", "positioning.soundbite"),
+    ("llm", "positioning.soundbite"),
+    ("llm", "positioning.soundbite"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+    ("skill", "positioning.check_messaging"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    ("unknown field", {"tone": "bold"}, "Additional properties are not allowed \\('tone' was unexpected\\)")
+]
+
 
 def _check(text: str, competitors: list[str] | None = None, **extra) -> dict:
     return call_skill("positioning.check_messaging", {"text": text, "competitors": competitors or [], **extra})

@@ -9,6 +9,24 @@ from agents import registry as agents
 from skills import registry as skills
 from tests.agents.conftest import ValidatingContext, call_skill, run_agent
 
+# The steps of the example run, (kind, name) in order (tests/agents/test_catalogue.py runs it).
+TRACE = [
+    ("skill", "quality.mechanics"),
+    ("skill", "content.readability"),
+    ("skill", "content.seo_score"),
+    ("skill", "quality.brand_voice"),
+    ("skill", "content.engagement"),
+    ("skill", "content.technical"),
+    ("skill", "quality.grade"),
+]
+# Inputs refused as invalid_input: (what, input, a pattern one of the errors must match).
+INVALID_INPUTS = [
+    ("unknown type", {"content": "Hello", "type": "podcast"}, "^type: 'podcast' is not one of"),
+    ("empty content", {"content": "", "type": "blog"}, "^content: '' should be non-empty"),
+    ("no content", {"type": "blog"}, "'content' is a required property"),
+]
+
+
 AREAS = ("grammar", "readability", "seo", "brand_voice", "engagement", "technical")
 
 

@@ -107,6 +107,11 @@ class AgentVersion(models.Model):
         default=300, validators=[MinValueValidator(1), MaxValueValidator(3600)]
     )
     requires_approval = models.BooleanField(default=False, help_text="Hold the output for a person to approve.")
+    allow_self_approval = models.BooleanField(
+        default=False,
+        help_text="Let the person or key that started a run also approve it (audited as self-approval). "
+        "Off: another admin, owner or key with runs:approve decides.",
+    )
     model_tools = models.JSONField(
         default=list,
         blank=True,

@@ -32,6 +32,7 @@ _VERSION_FIELDS = (
     "run_budget",
     "timeout_seconds",
     "requires_approval",
+    "allow_self_approval",
     "model_tools",
     "max_tool_iterations",
     "stream",
@@ -93,7 +94,14 @@ def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
 
 # What a version made from code keeps of the latest published version: how staff run the agent (providers,
 # budgets, limits, switches), as opposed to what the agent is (its prompt, schemas and skills, from code).
-_OPERATIONAL_FIELDS = ("model_chain", "cache_responses", "run_budget", "timeout_seconds", "stream")
+_OPERATIONAL_FIELDS = (
+    "model_chain",
+    "cache_responses",
+    "run_budget",
+    "timeout_seconds",
+    "stream",
+    "allow_self_approval",
+)
 
 
 @transaction.atomic

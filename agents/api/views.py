@@ -20,7 +20,7 @@ from agents.runs.lifecycle import RunId
 from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_reject
 from agents.selectors import run_attach_approvals, run_attach_input_request, run_attach_versions
 from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
-from raptorflow.api.access import READ_AGENTS, READ_RUNS, WRITE_RUNS
+from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
 from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, TOO_LARGE, WORKSPACE_PARAMS
@@ -67,7 +67,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
 
     access = {
         "list": READ_RUNS, "retrieve": READ_RUNS, "events": READ_RUNS,
-        "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": WRITE_RUNS, "reject": WRITE_RUNS,
+        "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": APPROVE_RUNS, "reject": APPROVE_RUNS,
         "answer": WRITE_RUNS,
     }  # fmt: skip
     filterset_class = RunFilterSet

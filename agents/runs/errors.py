@@ -37,6 +37,12 @@ class AnswersError(RunError):
         return {"answers": self.errors} if self.errors else None
 
 
+class SelfApprovalError(RunError):
+    """The person or key that started a run may not decide on it (separation of duties)."""
+
+    http_status = 403
+
+
 class IdempotencyConflictError(RunError):
     """The Idempotency-Key was used before with a different request."""
 

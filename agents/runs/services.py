@@ -22,6 +22,7 @@ from agents.safety import injection_flags
 from agents.selectors import agentversion_active, workspace_month_spend
 from raptorflow import context
 from raptorflow.audit.actors import Actor
+from raptorflow.audit.choices import Outcome
 from raptorflow.audit.services import audit_log
 from raptorflow.celery import app
 from raptorflow.jsonschema import schema_errors, validator_for
@@ -36,6 +37,7 @@ from .errors import (
     RunError,
     RunInputError,
     RunStateError,
+    SelfApprovalError,
 )
 
 logger = logging.getLogger(__name__)
@@ -197,6 +199,22 @@ def run_cancel(*, run: Run, actor: Actor, reason: str = "") -> str:
     raise RunStateError("run_busy", "The run kept changing state; try again.")
 
 
+def _may_decide(run: Run, actor: Actor) -> dict[str, Any]:
+    """Separation of duties: refuse (audited, committed on its own) when the person or key that started the run
+    decides on it, unless its version allows self-approval; else what the decision's audit records of them."""
+    own = _started_it(run, actor)
+    if own and not run.agent_version.allow_self_approval:
+        audit_log(
+            "run.self_approval_refused", actor=actor, workspace=run.workspace_id, target=run, outcome=Outcome.DENIED
+        )
+        raise SelfApprovalError(
+            "self_approval",
+            "The person or key that started this run cannot decide on it; another admin, owner or key with "
+            "runs:approve must (or the agent version must allow self-approval).",
+        )
+    return {"self_approval": True} if own else {}
+
+
 def _approval_to_decide(run: Run) -> Approval:
     run.refresh_from_db()
     approval = lifecycle.approval_pending(run)
@@ -205,19 +223,27 @@ def _approval_to_decide(run: Run) -> Approval:
     return approval
 
 
-@transaction.atomic
+def _started_it(run: Run, actor: Actor) -> bool:
+    """Whether the deciding person or key is the one that started the run (a key counts as its creator too)."""
+    if actor.api_key is not None and actor.api_key.pk == run.api_key_id:
+        return True
+    return actor.user is not None and actor.user.pk == run.requested_by_id
+
+
 def run_approve(*, run: Run, actor: Actor, comment: str = "") -> Run:
     """Approve a gated run. A gate on the output: the proposed output becomes the result. A gate on one call of
     the model's: the run goes back to the queue, and its worker resumes where it stopped (the steps before the
     gate are replayed from their records, not made again) and makes that call."""
-    approval = _approval_to_decide(run)
-    approved = {"approval": approval.pk, "comment": comment} if comment else {"approval": approval.pk}
-    closed = lifecycle.approval_close(approval, status=ApprovalStatus.APPROVED, actor=actor, comment=comment)
-    moved = closed and (
-        _resume_after_call_gate(run, actor, approved) if approval.call else _accept_output(run, actor, approved)
-    )
-    if not moved:
-        raise RunStateError("not_awaiting_approval", "The run changed state before it could be approved.")
+    who = _may_decide(run, actor)
+    with transaction.atomic():
+        approval = _approval_to_decide(run)
+        approved = {"approval": approval.pk, **who} | ({"comment": comment} if comment else {})
+        closed = lifecycle.approval_close(approval, status=ApprovalStatus.APPROVED, actor=actor, comment=comment)
+        moved = closed and (
+            _resume_after_call_gate(run, actor, approved) if approval.call else _accept_output(run, actor, approved)
+        )
+        if not moved:  # inside the transaction: the approval's close is rolled back with it
+            raise RunStateError("not_awaiting_approval", "The run changed state before it could be approved.")
     return run
 
 
@@ -236,20 +262,21 @@ def _resume_after_call_gate(run: Run, actor: Actor, approved: dict[str, Any]) ->
     return True
 
 
-@transaction.atomic
 def run_reject(*, run: Run, actor: Actor, comment: str = "") -> Run:
     """Reject a gated run: it ends cancelled and its proposed output is kept for reference only."""
-    approval = _approval_to_decide(run)
-    lifecycle.approval_close(approval, status=ApprovalStatus.REJECTED, actor=actor, comment=comment)
-    lifecycle.run_transition(
-        run,
-        to=RunStatus.CANCELLED,
-        allowed_from={RunStatus.AWAITING_APPROVAL},
-        actor=actor,
-        data={"approval": approval.pk, "rejected": True, "comment": comment},
-        error_code="rejected",
-        error_message=comment or "The output was rejected.",
-    )
+    who = _may_decide(run, actor)
+    with transaction.atomic():
+        approval = _approval_to_decide(run)
+        lifecycle.approval_close(approval, status=ApprovalStatus.REJECTED, actor=actor, comment=comment)
+        lifecycle.run_transition(
+            run,
+            to=RunStatus.CANCELLED,
+            allowed_from={RunStatus.AWAITING_APPROVAL},
+            actor=actor,
+            data={"approval": approval.pk, "rejected": True, "comment": comment, **who},
+            error_code="rejected",
+            error_message=comment or "The output was rejected.",
+        )
     return run
 
 

@@ -13,7 +13,8 @@ class Scope(models.TextChoices):
 
     WORKSPACE_READ = "workspace:read", "Read the workspace and its foundation"
     RUNS_READ = "runs:read", "Read runs, steps and events"
-    RUNS_WRITE = "runs:write", "Start, cancel and approve runs"
+    RUNS_WRITE = "runs:write", "Start, cancel and answer runs"
+    RUNS_APPROVE = "runs:approve", "Approve or reject runs waiting for a decision (never the key's own runs)"
     AGENTS_READ = "agents:read", "Read agents, versions and skills"
     AUDIT_READ = "audit:read", "Read the workspace's audit trail"
     ADMIN = "admin", "Manage members, keys and the foundation"

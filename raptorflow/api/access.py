@@ -28,3 +28,6 @@ WRITE_RUNS = Access(Role.MEMBER, Scope.RUNS_WRITE)
 READ_AGENTS = Access(Role.VIEWER, Scope.AGENTS_READ)
 READ_AUDIT = Access(Role.ADMIN, Scope.AUDIT_READ)
 MANAGE = Access(Role.ADMIN, Scope.ADMIN)
+# A decision on a gated run is a separate duty from starting one (issue: separation of duties): an admin or
+# owner, or a key given runs:approve; and never the person or key that started the run (agents/runs/services).
+APPROVE_RUNS = Access(Role.ADMIN, Scope.RUNS_APPROVE)

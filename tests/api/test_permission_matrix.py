@@ -41,7 +41,16 @@ from raptorflow.accounts.api.views import OWN_WORKSPACE
 from raptorflow.accounts.choices import Role
 from raptorflow.accounts.models import User, Workspace
 from raptorflow.accounts.services import apikey_create, apikey_revoke
-from raptorflow.api.access import MANAGE, READ_AGENTS, READ_AUDIT, READ_RUNS, READ_WORKSPACE, WRITE_RUNS, Access
+from raptorflow.api.access import (
+    APPROVE_RUNS,
+    MANAGE,
+    READ_AGENTS,
+    READ_AUDIT,
+    READ_RUNS,
+    READ_WORKSPACE,
+    WRITE_RUNS,
+    Access,
+)
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
 from tests.factories import (
@@ -281,8 +290,8 @@ OPERATIONS = [
     Op("GET", f"{RUN}/events", READ_RUNS, {"id": finished_run}),
     Op("GET", f"{RUN}/stream", READ_RUNS, {"id": finished_run}),
     Op("POST", f"{RUN}/cancel", WRITE_RUNS, {"id": live_run}),
-    Op("POST", f"{RUN}/approve", WRITE_RUNS, {"id": run_awaiting_approval}),
-    Op("POST", f"{RUN}/reject", WRITE_RUNS, {"id": run_awaiting_approval}),
+    Op("POST", f"{RUN}/approve", APPROVE_RUNS, {"id": run_awaiting_approval}),
+    Op("POST", f"{RUN}/reject", APPROVE_RUNS, {"id": run_awaiting_approval}),
     Op("POST", f"{RUN}/input", WRITE_RUNS, {"id": run_awaiting_input}, body={"answers": {"price": 49}}),
     # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),

@@ -51,6 +51,12 @@ def writer(key_client) -> APIClient:
     return key_client("runs:read", "runs:write")
 
 
+@pytest.fixture
+def approver(key_client) -> APIClient:
+    """Another key, whose holder decides on gated runs (separation of duties)."""
+    return key_client("runs:read", "runs:approve")
+
+
 def _start(client, data=None, **headers):
     return client.post("/api/v1/runs", {"agent": "unit_economics", "input": data or UNIT}, format="json", **headers)
 
@@ -178,13 +184,14 @@ def test_the_api_process_answers_a_long_poll_at_once(writer):
     assert writer.get(f"/api/v1/runs/{run_id}/events?wait=999").status_code == 400
 
 
-def test_cancel_and_decisions(writer, workspace):
+def test_cancel_and_decisions(writer, approver, workspace):
     run_id = _start(writer).json()["id"]
     cancelled = writer.post(f"/api/v1/runs/{run_id}/cancel", {"reason": "typo"}, format="json")
     assert (cancelled.status_code, cancelled.json()["status"]) == (202, "cancelled")
     again = writer.post(f"/api/v1/runs/{run_id}/cancel")
     assert (again.status_code, again.json()["code"]) == (409, "run_final")
-    assert writer.post(f"/api/v1/runs/{run_id}/approve").json()["code"] == "not_awaiting_approval"
+    assert writer.post(f"/api/v1/runs/{run_id}/approve").status_code == 403  # runs:write does not decide
+    assert approver.post(f"/api/v1/runs/{run_id}/approve").json()["code"] == "not_awaiting_approval"
 
     gated = Run.objects.get(pk=_start(writer).json()["id"])
     Run.objects.filter(pk=gated.pk).update(status="running")  # as if a worker had claimed it
@@ -193,7 +200,7 @@ def test_cancel_and_decisions(writer, workspace):
     run_transition(
         gated, to="awaiting_approval", allowed_from={"running"}, actor=WORKER, approval_reason="review", output=output
     )
-    approved = writer.post(f"/api/v1/runs/{gated.pk}/approve", {"comment": "ship it"}, format="json")
+    approved = approver.post(f"/api/v1/runs/{gated.pk}/approve", {"comment": "ship it"}, format="json")
     assert (approved.status_code, approved.json()["status"], approved.json()["output"]) == (
         200,
         "succeeded",
@@ -201,7 +208,7 @@ def test_cancel_and_decisions(writer, workspace):
     )
 
 
-def test_a_run_shows_its_approvals_and_only_gated_runs_look_for_them(writer):
+def test_a_run_shows_its_approvals_and_only_gated_runs_look_for_them(writer, approver):
     plain = _start(writer).json()["id"]
     run_execute(plain)
     assert writer.get(f"/api/v1/runs/{plain}").json()["approvals"] == []
@@ -212,7 +219,7 @@ def test_a_run_shows_its_approvals_and_only_gated_runs_look_for_them(writer):
     gated = _start(writer).json()["id"]
     run_execute(gated)
     assert [a["status"] for a in writer.get(f"/api/v1/runs/{gated}").json()["approvals"]] == ["pending"]
-    assert writer.post(f"/api/v1/runs/{gated}/approve", {"comment": "ship it"}, format="json").status_code == 200
+    assert approver.post(f"/api/v1/runs/{gated}/approve", {"comment": "ship it"}, format="json").status_code == 200
     detail = writer.get(f"/api/v1/runs/{gated}").json()
     assert [(a["status"], a["comment"]) for a in detail["approvals"]] == [("approved", "ship it")]
     assert count_queries(writer, f"/api/v1/runs/{gated}") == plain_queries + 1
@@ -269,3 +276,30 @@ def test_an_unknown_agent_is_a_400_naming_it(writer):
     response = writer.post("/api/v1/runs", {"agent": "no_such_agent", "input": {}}, format="json")
     assert response.status_code == 400
     assert "no_such_agent" in str(response.json()["errors"]["agent"])
+
+
+def test_the_key_that_started_a_run_cannot_decide_on_it_another_key_or_an_admin_can(
+    key_client, approver, workspace, owner
+):
+    from raptorflow.audit.models import AuditEvent
+
+    Agent.objects.get(slug="unit_economics").versions.update(requires_approval=True)
+    agentversion_forget_published()
+    both = key_client("runs:read", "runs:write", "runs:approve")  # may approve, but not its own runs
+    first, second, third = (_start(both).json()["id"] for _ in range(3))
+    for run_id in (first, second, third):
+        run_execute(run_id)
+    refused = both.post(f"/api/v1/runs/{first}/approve")
+    assert (refused.status_code, refused.json()["code"]) == (403, "self_approval")
+    assert both.post(f"/api/v1/runs/{first}/reject").status_code == 403
+    assert AuditEvent.objects.filter(action="run.self_approval_refused", outcome="denied").count() == 2
+    assert approver.post(f"/api/v1/runs/{first}/approve").json()["status"] == "succeeded"
+    admin = APIClient()
+    admin.force_login(owner)
+    assert admin.post(f"/api/v1/runs/{second}/reject", HTTP_X_WORKSPACE=workspace.slug).json()["status"] == "cancelled"
+
+    Agent.objects.get(slug="unit_economics").versions.update(allow_self_approval=True)
+    agentversion_forget_published()
+    assert both.post(f"/api/v1/runs/{third}/approve").json()["status"] == "succeeded"
+    decided = Run.objects.get(pk=third).events.filter(type="status", data__status="running").last()
+    assert decided.data["self_approval"] is True  # allowed, and recorded as such

@@ -57,7 +57,8 @@ class Server:
     def wait_ready(self, timeout: float = 60) -> Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.proc.poll() is None:
-            with contextlib.suppress(requests.ConnectionError):
+            # A busy machine may take more than a probe's timeout to answer the first request: keep probing.
+            with contextlib.suppress(requests.ConnectionError, requests.Timeout):
                 if requests.get(f"{self.url}/health/live", timeout=2).status_code == 200:
                     return self
             time.sleep(0.2)
@@ -143,9 +144,11 @@ def test_fifty_followers_never_hold_the_api_workers(serve, followed):
     with ThreadPoolExecutor(FOLLOWERS) as pool:
         polls = [pool.submit(_get, events, followed.key, 15) for _ in range(FOLLOWERS)]
         time.sleep(0.5)  # the long-polls are in, ahead of the reads below
-        reads = [_get(f"{api.url}/api/v1/runs/{followed.run.pk}", followed.key, 5) for _ in range(3)]
+        reads = [_get(f"{api.url}/api/v1/runs/{followed.run.pk}", followed.key, 9) for _ in range(3)]
         answered = [poll.result() for poll in polls]
-    assert all(r.status == 200 and r.seconds < 2 for r in reads), f"{reads}\n{api.log()}"
+    # Held workers would keep these reads waiting for the long-polls' 10 s; answered at once, they take a fraction
+    # of a second (4 s leaves room for a machine loaded with other work).
+    assert all(r.status == 200 and r.seconds < 4 for r in reads), f"{reads}\n{api.log()}"
     # The API process answers at once whatever `wait` says: waiting is the stream process's.
     assert all(a.status == 200 and a.body["events"] == [] and a.seconds < 5 for a in answered), answered
 

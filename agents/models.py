@@ -249,6 +249,9 @@ class WorkspaceSpend(models.Model):
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="spend")
     month = models.DateField(help_text="The first day of the UTC month.")
     amount = models.DecimalField(**_MONEY)
+    reserved = models.DecimalField(
+        help_text="Worst cases of paid calls in flight, held against the budget until each is settled.", **_MONEY
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -259,6 +262,24 @@ class WorkspaceSpend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workspace} {self.month:%Y-%m}: ${self.amount:.2f}"
+
+
+class SpendReservation(models.Model):
+    """A paid call's worst-case cost, held against its workspace's month while the call is in flight.
+
+    Checked and taken in one conditional UPDATE of the month's WorkspaceSpend (``amount + reserved + this ≤
+    budget``), so concurrent runs cannot together spend past the budget; settled after the call (the actual
+    cost charged, the hold released); released by the sweeper when the run's worker died mid-call.
+    """
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey("Run", on_delete=models.CASCADE, related_name="reservations")
+    month = models.DateField()
+    amount = models.DecimalField(**_MONEY)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"${self.amount} held for {self.run}"
 
 
 class RunStep(models.Model):

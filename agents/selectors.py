@@ -137,11 +137,12 @@ def month_start(at: datetime) -> date:
     return at.astimezone(UTC).date().replace(day=1)
 
 
-_SPEND_SQL = "SELECT amount FROM {table} WHERE workspace_id = %s AND month = %s"
+_SPEND_SQL = "SELECT amount + reserved FROM {table} WHERE workspace_id = %s AND month = %s"
 
 
 def workspace_month_spend(workspace: Workspace | int, *, now: datetime | None = None) -> Decimal:
-    """What the workspace's runs started this UTC month have cost, from the running total.
+    """What the workspace's runs started this UTC month have cost, from the running total, plus the worst cases
+    of paid calls in flight (held until they are settled).
 
     Read before every run and every paid call, so written as the one-row SQL it is (a quarter of the
     ORM's cost to build the same statement).

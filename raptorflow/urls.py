@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from raptorflow import admin_site, health, metrics  # noqa: F401 - admin_site groups the admin index
+from raptorflow.api.errors import json_404
 
 admin.site.site_header = "Raptorflow"
 admin.site.site_title = "Raptorflow admin"
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admin/status/", admin.site.admin_view(health.status_view), name="admin-status"),
     path("admin/", admin.site.urls),
     re_path(r"^api/(?P<version>v1)/", include("raptorflow.api.urls", namespace="api")),
+    re_path(r"^api/", json_404),  # another version, or no version: still the API's JSON
 ]
 
 handler404 = "raptorflow.urls.not_found"

@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunEventType, RunStatus
-from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, WorkspaceSpend
+from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, SpendReservation, WorkspaceSpend
 from agents.selectors import agentversion_published, month_start
 from raptorflow import metrics
 from raptorflow.audit.actors import Actor
@@ -201,6 +201,29 @@ def run_charge(
         )
         if cost:
             _spend_add(run.workspace_id, month_start(run.created_at), cost)
+
+
+def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendReservation | None:
+    """Hold ``amount`` against the run's workspace month if it fits under ``monthly_budget`` with everything
+    spent and held already: the check and the hold are one conditional UPDATE, so concurrent runs cannot both
+    take the last room. None when it does not fit."""
+    month = month_start(run.created_at)
+    with transaction.atomic():
+        _spend_add(run.workspace_id, month, Decimal("0"))  # the month's row exists from here on
+        room = Value(monthly_budget - amount) - F("reserved")
+        ledger = WorkspaceSpend.objects.filter(workspace_id=run.workspace_id, month=month, amount__lte=room)
+        if not ledger.update(reserved=F("reserved") + amount):
+            return None
+        return SpendReservation.objects.create(workspace_id=run.workspace_id, run=run, month=month, amount=amount)
+
+
+def spend_settle(reservation: SpendReservation) -> None:
+    """Release a hold (its call was charged, or never made): the month's ``reserved`` loses it."""
+    with transaction.atomic():
+        if SpendReservation.objects.filter(pk=reservation.pk).delete()[0]:
+            WorkspaceSpend.objects.filter(workspace_id=reservation.workspace_id, month=reservation.month).update(
+                reserved=F("reserved") - reservation.amount
+            )
 
 
 def run_spent(run_id: RunId) -> Decimal:

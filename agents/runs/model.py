@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from django.utils import timezone
 
 from agents.choices import RunEventType, RunStatus, StepKind, StepStatus
-from agents.models import AgentVersion, Run, RunEvent, RunStep
+from agents.models import AgentVersion, Run, RunEvent, RunStep, SpendReservation
 from agents.registry import ModelAnswer, ModelUnavailable
 from agents.selectors import workspace_month_spend
 from raptorflow import metrics
@@ -214,6 +214,7 @@ class ModelCalls:
         self.ctx = ctx
         self.run: Run = ctx.run
         self.version = ctx.version
+        self._hold: SpendReservation | None = None  # the worst case held for the paid call in flight
 
     # --- one call ---------------------------------------------------------------------------------------------
 
@@ -283,20 +284,31 @@ class ModelCalls:
         return chain
 
     def _check_budget(self, provider: Provider, request: CompletionRequest) -> None:
-        """Before each paid call: would its worst case break the run's or the workspace's budget?"""
+        """Before each paid call: would its worst case break the run's or the workspace's budget? If not, hold
+        that worst case against the workspace's month until the call is recorded (lifecycle.spend_reserve), so
+        that runs calling at the same time cannot together spend past the budget."""
         if provider.kind in {"offline", "scripted"}:
             return
+        monthly = self.run.workspace.monthly_budget
         budgets = Budgets(
             run_spent=lifecycle.run_spent(self.run.pk),
             run_budget=self.version.run_budget,
             month_spent=workspace_month_spend(self.run.workspace),
-            monthly_budget=self.run.workspace.monthly_budget,
+            monthly_budget=monthly,
         )
         try:
-            call_check(provider, request, budgets, at=timezone.now())
+            estimate = call_check(provider, request, budgets, at=timezone.now())
         except CallRefused as refusal:
             status = RunStatus.BUDGET_EXCEEDED if refusal.over_budget else RunStatus.FAILED
             raise RunAborted(status, refusal.code, refusal.message) from None
+        self._hold = lifecycle.spend_reserve(self.run, estimate, monthly)
+        if self._hold is None:
+            raise RunAborted(
+                RunStatus.BUDGET_EXCEEDED,
+                "budget_exceeded",
+                f"The next call could cost up to ${estimate:.4f}; with what the workspace has spent and what "
+                f"runs now calling may spend, that would pass its ${monthly:.2f} monthly budget.",
+            )
 
     def _record(
         self,
@@ -340,6 +352,9 @@ class ModelCalls:
 
     def _write(self, step: RunStep, usage: Usage, cost: Decimal, call_id: str, error_code: str) -> None:
         step.save(force_insert=True)
+        if self._hold is not None:  # charged below (or nothing to charge): the worst case is no longer held
+            lifecycle.spend_settle(self._hold)
+            self._hold = None
         if usage.input_tokens or usage.output_tokens:
             lifecycle.run_charge(
                 self.run,

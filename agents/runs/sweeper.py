@@ -9,6 +9,8 @@ Run periodically by beat. Each pass:
   attempts remain, else ``failed`` with ``worker_lost``; a dead ``cancelling``
   run simply ends ``cancelled``;
 - cancels runs whose approval expired, and runs whose questions nobody answered in time;
+- releases the budget held for paid calls whose run is no longer running, or whose worker went silent (the
+  call's cost is unknown; a run that resumes holds again before its next call);
 - gives a run waiting in ``awaiting_approval`` with no pending approval (a row
   written before the lifecycle created both in one transaction) a new approval,
   so that a person can decide it and it can expire.
@@ -21,11 +23,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from agents.choices import ApprovalStatus, InputRequestStatus, RunStatus
-from agents.models import Approval, InputRequest, Run
+from agents.models import Approval, InputRequest, Run, SpendReservation
 from raptorflow.audit.actors import Actor
 
 from . import lifecycle
@@ -43,6 +45,7 @@ def run_sweep() -> dict[str, int]:
         "approvals_expired": _expire_approvals(),
         "approvals_restored": _restore_missing_approvals(),
         "inputs_expired": _expire_inputs(),
+        "reservations_released": _release_stale_holds(),
     }
 
 
@@ -167,3 +170,16 @@ def _expire_inputs() -> int:
             )
             count += 1
     return count
+
+
+def _release_stale_holds() -> int:
+    cutoff = timezone.now() - timedelta(seconds=settings.RAPTORFLOW_HEARTBEAT_STALE_SECONDS)
+    active = {RunStatus.RUNNING, RunStatus.CANCELLING}
+    stale = SpendReservation.objects.filter(
+        ~Q(run__status__in=active) | Q(run__heartbeat_at__lt=cutoff), created_at__lt=cutoff
+    )
+    released = 0
+    for hold in stale[:_BATCH]:
+        lifecycle.spend_settle(hold)
+        released += 1
+    return released

@@ -7,16 +7,18 @@ status, so views never build error responses by hand and this module knows no ap
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from raptorflow import context
 from raptorflow.errors import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -69,9 +71,43 @@ def _message(detail: Any) -> str:
     return str(detail)
 
 
-def json_404(request, exception=None) -> JsonResponse:
+def json_404(request, exception=None, **kwargs: Any) -> JsonResponse:
+    """Any path under /api/ that names nothing: the API's shape, not Django's page (also with DEBUG on)."""
     return JsonResponse(error_body("not_found", "Not found."), status=404)
 
 
 def json_500(request) -> JsonResponse:
-    return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)
+    request_id = context.current().request_id
+    message = f"Something went wrong on our side; quote request id {request_id} to support."
+    return JsonResponse(error_body("server_error", message), status=500)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: JSON under /api/ (with how to get the token), Django's page elsewhere."""
+    if not request.path.startswith("/api/"):
+        from django.views.csrf import csrf_failure as page
+
+        return page(request, reason)
+    message = (
+        "CSRF check failed: a signed-in session must send the csrftoken cookie and the X-CSRFToken header. "
+        "GET /api/v1/auth/login sets the cookie and returns the token; then POST with both. "
+        "Scripts should use an API key (Authorization: Api-Key …), which needs no CSRF token."
+    )
+    return JsonResponse(error_body("csrf_failed", message), status=403)
+
+
+class APIErrorMiddleware:
+    """An exception no view handled, on an /api/ path: logged with the request id, answered as JSON 500 — never
+    a debug page, even with DEBUG on (Django's debug 500 would be HTML, and show settings and code)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not request.path.startswith("/api/") or isinstance(exception, Http404 | DjangoPermissionDenied):
+            return None  # Django's own handling (a JSON 404 via the URLconf's handlers)
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        return json_500(request)

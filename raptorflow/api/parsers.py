@@ -6,6 +6,8 @@
 * **Depth.** A deeply nested document makes json.loads recurse until Python's
   limit (a 500); nesting beyond RAPTORFLOW_API_MAX_JSON_DEPTH is a 400.
 * **NUL (U+0000)** anywhere in a body: keys, values, nested.
+* **Numbers beyond a float** (``1e999``): Python reads them as infinity, which no JSON column or schema can
+  hold; like ``NaN`` and ``Infinity`` they are a 400, not a 500 further on.
 
 PostgreSQL cannot store U+0000 in text or jsonb columns, nor compare with it, so
 a NUL that reaches a lookup or an insert is a DataError, a 500 after the fact
@@ -17,6 +19,7 @@ API accepts; SQLite would have stored it, so the rule is the same on both.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,6 +70,19 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def finite_float(text: str) -> float:
+    """A JSON number as a float, refusing one too large for a float (it would read as infinity)."""
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def loads_strict(text: str) -> Any:
+    """json.loads that refuses NaN, Infinity and numbers that overflow a float (ValueError)."""
+    return json.loads(text, parse_constant=_no_constants, parse_float=finite_float)
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None) -> Any:
         limit = settings.RAPTORFLOW_API_MAX_BODY_BYTES
@@ -76,7 +92,7 @@ class JSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         constant = _no_constants if api_settings.STRICT_JSON else None
         try:
-            data = json.loads(raw.decode(encoding), parse_constant=constant)
+            data = json.loads(raw.decode(encoding), parse_constant=constant, parse_float=finite_float)
         except RecursionError:
             raise exceptions.ParseError("The JSON is nested too deeply.", code="json_too_deep") from None
         except ValueError as exc:

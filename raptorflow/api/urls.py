@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from .auth import LoginView, LogoutView
 from .docs import redoc_bundle
+from .errors import json_404
 from .health import HealthView
 
 app_name = "api"
@@ -23,4 +24,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("redoc-dist/bundles/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
+    # Last: any other path under /api/v1/ is the API's JSON 404, with DEBUG on too (Django's would be HTML).
+    re_path(r"^.*$", json_404, name="not-found"),
 ]

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "raptorflow.audit.middleware.RequestContextMiddleware",
+    # Inside the request context (its request id goes into the answer): JSON 500s under /api/, never a debug page.
+    "raptorflow.api.errors.APIErrorMiddleware",
     # Before sessions and authentication: a blocked address costs no session or user lookup.
     "raptorflow.audit.middleware.IPBlockMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

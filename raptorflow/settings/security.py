@@ -34,6 +34,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", IS_PRODUCTION)
 CSRF_COOKIE_HTTPONLY = True
+# A refused CSRF check under /api/ answers in the API's JSON shape (with how to get the token).
+CSRF_FAILURE_VIEW = "raptorflow.api.errors.csrf_failure"
 
 # --- Content Security Policy (django-csp) --------------------------------------
 # Scripts only from our own origin: the admin has no inline scripts, and the API docs use

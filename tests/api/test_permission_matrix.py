@@ -319,11 +319,16 @@ def _route_template(route: str) -> str:
     return _template("/" + path)
 
 
+# The API's catch-all (raptorflow/api/urls.py): every path nothing else routes is its JSON 404, not an operation
+# (tests/api/test_error_shape.py).
+NOT_FOUND_ROUTE = "not-found"
+
+
 def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, Callable]]:
     for entry in patterns:
         if isinstance(entry, URLResolver):
             yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
+        elif isinstance(entry, URLPattern) and entry.name != NOT_FOUND_ROUTE:
             yield prefix + str(entry.pattern), entry.callback
 
 

@@ -12,6 +12,7 @@ from agents.models import Agent, Run
 from agents.runs.errors import RunError
 from agents.runs.services import run_create
 from raptorflow.accounts.models import Workspace
+from raptorflow.api.parsers import loads_strict
 from raptorflow.audit.actors import Actor
 
 
@@ -25,12 +26,16 @@ class Command(BaseCommand):
         parser.add_argument("--wait", type=float, default=0, help="seconds to wait for the run to finish")
 
     def handle(self, *args, **options) -> None:
+        agent = Agent.objects.filter(slug=options["agent"]).first()
+        if agent is None:
+            raise CommandError(f"No agent named {options['agent']!r}; GET /api/v1/agents lists them.")
+        workspace = Workspace.objects.filter(slug=options["workspace"]).first()
+        if workspace is None:
+            raise CommandError(f"No workspace named {options['workspace']!r}.")
         try:
-            agent = Agent.objects.get(slug=options["agent"])
-            workspace = Workspace.objects.get(slug=options["workspace"])
-            data = json.loads(options["input"])
-        except (Agent.DoesNotExist, Workspace.DoesNotExist, json.JSONDecodeError) as exc:
-            raise CommandError(str(exc)) from None
+            data = loads_strict(options["input"])
+        except ValueError as exc:  # not JSON, NaN/Infinity, or a number too large for a float
+            raise CommandError(f"--input is not valid JSON: {exc}") from None
         try:
             run, _ = run_create(workspace=workspace, agent=agent, input=data, actor=Actor.system("run_agent"))
         except RunError as exc:

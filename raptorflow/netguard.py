@@ -22,7 +22,7 @@ import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -122,6 +122,7 @@ class Target:
     scheme: str
     host: str
     port: int
+    addresses: tuple[IPAddress, ...] = ()  # what the host resolved to when it was checked (all of them vetted)
 
 
 def http_target(url: str) -> Target:
@@ -186,8 +187,25 @@ def check_url(url: str, refuse: Policy) -> Target:
     """Resolve ``url``'s host and apply ``refuse(host, address)`` (a class to refuse it as, or None) to every
     address; returns the target, or raises SchemeRefused, HostUnresolvable or AddressRefused."""
     target = http_target(url)
-    for address in resolve(target.host, target.port):
+    addresses = resolve(target.host, target.port)
+    for address in addresses:
         kind = refuse(target.host, address)
         if kind is not None:
             raise AddressRefused(target.host, address, kind)
-    return target
+    return Target(target.scheme, target.host, target.port, tuple(addresses))
+
+
+def pinned(url: str, target: Target) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The request that reaches ``target``'s vetted address and no other: (the URL with the address in place of
+    the host, the Host header, httpx's ``sni_hostname`` extension for TLS). The connection then resolves nothing,
+    so a DNS answer that changes after the check (rebinding) cannot move it; TLS still verifies the certificate
+    against the host name."""
+    if not target.addresses:
+        raise ValueError("pinned() needs a target from check_url()")
+    parts = urlsplit(url)
+    address = target.addresses[0]
+    literal = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    host_header = f"{target.host}:{parts.port}" if parts.port else target.host
+    extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), {"Host": host_header}, extensions

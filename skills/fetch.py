@@ -8,10 +8,11 @@ only text is returned.
 
 The URL and address checks are the platform's (raptorflow/netguard.py, shared
 with the model providers' base URLs); this module words its refusals and holds
-the allowlist. Known limit: the address is checked before httpx connects, so a
-DNS answer that changes between the check and the connection (DNS rebinding)
-is not caught (see netguard). Deployments that need more put an egress proxy
-in front of the workers.
+the allowlist. The connection goes to the address that was checked (the URL's
+host is replaced by it; the Host header and TLS's server name keep the name),
+so a DNS answer that changes between the check and the connection (DNS
+rebinding) cannot move it elsewhere; every redirect hop is checked and pinned
+the same way.
 """
 
 from __future__ import annotations
@@ -59,17 +60,16 @@ def _refusal(host: str, address: netguard.IPAddress) -> netguard.AddressClass | 
     return netguard.classify(address)
 
 
-def check_url(url: str) -> str:
-    """Refuse anything but http(s) to public addresses (or allowlisted ones). Returns the URL."""
+def check_url(url: str) -> netguard.Target:
+    """Refuse anything but http(s) to public addresses (or allowlisted ones). Returns the vetted target."""
     try:
-        netguard.check_url(url, _refusal)
+        return netguard.check_url(url, _refusal)
     except netguard.SchemeRefused:
         raise FetchRefused(f"Only http and https URLs with a host can be fetched, not {url[:100]!r}.") from None
     except netguard.HostUnresolvable as exc:
         raise FetchRefused(f"The host {exc.host!r} does not resolve.") from None
     except netguard.AddressRefused as exc:
         raise FetchRefused(f"{exc.host} resolves to a non-public address ({exc.address}); refused.") from None
-    return url
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def fetch_url(url: str) -> dict[str, Any]:
     with httpx.Client(timeout=settings.RAPTORFLOW_FETCH_TIMEOUT_SECONDS, follow_redirects=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                fetched = _get(client, check_url(url))
+                fetched = _get(client, url, check_url(url))
             except httpx.HTTPError as exc:
                 raise ToolError(f"Fetching {url[:200]} failed: {type(exc).__name__}.") from None
             if 300 <= fetched.status < 400 and "location" in fetched.headers:
@@ -93,10 +93,12 @@ def fetch_url(url: str) -> dict[str, Any]:
     raise FetchRefused(f"More than {MAX_REDIRECTS} redirects.")
 
 
-def _get(client: httpx.Client, url: str) -> Fetched:
-    """GET with a size cap enforced while reading, so a huge body is never held in memory."""
+def _get(client: httpx.Client, url: str, target: netguard.Target) -> Fetched:
+    """GET the vetted address, with a size cap enforced while reading, so a huge body is never held in memory."""
     limit = settings.RAPTORFLOW_FETCH_MAX_BYTES
-    with client.stream("GET", url, headers={"User-Agent": "Raptorflow/1.0 (+agent fetch)"}) as response:
+    address_url, host, extensions = netguard.pinned(url, target)
+    headers = {"User-Agent": "Raptorflow/1.0 (+agent fetch)", **host}
+    with client.stream("GET", address_url, headers=headers, extensions=extensions) as response:
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk

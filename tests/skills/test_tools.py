@@ -82,3 +82,29 @@ def test_workspace_lookup_sees_only_the_runs_own_workspace(db):
     assert [r["id"] for r in runs] == [str(earlier.pk)]
     assert ctx.tool("workspace.lookup", {"what": "foundation"}) == {"foundation": mine.workspace.foundation}
     assert list(mine.steps.values_list("kind", "name")) == [("tool", "workspace.lookup"), ("tool", "workspace.lookup")]
+
+
+def test_fetch_connects_to_the_address_it_checked_even_if_the_name_resolves_elsewhere_later(
+    httpserver, settings, monkeypatch
+):
+    """DNS rebinding: the name resolves to an allowed address when checked and to another when connecting.
+    The connection is pinned to the checked address, with the name kept in the Host header."""
+    import socket
+
+    settings.RAPTORFLOW_FETCH_ALLOWLIST = ["127.0.0.1"]
+    httpserver.expect_request("/page").respond_with_data("rebinding refused", content_type="text/plain")
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.1"])  # the first answer (the check) is vetted; any later one would be a trap
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        address = next(answers, "10.255.255.1")  # unroutable: a connection that resolved again would hang
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    settings.RAPTORFLOW_FETCH_TIMEOUT_SECONDS = 2
+    page = tools.get("http.fetch")({"url": f"http://rebind.test:{httpserver.port}/page"}, None)
+    assert page["text"] == "rebinding refused"
+    (request, _), *_ = httpserver.log
+    assert request.headers["Host"] == f"rebind.test:{httpserver.port}"

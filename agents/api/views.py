@@ -24,6 +24,7 @@ from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RU
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
 from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, TOO_LARGE, WORKSPACE_PARAMS
+from raptorflow.api.serializers import QuerySerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
 from . import serializers as s
@@ -32,7 +33,7 @@ from .filtersets import RunFilterSet
 LONG_POLL_MAX_SECONDS = 25
 
 
-class EventQuerySerializer(serializers.Serializer):
+class EventQuerySerializer(QuerySerializer):
     after = serializers.IntegerField(min_value=0, default=0, help_text="Return events with a higher sequence.")
     limit = serializers.IntegerField(min_value=1, max_value=500, default=100)
     wait = serializers.FloatField(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from analytics.selectors import default_range, default_start, range_problem
+from raptorflow.api.serializers import QuerySerializer
 
 
 class _MoneyOptions(TypedDict):
@@ -22,7 +23,7 @@ _CACHED = "Of tokens_in, those read from a provider's prompt cache (priced at th
 _CACHE_WRITES = "Of tokens_in, those written to a provider's prompt cache (priced at the cache-write rate)."
 
 
-class UsageQuerySerializer(serializers.Serializer):
+class UsageQuerySerializer(QuerySerializer):
     month = serializers.CharField(
         required=False, help_text="Calendar month in UTC as YYYY-MM; the current month when left out."
     )
@@ -64,7 +65,7 @@ class UsageSerializer(serializers.Serializer):
     by_agent = AgentUsageSerializer(many=True)
 
 
-class AnalyticsQuerySerializer(serializers.Serializer):
+class AnalyticsQuerySerializer(QuerySerializer):
     start = serializers.DateField(
         required=False, help_text="First UTC day, YYYY-MM-DD; 29 days before `end` when left out."
     )

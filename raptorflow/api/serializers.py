@@ -32,3 +32,20 @@ class SharedFieldsMixin:
                 raise TypeError(f"{cls.__name__} shares its fields, so they must be read-only: {writable}")
             cls._shared_fields = shared
         return shared
+
+
+class QuerySerializer(serializers.Serializer):
+    """Query parameters, read as the schema states them: a parameter sent empty (``?start=``) is an error, not
+    "left out" (DRF reads an empty form value of an optional field as absent), and so is one sent twice."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        problems: dict[str, list[str]] = {}
+        for name in self.fields.keys():
+            values = data.getlist(name) if hasattr(data, "getlist") else [data[name]] if name in data else []
+            if len(values) > 1:
+                problems[name] = ["Give this parameter once."]
+            elif values and values[0] == "":
+                problems[name] = ["This parameter may not be empty; leave it out instead."]
+        if problems:
+            raise serializers.ValidationError(problems)
+        return super().to_internal_value(data)

@@ -67,3 +67,23 @@ def test_run_agent_prints_one_line_errors(registry_synced, workspace):
         call_command("run_agent", "nope", workspace=workspace.slug)
     with pytest.raises(CommandError, match=r"^--input is not valid JSON: the number 1e999 is too large$"):
         call_command("run_agent", "unit_economics", workspace=workspace.slug, input='{"spend": 1e999}')
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["start=", "end=", "start=2026-01-01&start=2026-01-02"],
+)
+def test_a_query_parameter_sent_empty_or_twice_is_refused_not_ignored(owner, workspace, query):
+    client = APIClient()
+    client.force_login(owner)
+    response = client.get(f"/api/v1/analytics?{query}", HTTP_X_WORKSPACE=workspace.slug)
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
+
+
+@pytest.mark.parametrize("limit", ["null", "0", "-1", "201", "2.5", ""])
+def test_a_list_limit_that_is_not_a_whole_number_from_1_to_200_is_refused(owner, workspace, limit):
+    client = APIClient()
+    client.force_login(owner)
+    response = client.get(f"/api/v1/runs?limit={limit}", HTTP_X_WORKSPACE=workspace.slug)
+    assert (response.status_code, response.json()["errors"]) == (400, {"limit": ["A whole number from 1 to 200."]})
+    assert client.get("/api/v1/runs?limit=200", HTTP_X_WORKSPACE=workspace.slug).status_code == 200

@@ -40,7 +40,8 @@ class QuerySerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         problems: dict[str, list[str]] = {}
-        for name in self.fields.keys():
+        names: list[str] = list(self.fields)
+        for name in names:
             values = data.getlist(name) if hasattr(data, "getlist") else [data[name]] if name in data else []
             if len(values) > 1:
                 problems[name] = ["Give this parameter once."]

@@ -34,8 +34,17 @@ def pytest_sessionstart(session):
                 pytest.exit(f"{name} is unreachable: {exc}", returncode=3)
 
 
+class Asked(Exception):
+    """What OfflineSkillContext.ask raises: the agent asked these questions (the runtime would pause the run)."""
+
+    def __init__(self, questions: list[dict]):
+        super().__init__(f"asked {[q.get('key') for q in questions]}")
+        self.questions = questions
+
+
 class OfflineSkillContext:
-    """A skill context for calling skills directly in tests: LLM text comes from the offline provider."""
+    """A context for calling skills and agents directly in tests, offline: LLM text comes from the offline
+    provider, structured output and tool loops are unavailable (as offline), and questions raise Asked."""
 
     def __init__(self, foundation: dict | None = None):
         self.foundation = foundation or {}
@@ -61,6 +70,19 @@ class OfflineSkillContext:
 
     def progress(self, message: str, **data) -> None:
         pass
+
+    def llm_json(self, prompt: str, *, schema: dict, name: str = "answer", system: str = "", purpose: str = "") -> dict:
+        from agents.registry import ModelUnavailable
+
+        raise ModelUnavailable("The offline provider cannot give structured output; configure a model provider.")
+
+    def llm_loop(self, prompt: str, *, system: str = "", purpose: str = "", schema: dict | None = None):
+        from agents.registry import ModelUnavailable
+
+        raise ModelUnavailable("The offline provider cannot call tools; configure a model provider.")
+
+    def ask(self, questions: list[dict]) -> dict:
+        raise Asked(questions)
 
 
 @pytest.fixture

@@ -1,319 +1,315 @@
-"""Market sizing: TAM, SAM and SOM from industry benchmarks, adjusted factor by factor.
+"""Market sizing, bottom-up: accounts × annual price, narrowed once per filter, capped by what a team can sell.
 
-The rules are DOMAIN.md's; every factor that changes a figure is returned as an
-assumption so the user can see why the number is what it is.
+- **TAM** = the potential customer accounts in the whole market's places × the annual price per account.
+- **SAM** = the accounts the company can serve: the served places (a subset of the market's, each place
+  counted once), then, when an employee range is served, each place's accounts × the share inside the range;
+  every filter is applied exactly once and listed as a step.
+- **SOM** = the fewest of: the serviceable accounts; the sales capacity (reps × deals per rep per year ×
+  years, all from the input); the target share of the serviceable accounts (input, or a labelled estimate).
+  It is the yearly revenue from the accounts won by the end of that horizon (churn not modelled).
+- Counts are whole accounts, **floored once, on exact decimals** (a share of 0.29 of 100 accounts is 29, not
+  the 28 that binary floating point gives); money is exact decimal arithmetic rounded half-up to the cent
+  only at the end. A monthly price is × 12.
+- Every quantity arrives with its source (input, answer, dataset row, labelled model estimate) and every
+  result is returned as an assumption that states it in this company's words (its industry title, places,
+  currency), so two companies never get the same sentence.
 
-Choices where DOMAIN.md is silent (all constants below are defaults to tune):
+``market.projection`` compounds values at a growth rate that is an input or a labelled estimate; with
+neither, the agent does not project.
 
-* **Benchmarks.** Only SaaS is given ($50B TAM, SAM 15 % of TAM, SOM 2 % of SAM,
-  12 % growth). The others are set relative to it: fintech $45B / 10 % / 1.5 % /
-  16 % (licences and trust narrow the serviceable part; faster growth), martech
-  $25B / 20 % / 2 % / 10 % (smaller, easy to reach online), e-commerce $60B /
-  10 % / 1 % / 9 % (large but crowded), healthcare $40B / 10 % / 1 % / 8 %
-  (regulated, slow sales cycles); anything else $20B / 15 % / 2 % / 8 %.
-* **Industry from free text**, by whole words, first match in this order:
-  fintech, martech, e-commerce, SaaS, healthcare. The software categories come
-  before the healthcare vertical because a vendor's market is what its buyers
-  spend on its kind of product: "dental SaaS" is sized as SaaS.
-* **Geography** is free text resolved to a *scope* (a TAM factor) and *regions*
-  (SAM factors). Scope: "global"/"worldwide"/"international" ×1.5; emerging
-  markets (emerging, LATAM, Africa, Middle East, Brazil…) ×0.7; "regional",
-  "local", "national" or a single country ×0.3; a continent alone (North
-  America, Europe, Asia) or nothing recognised ×1.0, the benchmark as is.
-  Regions: North America ×0.4, Europe ×0.3, Asia ×0.35 — a country counts as
-  its continent, several regions add up (at most ×1.0). **Global ignores the
-  regional factors**: a company selling everywhere serves every region, so the
-  SAM is not cut to one slice.
-* **Focus** general ×1.0; **position** new entrant ×1.0 (the default).
-* **Price point** is the annual price per customer; when given, the SOM is also
-  expressed as the number of paying customers it takes.
+The old top-down benchmarks and the five keyword lists that picked one (``market.detect_industry``) are gone:
+industries are NAICS 2022 codes (skills/library/industries.py), see decision 0016.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from functools import cache
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from skills.choices import SkillCategory
 from skills.registry import skill
 
+from .account_counts import SOURCE_SCHEMA
 
-def _kw(words: str) -> tuple[str, ...]:
-    """A keyword tuple from a comma-separated list (keeps long lists on a few lines)."""
-    return tuple(word.strip() for word in words.split(","))
-
-
-# industry: (TAM in USD, SAM share of TAM, SOM share of SAM, yearly growth)
-BENCHMARKS: dict[str, tuple[float, float, float, float]] = {
-    "saas": (50e9, 0.15, 0.02, 0.12),
-    "fintech": (45e9, 0.10, 0.015, 0.16),
-    "martech": (25e9, 0.20, 0.02, 0.10),
-    "ecommerce": (60e9, 0.10, 0.01, 0.09),
-    "healthcare": (40e9, 0.10, 0.01, 0.08),
-    "other": (20e9, 0.15, 0.02, 0.08),
-}
-INDUSTRIES = tuple(BENCHMARKS)
-
-# Checked in this order; the first industry with a keyword in the text wins.
-INDUSTRY_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "fintech": _kw("fintech, payments, payment, banking, neobank, lending, insurtech, wealthtech, crypto"),
-    "martech": _kw("martech, marketing technology, marketing software, marketing automation, adtech, crm"),
-    "ecommerce": _kw(
-        "e-commerce, ecommerce, online store, online shop, webshop, online retail, retail, d2c, dtc, "
-        "direct to consumer, shopify"
-    ),
-    "saas": _kw("saas, software, software as a service, cloud software, platform, app, apps"),
-    "healthcare": _kw(
-        "healthcare, health, healthtech, medtech, medical, clinic, clinics, hospital, hospitals, dental, dentist, "
-        "dentists, telehealth, pharma, patients"
-    ),
-}
-
-GEO_SCOPE_FACTORS = {"global": 1.5, "emerging": 0.7, "regional": 0.3, "continental": 1.0}
-SCOPE_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "global": _kw("global, globally, worldwide, international, everywhere"),
-    "emerging": _kw(
-        "emerging, emerging markets, latam, latin america, south america, africa, middle east, mena, brazil, "
-        "nigeria, kenya, indonesia, vietnam"
-    ),
-    "regional": _kw("regional, local, national, domestic"),
-}
-REGION_SAM_FACTORS = {"north_america": 0.4, "europe": 0.3, "asia": 0.35}
-# Continents are regions; countries are regions too, but also make the scope "regional".
-CONTINENT_KEYWORDS = {
-    "north_america": _kw("north america, north american"),
-    "europe": _kw("europe, european, eu, emea"),
-    "asia": _kw("asia, asian, apac, asia pacific"),
-}
-COUNTRY_KEYWORDS = {
-    "north_america": _kw("us, usa, u.s., united states, canada, mexico"),
-    "europe": _kw(
-        "uk, united kingdom, britain, germany, france, spain, italy, netherlands, ireland, sweden, norway, "
-        "denmark, finland, poland, switzerland, nordics, dach, benelux"
-    ),
-    "asia": _kw("china, japan, india, singapore, korea, south korea, australia, hong kong, taiwan"),
-}
-
-FOCUS_FACTORS = {"general": 1.0, "enterprise": 0.8, "smb": 1.2}
-POSITION_FACTORS = {"new_entrant": 1.0, "leader": 3.0, "challenger": 1.5, "niche": 0.5}
-# (headcount strictly above, SOM multiplier), checked from the largest.
-SALES_TEAM_FACTORS = ((20, 2.0), (5, 1.2))
-SOM_CAP_SHARE_OF_SAM = 0.15
 PROJECTION_YEARS = 5
-STAGES = ("tam", "sam", "som", "projection")
-
+CENT = Decimal("0.01")
+STAGES = ("price", "tam", "sam", "som", "projection")
 MAX_MONEY = 1e15
-# The largest value market.projection compounds: above any market market.size can return (a global scope of the
-# largest base TAM is 1.5e15), and exact in JSON (a float like 1e300 would come back from PostgreSQL's jsonb as
-# a different number).
-MAX_PROJECTABLE = 1e20
+MAX_PROJECTABLE = 1e20  # above any market market.size returns, and exact in JSON (jsonb keeps it)
 _MONEY = {"type": "number", "minimum": 0}
-_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _GROWTH = {"type": "number", "minimum": -0.9, "maximum": 2}
 
 
-@cache
-def _pattern(keyword: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(part) for part in keyword.split())
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+def exact(value: float | int | str | Decimal) -> Decimal:
+    """A JSON number as the decimal it was written as (0.29 is 0.29, not 0.28999999999999998)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
-def keyword_hits(text: str, keywords: tuple[str, ...]) -> list[str]:
-    """The keywords found in ``text`` as whole words, case-insensitive ("authors" does not contain "auth")."""
-    return [keyword for keyword in keywords if _pattern(keyword).search(text)]
+def floor(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 
-@skill(
-    "market.detect_industry",
-    name="Detect industry",
-    category=SkillCategory.RESEARCH,
-    input_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["text"],
-        "properties": {"text": {"type": "string", "maxLength": 5000}},
-    },
-    output_schema={
-        "type": "object",
-        "required": ["industry", "matched"],
-        "properties": {
-            "industry": {"enum": list(INDUSTRIES)},
-            "matched": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-)
-def detect_industry(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Map free text ("dental SaaS", "payments API") to a benchmark industry by whole-word keywords."""
-    for industry, keywords in INDUSTRY_KEYWORDS.items():
-        hits = keyword_hits(data["text"], keywords)
-        if hits:
-            return {"industry": industry, "matched": hits}
-    return {"industry": "other", "matched": []}
+def money(value: Decimal) -> float:
+    return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _assumption(applies_to: str, factor: str, multiplier: float, reason: str) -> dict[str, Any]:
-    return {"applies_to": applies_to, "factor": factor, "multiplier": multiplier, "reason": reason}
+def fmt_money(value: Decimal, currency: str) -> str:
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,} {currency}"
 
 
-def resolve_geography(text: str) -> dict[str, Any]:
-    """Scope (TAM factor) and regions (SAM factors) named in a free-text geography."""
-    regions = [r for r in REGION_SAM_FACTORS if keyword_hits(text, CONTINENT_KEYWORDS[r] + COUNTRY_KEYWORDS[r])]
-    countries = [hit for r in REGION_SAM_FACTORS for hit in keyword_hits(text, COUNTRY_KEYWORDS[r])]
-    scope = next((s for s, words in SCOPE_KEYWORDS.items() if keyword_hits(text, words)), None)
-    if scope is None:
-        scope = "regional" if countries else "continental"
-    if scope == "global":
-        regions = []  # selling everywhere: no regional slice of the SAM
-    return {"scope": scope, "regions": regions, "countries": countries}
+def _names(places: list[dict[str, Any]]) -> str:
+    names = [p["name"] for p in places]
+    if len(names) < 2:
+        return names[0] if names else "no place"
+    return ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def _geography_assumptions(geo: dict[str, Any], text: str) -> list[dict[str, Any]]:
-    scope = geo["scope"]
-    found = f"'{text.strip()[:80]}'" if text.strip() else "no geography given"
-    reasons = {
-        "global": "sold worldwide; regional SAM factors not applied",
-        "emerging": "emerging markets",
-        "regional": f"a single country or local market ({', '.join(geo['countries']) or 'regional'})",
-        "continental": "a continent or no scope named: benchmark TAM as is",
-    }
-    notes = [_assumption("tam", f"geography scope: {scope}", GEO_SCOPE_FACTORS[scope], f"{found}: {reasons[scope]}")]
-    for region in geo["regions"]:
-        factor = REGION_SAM_FACTORS[region]
-        notes.append(_assumption("sam", f"region: {region}", factor, f"{region} share of the serviceable market"))
-    return notes
+def _once(market: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each place once (the first row for it): a place named twice must not count twice."""
+    first: dict[str, dict[str, Any]] = {}
+    for row in market:
+        first.setdefault(row["place"], row)
+    return list(first.values())
 
 
-def _region_factor(regions: list[str]) -> float:
-    return min(1.0, sum(REGION_SAM_FACTORS[r] for r in regions)) if regions else 1.0
+def _employees(size: dict[str, Any]) -> str:
+    low, high = size.get("employees_min", 0), size.get("employees_max")
+    return f"{low} or more" if high is None else f"{low} to {high}"
 
 
-def _team_factor(team: int) -> float:
-    return next((factor for above, factor in SALES_TEAM_FACTORS if team > above), 1.0)
+def _note(applies_to: str, statement: str, value: float | int, unit: str, source: dict[str, Any]) -> dict[str, Any]:
+    return {"applies_to": applies_to, "statement": statement, "value": value, "unit": unit, "source": source}
 
 
-def _benchmark(data: dict[str, Any]) -> tuple[float, float, float, float]:
-    tam, sam_share, som_share, growth = BENCHMARKS[data["industry"]]
-    return (
-        data.get("base_tam", tam),
-        data.get("sam_share", sam_share),
-        data.get("som_share", som_share),
-        data.get("growth_rate", growth),
-    )
+def _price(data: dict[str, Any]) -> tuple[Decimal, dict[str, Any]]:
+    price, currency, title = data["price"], data["currency"], data["industry"]["title"]
+    amount = exact(price["amount"])
+    annual = amount * 12 if price["period"] == "month" else amount
+    statement = f"One {title} account pays {fmt_money(amount, currency)} a {price['period']}"
+    if price["period"] == "month":
+        statement += f": {fmt_money(annual, currency)} a year"
+    return annual, _note("price", statement, money(annual), f"{currency} a year", price["source"])
 
 
-def _benchmark_assumptions(industry: str, bench: tuple[float, float, float, float]) -> list[dict[str, Any]]:
-    tam, sam_share, som_share, growth = bench
+def _accounts_notes(data: dict[str, Any]) -> list[dict[str, Any]]:
+    title = data["industry"]["title"]
     return [
-        _assumption("tam", f"benchmark TAM: {industry}", 1.0, f"${tam:,.0f} starting market for {industry}"),
-        _assumption("sam", "SAM share of TAM", sam_share, f"{sam_share:.1%} of the market is serviceable"),
-        _assumption("som", "SOM share of SAM", som_share, f"{som_share:.1%} of the serviceable market is obtainable"),
-        _assumption("projection", "yearly growth", 1 + growth, f"{growth:.1%} a year for the projection"),
+        _note("tam", f"{row['count']:,} {title} accounts in {row['name']}", row["count"], "accounts", row["source"])
+        for row in data["market"]
     ]
 
 
-def _size_factors(data: dict[str, Any]) -> tuple[dict[str, float], list[dict[str, Any]]]:
-    """Each factor that scales TAM, SAM or SOM, and the assumption that explains it."""
-    geo = resolve_geography(data.get("geography", ""))
-    focus, position = data.get("focus", "general"), data.get("position", "new_entrant")
-    team = data.get("sales_team_size", 0)
-    factors = {
-        "scope": GEO_SCOPE_FACTORS[geo["scope"]],
-        "region": _region_factor(geo["regions"]),
-        "focus": FOCUS_FACTORS[focus],
-        "position": POSITION_FACTORS[position],
-        "team": _team_factor(team),
-    }
-    notes = _geography_assumptions(geo, data.get("geography", ""))
-    notes.append(_assumption("sam", f"focus: {focus}", factors["focus"], f"{focus} buyers"))
-    notes.append(_assumption("som", f"position: {position}", factors["position"], f"a {position} wins this share"))
-    notes.append(_assumption("som", "sales team", factors["team"], f"{team} salespeople (×2 above 20, ×1.2 above 5)"))
-    return factors, notes
+def _serviceable(data: dict[str, Any]) -> tuple[Decimal, list[dict[str, Any]]]:
+    """Accounts in the served places, each × its share inside the employee range (exact, not yet floored)."""
+    title, served = data["industry"]["title"], set(data["served"])
+    size = data.get("size")
+    shares = {s["place"]: s for s in (size or {}).get("shares", [])}
+    total, notes = Decimal(0), []
+    for row in data["market"]:
+        if row["place"] not in served:
+            continue
+        if size is None:
+            total += row["count"]
+            continue
+        share = shares.get(row["place"])
+        if share is None:  # no share for this place: it cannot be sized inside the range, so it is left out
+            notes.append(
+                _note(
+                    "sam",
+                    f"No share of {title} accounts in {row['name']} has {_employees(size)} "
+                    "employees: left out of the SAM",
+                    0,
+                    "share of accounts",
+                    {"kind": "derived"},
+                )
+            )
+            continue
+        total += row["count"] * exact(share["value"])
+        statement = f"{share['value']:.1%} of {title} accounts in {row['name']} have {_employees(size)} employees"
+        notes.append(_note("sam", statement, share["value"], "share of accounts", share["source"]))
+    return total, notes
 
 
-def _in_stage_order(notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """TAM, then SAM, then SOM, then growth, so the list reads like the calculation."""
-    return sorted(notes, key=lambda note: STAGES.index(note["applies_to"]))
+def _som(data: dict[str, Any], sam_accounts: int) -> tuple[int | None, list[str], list[dict[str, Any]]]:
+    """The obtainable accounts: the fewest of the serviceable, the capacity and the target share."""
+    title, limits, notes = data["industry"]["title"], {"serviceable accounts": sam_accounts}, []
+    capacity = data.get("capacity")
+    if capacity:
+        can = floor(capacity["reps"] * exact(capacity["deals_per_rep_per_year"]) * capacity["years"])
+        limits["sales capacity"] = can
+        statement = (
+            f"{capacity['reps']} reps × {capacity['deals_per_rep_per_year']} {title} deals per rep a year × "
+            f"{capacity['years']} years = at most {can:,} accounts won"
+        )
+        notes.append(_note("som", statement, can, "accounts", capacity["source"]))
+    target = data.get("target_share")
+    if target:
+        won = floor(exact(target["value"]) * sam_accounts)
+        limits["target share"] = won
+        statement = f"{target['value']:.1%} of the {sam_accounts:,} serviceable {title} accounts = {won:,} accounts"
+        notes.append(_note("som", statement, target["value"], "share of serviceable accounts", target["source"]))
+    if len(limits) == 1:
+        return None, [], notes
+    fewest = min(limits.values())
+    return fewest, [name for name, value in limits.items() if value == fewest], notes
 
 
-def _customers(som: float, price: float | None) -> int | None:
-    return None if not price else math.ceil(som / price)
+def _stage(accounts: int, annual: Decimal) -> dict[str, Any]:
+    return {"accounts": accounts, "value": money(accounts * annual)}
+
+
+_PLACE_COUNT = {
+    "type": "object",
+    "required": ["place", "name", "count", "source"],
+    "properties": {
+        "place": {"type": "string"},
+        "name": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0, "maximum": 10**9},
+        "source": SOURCE_SCHEMA,
+    },
+}
+_VALUE: dict[str, Any] = {
+    "type": "object",
+    "required": ["value", "source"],
+    "properties": {"value": {"type": "number", "minimum": 0, "maximum": 1}, "source": SOURCE_SCHEMA},
+}
+STAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["accounts", "value"],
+    "properties": {
+        "accounts": {"type": "integer", "minimum": 0, "description": "Potential customer accounts."},
+        "value": {**_MONEY, "description": "Accounts × the annual price, in the price's currency, per year."},
+    },
+}
+ASSUMPTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["applies_to", "statement", "value", "unit", "source"],
+    "properties": {
+        "applies_to": {"enum": list(STAGES)},
+        "statement": {"type": "string"},
+        "value": {"type": "number"},
+        "unit": {"type": "string"},
+        "source": SOURCE_SCHEMA,
+    },
+}
 
 
 @skill(
     "market.size",
-    name="TAM, SAM and SOM",
+    name="TAM, SAM and SOM, bottom-up",
     category=SkillCategory.ANALYTICS,
     input_schema={
         "type": "object",
         "additionalProperties": False,
-        "required": ["industry"],
+        "required": ["industry", "currency", "price", "market", "served"],
         "properties": {
-            "industry": {"enum": list(INDUSTRIES)},
-            "geography": {"type": "string", "maxLength": 500},
-            "focus": {"enum": list(FOCUS_FACTORS)},
-            "position": {"enum": list(POSITION_FACTORS)},
-            "sales_team_size": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
-            "price_point": {"type": "number", "minimum": 1, "maximum": 1e9},
-            "base_tam": {**_MONEY, "maximum": MAX_MONEY},
-            "sam_share": _SHARE,
-            "som_share": _SHARE,
-            "growth_rate": _GROWTH,
+            "industry": {
+                "type": "object",
+                "required": ["title"],
+                "properties": {"title": {"type": "string"}, "codes": {"type": "array", "items": {"type": "string"}}},
+            },
+            "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "price": {
+                "type": "object",
+                "required": ["amount", "period", "source"],
+                "properties": {
+                    "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": 1e9},
+                    "period": {"enum": ["month", "year"]},
+                    "source": SOURCE_SCHEMA,
+                },
+            },
+            "market": {"type": "array", "minItems": 1, "items": _PLACE_COUNT},
+            "served": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "size": {
+                "type": "object",
+                "required": ["shares"],
+                "properties": {
+                    "employees_min": {"type": "integer", "minimum": 0},
+                    "employees_max": {"type": ["integer", "null"], "minimum": 0},
+                    "shares": {
+                        "type": "array",
+                        "items": {
+                            **_VALUE,
+                            "required": ["place", "value", "source"],
+                            "properties": {**_VALUE["properties"], "place": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+            "capacity": {
+                "type": "object",
+                "required": ["reps", "deals_per_rep_per_year", "years", "source"],
+                "properties": {
+                    "reps": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+                    "deals_per_rep_per_year": {"type": "number", "minimum": 0, "maximum": 100_000},
+                    "years": {"type": "integer", "minimum": 1, "maximum": 10},
+                    "source": SOURCE_SCHEMA,
+                },
+            },
+            "target_share": _VALUE,
         },
     },
     output_schema={
         "type": "object",
-        "required": ["tam", "sam", "som", "growth_rate", "som_capped", "customers_needed", "assumptions"],
+        "required": ["annual_price", "tam", "sam", "som", "assumptions"],
         "properties": {
-            "tam": _MONEY,
-            "sam": _MONEY,
-            "som": _MONEY,
-            "growth_rate": _GROWTH,
-            "som_capped": {"type": "boolean"},
-            "customers_needed": {"type": ["integer", "null"], "minimum": 0},
-            "assumptions": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["applies_to", "factor", "multiplier", "reason"],
-                    "properties": {
-                        "applies_to": {"enum": list(STAGES)},
-                        "factor": {"type": "string"},
-                        "multiplier": {"type": "number", "minimum": 0},
-                        "reason": {"type": "string"},
+            "annual_price": _MONEY,
+            "tam": STAGE_SCHEMA,
+            "sam": STAGE_SCHEMA,
+            "som": {
+                "anyOf": [
+                    {"type": "null"},
+                    {
+                        **STAGE_SCHEMA,
+                        "required": ["accounts", "value", "limited_by"],
+                        "properties": {
+                            **STAGE_SCHEMA["properties"],
+                            "limited_by": {"type": "array", "items": {"type": "string"}},
+                        },
                     },
-                },
+                ]
             },
+            "assumptions": {"type": "array", "items": ASSUMPTION_SCHEMA},
         },
     },
 )
 def market_size(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """TAM = benchmark × scope; SAM = TAM × share × focus × region; SOM = SAM × share × position × team.
-
-    The SOM never exceeds 15 % of the SAM.
-    """
-    bench = _benchmark(data)
-    factors, notes = _size_factors(data)
-    tam = bench[0] * factors["scope"]
-    sam = tam * bench[1] * factors["focus"] * factors["region"]
-    if sam > tam:  # a share near 1 with the SMB focus: the serviceable market is at most the whole market
-        sam = tam
-        notes.append(_assumption("sam", "cap", 1.0, "SAM held at TAM: a market cannot serve more than all of it"))
-    uncapped = sam * bench[2] * factors["position"] * factors["team"]
-    som = min(uncapped, sam * SOM_CAP_SHARE_OF_SAM)
-    capped = uncapped > som
-    if capped:
-        notes.append(_assumption("som", "cap", SOM_CAP_SHARE_OF_SAM, "SOM held at 15 % of SAM, the most obtainable"))
+    """TAM, SAM and SOM from accounts and the annual price (see the module docstring), each step an assumption."""
+    data = {**data, "market": _once(data["market"])}
+    title, currency = data["industry"]["title"], data["currency"]
+    annual, price_note = _price(data)
+    notes = [price_note, *_accounts_notes(data)]
+    tam_accounts = sum(row["count"] for row in data["market"])
+    tam_names = _names(data["market"])
+    notes.append(
+        _derived("tam", f"TAM: {tam_accounts:,} {title} accounts in {tam_names}", tam_accounts, annual, currency)
+    )
+    exact_sam, size_notes = _serviceable(data)
+    sam_accounts = min(floor(exact_sam), tam_accounts)
+    served = _names([row for row in data["market"] if row["place"] in set(data["served"])])
+    size = data.get("size")
+    scope = f"{sam_accounts:,} {title} accounts in {served}" + (f" with {_employees(size)} employees" if size else "")
+    notes += [*size_notes, _derived("sam", f"SAM: {scope}", sam_accounts, annual, currency)]
+    som_accounts, limited_by, som_notes = _som(data, sam_accounts)
+    notes += som_notes
+    som = None
+    if som_accounts is not None:
+        som = {**_stage(som_accounts, annual), "limited_by": limited_by}
+        limits = f", limited by the {' and the '.join(limited_by)}"
+        notes.append(_derived("som", f"SOM: {som_accounts:,} {title} accounts", som_accounts, annual, currency, limits))
     return {
-        "tam": round(tam, 2),
-        "sam": round(sam, 2),
-        "som": round(som, 2),
-        "growth_rate": bench[3],
-        "som_capped": capped,
-        "customers_needed": _customers(som, data.get("price_point")),
-        "assumptions": _in_stage_order(_benchmark_assumptions(data["industry"], bench) + notes),
+        "annual_price": money(annual),
+        "tam": _stage(tam_accounts, annual),
+        "sam": _stage(sam_accounts, annual),
+        "som": som,
+        "assumptions": notes,
     }
+
+
+def _derived(stage: str, scope: str, accounts: int, annual: Decimal, currency: str, suffix: str = "") -> dict[str, Any]:
+    value = accounts * annual
+    statement = f"{scope} × {fmt_money(annual, currency)} a year = {fmt_money(value, currency)} a year{suffix}"
+    return _note(stage, statement, money(value), f"{currency} a year", {"kind": "derived"})
 
 
 @skill(
@@ -355,10 +351,11 @@ def market_size(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     },
 )
 def projection(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Compound each value at the growth rate: value × (1 + growth) ^ year, for years 1 to N (default 5)."""
-    growth, years = data["growth_rate"], data.get("years", PROJECTION_YEARS)
+    """Compound each value at the growth rate, exactly: value × (1 + growth) ^ year, years 1 to N (default 5)."""
+    growth, years = exact(data["growth_rate"]), data.get("years", PROJECTION_YEARS)
+    values = {name: exact(value) for name, value in data["values"].items()}
     rows = [
-        {"year": year, "values": {name: round(v * (1 + growth) ** year, 2) for name, v in data["values"].items()}}
+        {"year": year, "values": {name: money(v * (1 + growth) ** year) for name, v in values.items()}}
         for year in range(1, years + 1)
     ]
-    return {"growth_rate": growth, "rows": rows}
+    return {"growth_rate": data["growth_rate"], "rows": rows}

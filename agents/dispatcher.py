@@ -1,28 +1,36 @@
-"""The dispatcher: route a free-text request to one specialist agent, or ask for clarification.
+"""The dispatcher: route a free-text request to one specialist agent, or answer ``none`` with a question.
 
-Deterministic, explainable, no model and no download. How a request is decided:
+Two routers, one decision (decision record 0020):
+
+- **The lexical router** (:func:`route`): deterministic, explainable, no network, about 100 µs a request.
+- **The model** (:func:`route_request` with a workspace, when ``RAPTORFLOW_ROUTER_MODEL_CHAIN`` is set): the
+  model classifies the request as structured output (``agents.routing.model``); the lexical router is its
+  fallback (no model, a failed or refused call, an answer that fails our checks) and its tiebreak (an unsure
+  model). Both decisions are recorded in the routing decision (``model`` and ``lexical``).
+
+How the lexical router decides:
 
 1. **Explicit agent.** A request that names an agent ("@market_sizer …", "agent: content_creator",
    "use the market sizer …", "Quality checker: …", or a slug such as ``email_specialist`` anywhere)
    goes to that agent with confidence 1.0, whatever else it says, even when the agent is demoted.
-2. **Terms.** The text is normalised and split into content words (``agents.routing_lexicon``:
-   casefold, stopwords out, a light stemmer, numbers as their kind), and consecutive words form
-   one- to three-word features. Words inside double quotes are the payload ("proofread this:
-   "…""), not the instruction, so they count ``routing_lexicon.QUOTED_WEIGHT``. Only the first
-   MAX_CHARS characters count, so a pasted article cannot drown the instruction. An unknown word
-   of ``routing_lexicon.FUZZY_MIN_LENGTH`` letters or more that is one edit from a known word is
-   read as that word ("campain").
-3. **Score.** An agent's weight for a feature is its curated lexicon weight plus EXAMPLE_WEIGHT ×
-   the feature's BM25 weight in the agent's own document (name, description, routing examples):
-   the lexicon carries the domain vocabulary, the examples let an agent's author teach the router
-   without touching this module, and BM25's idf discounts words that many agents share. An
-   agent's score is the sum of its weights over the request's distinct features.
-4. **Confidence.** A softmax over the scores (temperature TEMPERATURE) with one extra option,
-   "none of them", at the constant score NONE_SCORE. The chosen agent's probability is the
-   confidence: low when nothing matched (the "none" option keeps the mass) and when two agents
-   tie (they split it). Below the threshold (setting RAPTORFLOW_ROUTER_THRESHOLD, default
-   DEFAULT_THRESHOLD) the answer is "needs clarification", and the best candidates are returned
-   as runner-ups so that a client can offer them.
+2. **Language.** The request's language is identified among English, German, French, Spanish, Portuguese and
+   Italian (``agents.routing.language``); that language's reader turns words into terms (lemmas, German
+   compounds, English loanwords, spelling correction that leaves real words alone: ``agents.routing.terms``).
+3. **Features.** Consecutive terms form one- to three-word features; the first term of each sentence is also
+   an *action* feature ``@term`` unless a subject comes first, so that "post these tweets" (an action:
+   publish), "write a post" (a thing to write) and "we post every day" (a fact) differ. When an out-of-scope
+   action leads (weight STRONG_ACTION or more: publish, schedule, send, export…), the things it names count
+   ACTION_DAMPING toward the agents. Quoted payload counts ``QUOTED_WEIGHT``; in a long request the sentences
+   between the first and the last two count ``BACKGROUND_WEIGHT``; past MAX_CHARS only the start and the end
+   are read.
+4. **Score.** A target's weight for a feature is its curated lexicon weight (every language's lexicon) plus
+   EXAMPLE_WEIGHT × the feature's BM25 weight in the agent's own document (name, description, routing
+   examples). Targets are the agents and **out of scope**, the class of asks no agent does (design, code,
+   moving data, publishing or sending for the user, anything not marketing).
+5. **Confidence.** A softmax over the scores (temperature TEMPERATURE) with one more option, "none of them",
+   at the constant score NONE_SCORE. The chosen agent's probability is the confidence. When out of scope
+   wins, or the best agent's confidence is below the threshold (setting RAPTORFLOW_ROUTER_THRESHOLD, default
+   DEFAULT_THRESHOLD), the answer is ``none`` with a clarifying question that names the two closest agents.
 
 **Demotion.** An agent whose last DEMOTE_AFTER_FAILURES finished runs failed or timed out has its
 score multiplied by DEMOTION_FACTOR until a run succeeds. Scaling rather than excluding keeps a
@@ -44,7 +52,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from .routing_lexicon import LEXICON, Speller, ngrams, normalise, request_features, terms
+from .routing import language
+from .routing.compiled import tables
+from .routing.decision import NONE, AgentCard, RouteDecision, RouterIndex, clarifying_question
+from .routing.lexicons import ENGLISH, LANGUAGES, LEXICONS, OUT_OF_SCOPE
+from .routing.terms import Reader, english_vocabulary
+from .routing.text import MAX_NGRAM, instruction_text, ngrams, normalise, segments
 
 DEFAULT_THRESHOLD = 0.35
 TEMPERATURE = 1.0
@@ -54,75 +67,51 @@ MAX_CHARS = 2000
 RUNNER_UPS = 3
 DEMOTE_AFTER_FAILURES = 3
 DEMOTION_FACTOR = 0.5
+# An out-of-scope action at the head of the request ("schedule our posts", "send this email now") decides what is
+# asked: the things it names (posts, an email) then count only this much toward the agents that write them.
+STRONG_ACTION = 4.5
+ACTION_DAMPING = 0.5
 HEALTH_CACHE_KEY = "dispatcher:agent-health"
 HEALTH_CACHE_SECONDS = 5
-NEEDS_CLARIFICATION = "needs_clarification"
+NEEDS_CLARIFICATION = NONE  # the label's former name
 TEST_CATEGORY = "test"
 _BM25_K1, _BM25_B = 1.2, 0.75
-
-
-@dataclass(frozen=True)
-class RouteDecision:
-    """Where a request goes and why; ``as_dict()`` is what a run stores in ``Run.routing``."""
-
-    agent: str | None
-    confidence: float
-    runner_ups: tuple[tuple[str, float], ...]
-    reason: str
-    matched_terms: tuple[str, ...] = ()
-    score: float = 0.0
-    needs_clarification: bool = False
-    explicit: bool = False
-    demoted: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return self.agent or NEEDS_CLARIFICATION
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "agent": self.agent,
-            "confidence": round(self.confidence, 4),
-            "runner_ups": [[slug, round(conf, 4)] for slug, conf in self.runner_ups],
-            "reason": self.reason,
-            "matched_terms": list(self.matched_terms),
-            "score": round(self.score, 4),
-            "needs_clarification": self.needs_clarification,
-            "explicit": self.explicit,
-            "demoted": list(self.demoted),
-        }
-
-
-@dataclass(frozen=True)
-class RouterIndex:
-    """Everything routing needs, computed once from the registry."""
-
-    slugs: tuple[str, ...]
-    weights: dict[str, tuple[tuple[int, float], ...]]  # feature → ((agent index, weight), …)
-    speller: Speller
-    explicit: re.Pattern[str]
-    aliases: dict[str, str]  # an agent's name or slug, letters only → slug
+_WHAT_IT_DOES_CHARS = 90
 
 
 # ---------------------------------------------------------------- the index
 
 
-def _lexicon_weights(slug: str) -> dict[str, float]:
-    """The agent's curated phrases as features; a phrase made only of stopwords is a bug."""
-    weights: dict[str, float] = {}
-    for phrase, weight in LEXICON.get(slug, {}).items():
-        feature = phrase if phrase.startswith("#") else " ".join(terms(phrase))
-        if not feature:
-            raise ImproperlyConfigured(f"routing lexicon phrase {phrase!r} of {slug} has no content word")
-        weights[feature] = max(weights.get(feature, 0.0), float(weight))
-    return weights
+def _readers() -> dict[str, Reader]:
+    compiled = tables()
+    vocabulary = english_vocabulary(p for phrases in LEXICONS[ENGLISH].values() for p in phrases)
+    return {
+        lang: Reader(lang, compiled.forms.get(lang, {}), vocabulary, compiled.protected.get(lang, frozenset()))
+        for lang in LANGUAGES
+    }
 
 
-def _document(spec: Any) -> Counter[str]:
+def _lexicon_weights(readers: dict[str, Reader], targets: dict[str, int]) -> dict[str, dict[int, float]]:
+    """Every language's curated phrases as features; a phrase made only of stopwords is a bug."""
+    table: dict[str, dict[int, float]] = defaultdict(dict)
+    for lang, lexicon in LEXICONS.items():
+        for target, phrases in lexicon.items():
+            if target not in targets:
+                continue
+            for phrase, weight in phrases.items():
+                feature = phrase if phrase.startswith("#") else " ".join(readers[lang].phrase_terms(phrase))
+                if not feature:
+                    raise ImproperlyConfigured(f"routing phrase {phrase!r} ({lang}, {target}) has no content word")
+                index = targets[target]
+                table[feature][index] = max(table[feature].get(index, 0.0), float(weight))
+    return table
+
+
+def _document(reader: Reader, spec: Any) -> Counter[str]:
     """An agent's own words: name, description and routing examples, as uni- and bigram counts."""
     counts: Counter[str] = Counter()
     for sentence in (spec.name, spec.description, *spec.routing_examples):
-        counts.update(ngrams(terms(sentence), longest=2))
+        counts.update(ngrams(reader.terms(sentence, correct=False), longest=2))
     return counts
 
 
@@ -159,20 +148,29 @@ def _explicit_pattern(specs: Sequence[Any]) -> tuple[re.Pattern[str], dict[str, 
     return re.compile(pattern), lookup
 
 
+def _card(spec: Any) -> AgentCard:
+    first = re.split(r"[:;—]|\.\s", spec.description or "", maxsplit=1)[0].strip()
+    if len(first) > _WHAT_IT_DOES_CHARS:
+        first = first[:_WHAT_IT_DOES_CHARS].rsplit(" ", 1)[0].rstrip(",") + " …"
+    does = first[:1].lower() + first[1:] if first else ""
+    return AgentCard(spec.slug, spec.name, does, spec.description or "")
+
+
 def build_index(specs: Iterable[Any]) -> RouterIndex:
-    """Lexicon plus BM25 over the agents' own words; test agents (category "test") are left out."""
+    """Lexicons plus BM25 over the agents' own words; test agents (category "test") are left out."""
     chosen = sorted((s for s in specs if s.category != TEST_CATEGORY), key=lambda s: s.slug)
-    table: dict[str, dict[int, float]] = defaultdict(dict)
-    for i, spec in enumerate(chosen):
-        for feature, weight in _lexicon_weights(spec.slug).items():
-            table[feature][i] = weight
-    for feature, per_agent in _bm25_weights([_document(spec) for spec in chosen]).items():
+    readers = _readers()
+    targets = {spec.slug: i for i, spec in enumerate(chosen)} | {OUT_OF_SCOPE: len(chosen)}
+    table = _lexicon_weights(readers, targets)
+    for feature, per_agent in _bm25_weights([_document(readers[ENGLISH], spec) for spec in chosen]).items():
         for i, weight in per_agent.items():
             table[feature][i] = table[feature].get(i, 0.0) + EXAMPLE_WEIGHT * weight
-    speller = Speller(word for feature in table for word in feature.split())
     pattern, aliases = _explicit_pattern(chosen)
-    weights = {feature: tuple(sorted(per_agent.items())) for feature, per_agent in table.items()}
-    return RouterIndex(tuple(s.slug for s in chosen), weights, speller, pattern, aliases)
+    weights = {feature: tuple(sorted(per_target.items())) for feature, per_target in table.items()}
+    cards = {spec.slug: _card(spec) for spec in chosen}
+    out = len(chosen)
+    strong = frozenset(f for f, per in table.items() if f[0] == "@" and per.get(out, 0.0) >= STRONG_ACTION)
+    return RouterIndex(tuple(s.slug for s in chosen), weights, readers, pattern, aliases, cards, strong)
 
 
 @lru_cache(maxsize=1)
@@ -188,19 +186,56 @@ def reset() -> None:
     get_index.cache_clear()
 
 
+# ---------------------------------------------------------------- reading a request
+
+
+@dataclass(frozen=True)
+class Reading:
+    language: str
+    features: dict[str, float]
+    corrections: tuple[str, ...]
+    text: str  # the part of the request read, normalised
+
+
+def read(index: RouterIndex, text: str) -> Reading:
+    """The request's features with their weight, its language and the spelling corrections made."""
+    text = normalise(instruction_text(text, MAX_CHARS))
+    lang = language.detect_normalised(text).language
+    reader = index.readers[lang]
+    features: dict[str, float] = {}
+    corrections: list[str] = []
+    for segment, weight in segments(text):
+        words, asks = reader.clause(segment, corrections)
+        if not words:
+            continue
+        for feature in (*ngrams(words, MAX_NGRAM), *(["@" + words[0]] if asks else [])):
+            if features.get(feature, 0.0) < weight:
+                features[feature] = weight
+    return Reading(lang, features, tuple(corrections), text)
+
+
 # ---------------------------------------------------------------- routing
 
 
 @dataclass
 class _Scored:
     slugs: tuple[str, ...]
-    scores: list[float]
+    scores: list[float]  # one per agent, then out of scope
     confidences: list[float]
-    ranked: list[int] = field(default_factory=list)
+    ranked: list[int] = field(default_factory=list)  # agents only, best first
+
+    @property
+    def out_of_scope(self) -> float:
+        return self.scores[-1]
 
     def candidates(self, skip: int | None = None) -> tuple[tuple[str, float], ...]:
         found = [(self.slugs[i], self.confidences[i]) for i in self.ranked if i != skip and self.scores[i] > 0]
         return tuple(found[:RUNNER_UPS])
+
+    def closest(self, unavailable: set[str]) -> tuple[str, str]:
+        """The two agents a clarifying question names: the best scores (ties by slug), available ones first."""
+        usable = [self.slugs[i] for i in self.ranked if self.slugs[i] not in unavailable] or list(self.slugs)
+        return (usable[0], usable[1] if len(usable) > 1 else usable[0])
 
 
 def threshold() -> float:
@@ -208,29 +243,41 @@ def threshold() -> float:
 
 
 def _score(index: RouterIndex, features: dict[str, float], demoted: set[str], unavailable: set[str]) -> _Scored:
-    scores = [0.0] * len(index.slugs)
+    scores = [0.0] * (len(index.slugs) + 1)
+    table = index.weights
     for feature, weight in features.items():
-        for i, agent_weight in index.weights.get(feature, ()):
-            scores[i] += agent_weight * weight
-    scores = [s * DEMOTION_FACTOR if slug in demoted else s for slug, s in zip(index.slugs, scores, strict=True)]
-    scores = [-math.inf if slug in unavailable else s for slug, s in zip(index.slugs, scores, strict=True)]
+        pairs = table.get(feature)
+        if pairs:
+            for i, target_weight in pairs:
+                scores[i] += target_weight * weight
+    if any(features.get(action) == 1.0 for action in index.strong_actions.intersection(features)):
+        scores[:-1] = [score * ACTION_DAMPING for score in scores[:-1]]
+    for i, slug in enumerate(index.slugs) if demoted or unavailable else ():
+        if slug in unavailable:
+            scores[i] = -math.inf
+        elif slug in demoted:
+            scores[i] *= DEMOTION_FACTOR
     top = max([NONE_SCORE, *scores])
     exps = [math.exp((s - top) / TEMPERATURE) for s in scores]
     total = sum(exps) + math.exp((NONE_SCORE - top) / TEMPERATURE)
     confidences = [e / total for e in exps]
-    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], index.slugs[i]))
+    ranked = sorted(range(len(index.slugs)), key=lambda i: (-scores[i], index.slugs[i]))
     return _Scored(index.slugs, scores, confidences, ranked)
 
 
-def _matched(index: RouterIndex, features: dict[str, float], agent: int) -> tuple[str, ...]:
-    """The request's features that counted for ``agent``, heaviest first."""
-    weights = {f: dict(index.weights.get(f, ())).get(agent, 0.0) * w for f, w in features.items()}
-    return tuple(f for f in sorted(weights, key=lambda f: (-weights[f], f)) if weights[f] > 0)
+def _matched(index: RouterIndex, features: dict[str, float], target: int) -> tuple[str, ...]:
+    """The request's features that counted for ``target``, heaviest first."""
+    weights = {}
+    for feature, weight in features.items():
+        for i, target_weight in index.weights.get(feature, ()):
+            if i == target:
+                weights[feature] = target_weight * weight
+    return tuple(sorted(weights, key=lambda f: (-weights[f], f)))
 
 
-def _explicit(index: RouterIndex, text: str) -> tuple[str, str] | None:
-    """(slug, the words that named it) when the request names an agent."""
-    found = index.explicit.search(normalise(text[:MAX_CHARS]))
+def _explicit(index: RouterIndex, normalised: str) -> tuple[str, str] | None:
+    """(slug, the words that named it) when the (normalised) request names an agent."""
+    found = index.explicit.search(normalised)
     if found is None:
         return None
     named = next(value for value in found.groupdict().values() if value)
@@ -244,31 +291,34 @@ def route(
     unavailable: set[str] | None = None,
     min_confidence: float | None = None,
 ) -> RouteDecision:
-    """Route ``text``: pure (no database), deterministic, never raises on any string."""
+    """Route ``text`` lexically: pure (no database), deterministic, never raises on any string."""
     index = get_index()
     demoted, unavailable = demoted or set(), unavailable or set()
-    features, corrections = request_features(text[:MAX_CHARS], index.speller)
-    scored = _score(index, features, demoted, unavailable)
-    explicit = _explicit(index, text)
+    reading = read(index, text)
+    scored = _score(index, reading.features, demoted, unavailable)
+    explicit = _explicit(index, reading.text)
     if explicit is not None:
-        return _explicit_decision(index, scored, *explicit)
+        return _explicit_decision(index, scored, reading, *explicit)
     limit = threshold() if min_confidence is None else min_confidence
     best = scored.ranked[0] if scored.ranked else None
+    if best is not None and scored.out_of_scope > max(scored.scores[best], 0.0):
+        return _out_of_scope_decision(index, scored, reading, unavailable)
     if best is None or scored.scores[best] <= 0 or scored.confidences[best] < limit:
-        return _unclear_decision(scored, best, limit)
-    matched = _matched(index, features, best)
+        return _unclear_decision(index, scored, reading, best, limit, unavailable)
+    matched = _matched(index, reading.features, best)
     return RouteDecision(
         agent=index.slugs[best],
         confidence=scored.confidences[best],
         runner_ups=scored.candidates(skip=best),
-        reason=_reason(matched, scored, best, corrections),
+        reason=_reason(matched, scored, best, reading.corrections),
         matched_terms=matched,
         score=scored.scores[best],
         demoted=tuple(sorted(demoted & set(index.slugs))),
+        language=reading.language,
     )
 
 
-def _explicit_decision(index: RouterIndex, scored: _Scored, slug: str, named: str) -> RouteDecision:
+def _explicit_decision(index: RouterIndex, scored: _Scored, reading: Reading, slug: str, named: str) -> RouteDecision:
     skip = index.slugs.index(slug)
     return RouteDecision(
         agent=slug,
@@ -278,16 +328,49 @@ def _explicit_decision(index: RouterIndex, scored: _Scored, slug: str, named: st
         matched_terms=(named,),
         score=scored.scores[skip],
         explicit=True,
+        language=reading.language,
+        decided_by="explicit",
     )
 
 
-def _unclear_decision(scored: _Scored, best: int | None, limit: float) -> RouteDecision:
+def _out_of_scope_decision(
+    index: RouterIndex, scored: _Scored, reading: Reading, unavailable: set[str]
+) -> RouteDecision:
+    matched = _matched(index, reading.features, index.out)
+    shown = ", ".join(repr(term) for term in matched[:5])
+    first, second = scored.closest(unavailable)
+    return RouteDecision(
+        agent=None,
+        confidence=scored.confidences[-1],
+        runner_ups=scored.candidates(),
+        reason=f"out of scope: matched {shown}; score {scored.out_of_scope:.2f}",
+        matched_terms=matched,
+        score=scored.out_of_scope,
+        needs_clarification=True,
+        out_of_scope=True,
+        clarifying_question=clarifying_question(index, first, second, out_of_scope=True),
+        language=reading.language,
+    )
+
+
+def _unclear_decision(
+    index: RouterIndex, scored: _Scored, reading: Reading, best: int | None, limit: float, unavailable: set[str]
+) -> RouteDecision:
     if best is None or scored.scores[best] <= 0:
         reason, confidence = "no term of the request points to an agent", 0.0
     else:
         confidence = scored.confidences[best]
         reason = f"best match {scored.slugs[best]} at confidence {confidence:.3f} is below the threshold {limit:.2f}"
-    return RouteDecision(None, confidence, scored.candidates(), reason, needs_clarification=True)
+    first, second = scored.closest(unavailable)
+    return RouteDecision(
+        None,
+        confidence,
+        scored.candidates(),
+        reason,
+        needs_clarification=True,
+        clarifying_question=clarifying_question(index, first, second),
+        language=reading.language,
+    )
 
 
 def _reason(matched: tuple[str, ...], scored: _Scored, best: int, corrections: tuple[str, ...]) -> str:
@@ -344,7 +427,30 @@ def forget_health() -> None:
     cache.delete(HEALTH_CACHE_KEY)
 
 
-def route_request(text: str) -> RouteDecision:
-    """Route ``text`` with the agents' current health: demoted agents weigh less, disabled ones are skipped."""
+def route_request(text: str, *, workspace: Any = None, actor: Any = None) -> RouteDecision:
+    """Route ``text`` with the agents' current health: demoted agents weigh less, disabled ones are skipped.
+
+    With a ``workspace`` and a model chain configured (``agents.routing.model``), the model classifies the
+    request (its call budget-checked and charged to the workspace) and the lexical decision is its fallback
+    and tiebreak; an explicit agent never costs a call.
+    """
     demoted, disabled = agent_health()
-    return route(text, demoted=demoted, unavailable=disabled)
+    decision = route(text, demoted=demoted, unavailable=disabled)
+    if decision.explicit or workspace is None:
+        return decision
+    from .routing import model
+
+    if not model.configured():
+        return decision
+    verdict = model.classify(text, get_index(), workspace=workspace, actor=actor, unavailable=disabled)
+    return combine(decision, verdict)
+
+
+def combine(lexical: RouteDecision, verdict: Any) -> RouteDecision:
+    """The model's classification with the lexical decision as fallback and tiebreak (decision 0020)."""
+    from .routing.model import combine as combine_model
+
+    return combine_model(get_index(), lexical, verdict, threshold())
+
+
+__all__ = ["NONE", "AgentCard", "RouteDecision", "RouterIndex", "clarifying_question", "route", "route_request"]

@@ -201,3 +201,19 @@ class RouteDecisionSerializer(serializers.Serializer):
     matched_terms = serializers.ListField(child=serializers.CharField())
     score = serializers.FloatField()
     demoted = serializers.ListField(child=serializers.CharField(), help_text="Agents demoted after repeated failures.")
+    out_of_scope = serializers.BooleanField(
+        help_text="No agent does what the request asks (design, code, publishing…)."
+    )
+    clarifying_question = serializers.CharField(
+        allow_blank=True, help_text="When agent is null: a question naming the two closest agents."
+    )
+    language = serializers.CharField(help_text="The request's language: en, de, fr, es, pt or it.")
+    decided_by = serializers.ChoiceField(
+        choices=["explicit", "lexical", "model", "model+lexical"],
+        help_text="Who decided: the request named the agent, the lexical router, the model, or the lexical router "
+        "breaking the model's tie.",
+    )
+    model = serializers.JSONField(
+        required=False, help_text="The model's classification and its call (tokens, cost), when a model was asked."
+    )
+    lexical = serializers.JSONField(required=False, help_text="The lexical router's decision, when the model decided.")

@@ -286,32 +286,81 @@ class DispatchViewSet(WorkspaceScopedViewSet):
 
     @extend_schema(
         summary="Route a request (and optionally run it)",
-        parameters=WORKSPACE_PARAMS,
+        parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
         request=s.DispatchSerializer,
-        responses={200: s.RouteDecisionSerializer, 201: s.RunSerializer, **ERRORS},
+        responses={200: s.RouteDecisionSerializer, 201: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET, **TOO_LARGE},
         examples=[
             OpenApiExample(
                 "Route only", request_only=True, value={"text": "What are our CAC and LTV at 5% churn?", "run": False}
             )
         ],
         description="Returns the chosen agent, its confidence, the runner-ups and why. With `run: true` and an "
-        "`input`, also starts a run of that agent (201). Below the confidence threshold the answer is "
-        "`needs_clarification` and nothing runs.",
+        "`input`, also starts a run of that agent (201). When no agent fits, `agent` is null with a "
+        "`clarifying_question` that names the two closest agents, and nothing runs. With `run: true`, an "
+        "`Idempotency-Key` works as for POST /runs: the same key and body return the earlier run (200, the run), "
+        "another body with the same key is a 409.",
     )
     def create(self, request, *args, **kwargs):
         from agents.dispatcher import route_request
+        from agents.runs.errors import IdempotencyConflictError
 
         body = s.DispatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        decision = route_request(body.validated_data["text"])
+        data = body.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip() if data["run"] else ""
+        if len(key) > 255:
+            raise ValidationError({"Idempotency-Key": ["At most 255 characters."]})
+        fingerprint = self._fingerprint(data) if key else ""
+        if key and (earlier := self._dispatched_run(key, fingerprint)) is not None:
+            return Response(s.RunSerializer(earlier).data, status=status.HTTP_200_OK)
+        decision = route_request(data["text"], workspace=self.workspace, actor=self.actor)
         payload = decision.as_dict()
-        if not body.validated_data["run"] or decision.needs_clarification or decision.agent is None:
+        if not data["run"] or decision.agent is None:
             return Response(s.RouteDecisionSerializer(payload).data)
-        run, _ = run_create(
-            workspace=self.workspace,
-            agent=Agent.objects.get(slug=decision.agent),
-            input=body.validated_data.get("input", {}),
-            actor=self.actor,
-            routing=payload,
-        )
-        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+        if key:
+            payload["idempotency"] = {"request_sha256": fingerprint}
+        try:
+            run, created = run_create(
+                workspace=self.workspace,
+                agent=Agent.objects.get(slug=decision.agent),
+                input=data.get("input", {}),
+                actor=self.actor,
+                idempotency_key=key,
+                routing=payload,
+            )
+        except IdempotencyConflictError:
+            # A request with the same key raced this one and was routed to another agent: the same body still
+            # gets that run.
+            earlier = self._dispatched_run(key, fingerprint)
+            if earlier is None:
+                raise
+            run, created = earlier, False
+        if not created and self._fingerprint_of(run) != fingerprint:
+            raise IdempotencyConflictError("idempotency_conflict", self.CONFLICT)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.RunSerializer(run).data, status=code)
+
+    CONFLICT = "This Idempotency-Key was already used with a different request; use a new key for a new run."
+
+    @staticmethod
+    def _fingerprint(data: Mapping[str, Any]) -> str:
+        """The dispatch body a key stands for: its text and input (not the agent, which routing may choose anew)."""
+        import hashlib
+        import json
+
+        canonical = json.dumps({"text": data["text"], "input": data.get("input", {})}, sort_keys=True, default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @staticmethod
+    def _fingerprint_of(run: Run) -> str:
+        return str(((run.routing or {}).get("idempotency") or {}).get("request_sha256", ""))
+
+    def _dispatched_run(self, key: str, fingerprint: str) -> Run | None:
+        """The run an earlier dispatch with this key started, when the body is the same; a conflict when it is
+        not (also when the key was used by POST /runs, whose body is another request)."""
+        from agents.runs.errors import IdempotencyConflictError
+
+        run = Run.objects.filter(workspace=self.workspace, idempotency_key=key).first()
+        if run is not None and self._fingerprint_of(run) != fingerprint:
+            raise IdempotencyConflictError("idempotency_conflict", self.CONFLICT)
+        return run

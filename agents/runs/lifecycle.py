@@ -200,7 +200,7 @@ def run_charge(
             cost=F("cost") + cost,
         )
         if cost:
-            _spend_add(run.workspace_id, month_start(run.created_at), cost)
+            workspace_spend_add(run.workspace_id, month_start(run.created_at), cost)
 
 
 def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendReservation | None:
@@ -209,7 +209,7 @@ def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendRe
     take the last room. None when it does not fit."""
     month = month_start(run.created_at)
     with transaction.atomic():
-        _spend_add(run.workspace_id, month, Decimal("0"))  # the month's row exists from here on
+        workspace_spend_add(run.workspace_id, month, Decimal("0"))  # the month's row exists from here on
         room = Value(monthly_budget - amount) - F("reserved")
         ledger = WorkspaceSpend.objects.filter(workspace_id=run.workspace_id, month=month, amount__lte=room)
         if not ledger.update(reserved=F("reserved") + amount):
@@ -231,7 +231,8 @@ def run_spent(run_id: RunId) -> Decimal:
     return Decimal(Run.objects.filter(pk=run_id).values_list("cost", flat=True).get())
 
 
-def _spend_add(workspace_id: int, month: Any, amount: Decimal) -> None:
+def workspace_spend_add(workspace_id: int, month: Any, amount: Decimal) -> None:
+    """Add ``amount`` to the workspace's spend in ``month`` (the ledger's one writer; creates the month's row)."""
     ledger = WorkspaceSpend.objects.filter(workspace_id=workspace_id, month=month)
     if ledger.update(amount=F("amount") + amount):
         return

@@ -69,3 +69,21 @@ RAPTORFLOW_READY_REQUIRES_WORKER = env_bool("RAPTORFLOW_READY_REQUIRES_WORKER", 
 # Probes and Prometheus talk plain HTTP to the app server directly, without the TLS proxy's X-Forwarded-Proto;
 # redirecting them to https would fail every probe (these paths serve no cookies or forms).
 SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics/?$"]
+
+
+def _router_chain(entries: list[str]) -> list[dict[str, str]]:
+    chain = []
+    for entry in entries:
+        provider, _, model = entry.partition(":")
+        if not provider.strip() or not model.strip():
+            raise EnvError(f"RAPTORFLOW_ROUTER_MODEL_CHAIN: {entry!r} is not provider:model.")
+        chain.append({"provider": provider.strip(), "model": model.strip()})
+    return chain
+
+
+# The model the dispatcher asks to route a free-text request (docs/decisions/0020): "provider:model" entries,
+# comma-separated, tried in order (providers as named in the admin); empty: the lexical router alone. Each
+# classification may cost at most RAPTORFLOW_ROUTER_MODEL_BUDGET USD and wait this many seconds.
+RAPTORFLOW_ROUTER_MODEL_CHAIN = _router_chain(env_list("RAPTORFLOW_ROUTER_MODEL_CHAIN", []))
+RAPTORFLOW_ROUTER_MODEL_BUDGET = env_float("RAPTORFLOW_ROUTER_MODEL_BUDGET", 0.05, minimum=0)
+RAPTORFLOW_ROUTER_MODEL_TIMEOUT_SECONDS = env_float("RAPTORFLOW_ROUTER_MODEL_TIMEOUT_SECONDS", 10.0, minimum=1)

@@ -1,4 +1,7 @@
-"""Route requests read from standard input, one per line, and print one tab-separated decision per line."""
+"""Route requests read from standard input, one per line, and print one tab-separated decision per line.
+
+The lexical router only (no workspace, so no model is asked): the offline decision, as ``route_eval`` measures it.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from agents.dispatcher import route, route_request
 
 class Command(BaseCommand):
     help = (
-        "Read requests one per line from standard input; print per request: agent slug (or "
-        "needs_clarification), confidence, runner-up (or -), tab-separated."
+        "Read requests one per line from standard input; print per request: agent slug (or none), confidence, "
+        "runner-up (or -), tab-separated; with --reason, the reason and, for none, the clarifying question."
     )
     stealth_options = ("stdin",)  # call_command(..., stdin=StringIO(...)) in tests
 
@@ -33,5 +36,5 @@ class Command(BaseCommand):
             runner_up = decision.runner_ups[0][0] if decision.runner_ups else "-"
             columns = [decision.label, f"{decision.confidence:.3f}", runner_up]
             if options["reason"]:
-                columns.append(decision.reason)
+                columns.append(" ".join(filter(None, (decision.reason, decision.clarifying_question))))
             self.stdout.write("\t".join(columns))

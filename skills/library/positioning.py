@@ -1,355 +1,325 @@
-"""Positioning and messaging: statements in five frameworks, polished soundbites, and a messaging-rule check.
+"""Positioning: the blanks of five frameworks from the company's own words, statements built from them when no
+model is available, and the check of every line (messaging rules and grammar, ``skills/library/messaging.py``).
 
-Rules (DOMAIN.md, "Positioning and messaging") and the choices made where it is silent:
-
-* **Frameworks** are filled from the input: classic ("For [audience] who [need], [product] is the [category]
-  that [benefit]; unlike [alternative], [differentiator]"), challenger, category creator, benefit-led and
-  comparison. Each blank is taken from an explicit input field, else from the foundation: product = company;
-  audience = the audience's first sentence; need = "want to " + the first goal; category = industry +
-  " platform"; benefit = the description's first sentence (the company's name at its start dropped, else
-  "delivers …"); alternative = the first competitor, else "the usual workarounds"; differentiator = the first
-  differentiator, else "it is built for [audience]". ``fields`` in the output shows what filled each blank.
-* **Messaging rules** match whole words, case-insensitively (so "authors" is not "auth"):
-  guarantee language (error: "guarantee", "100%", "risk-free"…); competitor bashing (error, because
-  disparaging a named rival is a legal and reputational risk: a negative word within four words of a
-  competitor's name or of "competitor(s)", "rivals"…); aggressive language (warning: "crush", "destroy",
-  "dominate"…); unverified superlatives (warning: "best", "#1", "leading"… unless the same sentence cites a
-  source such as "according to"; "best practice" and "leading to" are ordinary phrases); vague claims
-  (suggestion: "world-class", "cutting-edge", "solutions"…); jargon (suggestion: "synergy", "leverage"…);
-  passive voice (suggestion: a form of "to be" followed by a past participle, except common adjectives such
-  as "based" or "located").
-* **Score** = 100 − 20 per error − 10 per warning − 5 per suggestion (each occurrence counts), floored at 0;
-  the penalties can be tuned in the input.
+* ``positioning.ground`` fills each blank (``BLANKS``) from an explicit input field, else from the foundation,
+  and says where it came from: product = the company's name; audience = the audience's first clause without
+  its "who …" part; need = that part; category = the noun phrase the product sentence opens with ("A booking app
+  that…" → "booking app"); benefit = the description sentence that starts with the product's name, without it;
+  alternative = the first competitor; differentiator = the first differentiator. A blank the words do not give
+  stays empty: there is no default ("growing teams", "platform" and "the usual workarounds" are gone). It also
+  lists the essentials that are missing, which the agent asks for: the product's name, what it does, the
+  audience, the competitors (or whatever customers use instead), the differentiators.
+* ``positioning.offline_statements`` fills each framework whose blanks are all given (``FRAMEWORK_BLANKS``) and
+  lists the others as unfilled; soundbite drafts are the differentiators after the product's name.
+* ``positioning.check_all`` checks every statement and soundbite: messaging rules, grammar, and the framework's
+  shape (classic and comparison name an alternative); a line fails with any error or warning.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from skills.choices import SkillCategory, SkillKind
+from skills.choices import SkillCategory
 from skills.registry import skill
 
-from .icp import FOUNDATION_INPUT
+from . import company_words as words
+from .icp import FOUNDATION_INPUT, obj
+from .messaging import CHECK, PENALTIES_INPUT, grammar_issues, issue, messaging_issues, score
 
-
-def _kw(text: str) -> tuple[str, ...]:
-    """A comma-separated word list, so long lists stay short in this file."""
-    return tuple(w.strip() for w in text.split(",") if w.strip())
-
-
-PENALTIES = {"error": 20, "warning": 10, "suggestion": 5}
-SEVERITIES = tuple(PENALTIES)
-BASH_WINDOW_WORDS = 4
-DEFAULT_ALTERNATIVE = "the usual workarounds"
-MAX_SOUNDBITES = 4
 FRAMEWORKS = ("classic", "challenger", "category_creator", "benefit_led", "comparison")
-GENERIC_COMPETITORS = ("competitor", "competitors", "competition", "rival", "rivals", "other vendors", "other tools")
-NEGATIVE_WORDS = _kw(
-    "garbage, trash, junk, terrible, awful, horrible, useless, worthless, pathetic, lousy, crappy, clunky, bloated, "
-    "outdated, inferior, mediocre, rip-off, scam, broken, joke, overpriced, dinosaur, dinosaurs, sucks, suck, lame"
-)
-PASSIVE_ADJECTIVES = _kw(
-    "based, located, interested, excited, pleased, tired, focused, committed, dedicated, qualified, experienced, "
-    "skilled, talented, advanced, limited, used, supposed, concerned, involved, need, seed, feed, speed, red, bed, "
-    "indeed, proceed, exceed, succeed, embed, hundred, sacred, naked, wicked"
-)
-_IRREGULAR = "built|made|done|known|seen|given|taken|sold|held|found|told|shown|driven|written|chosen|paid|sent|kept"
-SOURCE_CUES = re.compile(r"\baccording to\b|\bsource:|\b(?:ranked|rated|named)\s+by\b|\[\d+\]", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One messaging rule: a whole-word pattern, its severity and what to tell the writer."""
-
-    name: str
-    severity: str
-    pattern: re.Pattern[str]
-    message: str
-
-
-def _words(words: tuple[str, ...] | list[str]) -> str:
-    """A whole-word alternation (longest first) of literal ``words``; spaces match any whitespace."""
-    parts = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words if w.strip()), key=len, reverse=True)
-    return r"\b(?:" + "|".join(parts) + r")\b" if parts else r"(?!)"
-
-
-def _rule(name: str, severity: str, pattern: str, message: str) -> Rule:
-    return Rule(name, severity, re.compile(pattern, re.IGNORECASE), message)
-
-
-# fmt: off
-RULES: tuple[Rule, ...] = (
-    _rule("guarantee_language", "error",
-          _words(("guarantee", "guarantees", "guaranteed", "guaranteeing", "risk-free", "money-back", "zero risk",
-                  "100 percent")) + r"|\b100\s?%",
-          "Promises an outcome no one can guarantee; state what you actually commit to."),
-    _rule("aggressive_language", "warning",
-          _words(("crush", "crushes", "crushing", "destroy", "destroys", "dominate", "dominates", "dominating",
-                  "annihilate", "obliterate", "kill", "kills", "killer", "smash", "smashes", "demolish",
-                  "wipe out", "eat their lunch", "blow away")),
-          "Aggressive wording puts readers off; describe the result instead."),
-    _rule("unverified_superlative", "warning",
-          r"\bbest\b(?!\s+practices?\b|-in-class|-of-breed)|(?<!\w)#1\b|\bnumber one\b|\bno\.\s?1\b"
-          r"|\bleading\b(?!\s+to\b)|" + _words(("greatest", "unbeatable", "unmatched", "ultimate", "top-rated")),
-          "A superlative needs a source; cite one or say what is measurably better."),
-    _rule("vague_claim", "suggestion",
-          _words(("world-class", "cutting-edge", "state-of-the-art", "best-in-class", "next-generation", "next-gen",
-                  "innovative", "revolutionary", "game-changing", "game changer", "seamless", "seamlessly", "robust",
-                  "solution", "solutions", "one-stop shop", "turnkey")),
-          "Vague claim; replace it with a concrete, checkable benefit."),
-    _rule("jargon", "suggestion",
-          _words(("synergy", "synergies", "synergize", "leverage", "leveraging", "paradigm", "paradigm shift",
-                  "disrupt", "disruptive", "bandwidth", "circle back", "move the needle", "low-hanging fruit",
-                  "deep dive", "value-add", "holistic", "ideate", "operationalize", "best-of-breed",
-                  "thought leadership", "mission-critical")),
-          "Jargon; say it in plain words."),
-    _rule("passive_voice", "suggestion",
-          rf"\b(?:am|is|are|was|were|be|been|being)\s+(?:\w+ly\s+)?"
-          rf"(?!(?:{'|'.join(PASSIVE_ADJECTIVES)})\b)(?:\w{{3,}}ed|{_IRREGULAR})\b",
-          "Passive voice; say who does what."),
-)
-# fmt: on
-
-
-@lru_cache(maxsize=64)
-def _bash_patterns(competitors: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    names = re.compile(_words((*GENERIC_COMPETITORS, *competitors)), re.IGNORECASE)
-    return names, re.compile(_words(NEGATIVE_WORDS), re.IGNORECASE)
-
-
-def _issue(rule: str, severity: str, text: str, start: int, end: int, message: str) -> dict[str, Any]:
-    return {"rule": rule, "severity": severity, "text": text[start:end], "start": start, "end": end, "message": message}
-
-
-def _sentence_at(text: str, pos: int) -> str:
-    start = max(text.rfind(".", 0, pos), text.rfind("!", 0, pos), text.rfind("?", 0, pos), text.rfind("\n", 0, pos))
-    ends = [i for i in (text.find(c, pos) for c in ".!?\n") if i != -1]
-    return text[start + 1 : min(ends, default=len(text))]
-
-
-def _rule_issues(text: str) -> list[dict[str, Any]]:
-    """Every match of the word-list rules; a superlative in a sentence that cites a source is not flagged."""
-    issues = []
-    for rule in RULES:
-        for m in rule.pattern.finditer(text):
-            if rule.name == "unverified_superlative" and SOURCE_CUES.search(_sentence_at(text, m.start())):
-                continue
-            issues.append(_issue(rule.name, rule.severity, text, m.start(), m.end(), rule.message))
-    return issues
-
-
-def _bashing_issues(text: str, competitors: tuple[str, ...]) -> list[dict[str, Any]]:
-    """A negative word within BASH_WINDOW_WORDS words of a competitor's name (or "competitors", "rivals"…)."""
-    names, negative = _bash_patterns(competitors)
-    spans = [m.span() for m in re.finditer(r"[\w'’-]+", text)]
-    starts, ends = [s for s, _ in spans], [e for _, e in spans]
-    issues = []
-    for name in names.finditer(text):
-        first, last = bisect_right(ends, name.start()), bisect_left(starts, name.end())
-        lo, hi = starts[max(0, first - BASH_WINDOW_WORDS)], ends[min(len(spans), last + BASH_WINDOW_WORDS) - 1]
-        hits = [m for m in negative.finditer(text, lo, hi) if m.end() <= name.start() or m.start() >= name.end()]
-        if hits:
-            message = f"Disparages a competitor ({hits[0].group()!r}); compare on facts instead."
-            issues.append(_issue("competitor_bashing", "error", text, name.start(), name.end(), message))
-    return issues
-
-
-def check(text: str, competitors: tuple[str, ...] = (), penalties: dict[str, int] | None = None) -> dict[str, Any]:
-    """All messaging issues in ``text`` and its score (rules and arithmetic in the module docstring)."""
-    penalty = {**PENALTIES, **(penalties or {})}
-    issues = sorted(_rule_issues(text) + _bashing_issues(text, competitors), key=lambda i: (i["start"], i["rule"]))
-    counts = {s: sum(i["severity"] == s for i in issues) for s in SEVERITIES}
-    score = max(0, 100 - sum(penalty[s] * n for s, n in counts.items()))
-    return {"score": score, "passed": counts["error"] == 0, "counts": counts, "issues": issues}
-
-
-# --- positioning statements -------------------------------------------------------------------------------
-
-
-def _clause(text: str, limit: int = 160) -> str:
-    """The first sentence of ``text``, without its full stop, cut at ``limit`` characters on a word boundary."""
-    first = re.split(r"(?<=[.!?])\s", " ".join(str(text or "").split()), maxsplit=1)[0].rstrip(".!? ")
-    return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0]
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
-
-
-def _benefit(foundation: dict[str, Any], product: str) -> str:
-    """The description's first sentence as a verb phrase: "Acme helps X" → "helps X", else "delivers …"."""
-    sentence = _clause(foundation.get("description") or foundation.get("product") or "")
-    if not sentence:
-        return "gets the job done with less effort"
-    if product and sentence.casefold().startswith(product.casefold() + " "):
-        return sentence[len(product) + 1 :].strip() or "gets the job done with less effort"
-    return "delivers " + _lower_first(sentence)
-
-
-def fill(data: dict[str, Any]) -> dict[str, str]:
-    """What fills each blank of the frameworks (defaults in the module docstring)."""
-    foundation = data.get("foundation") or {}
-    product = _clause(data.get("product") or foundation.get("company") or "") or "Our product"
-    audience = _clause(data.get("audience") or foundation.get("audience") or "", 120) or "growing teams"
-    goals = [g for g in foundation.get("goals", []) if g.strip()]
-    need = _clause(data.get("need") or (f"want to {_lower_first(_clause(goals[0]))}" if goals else ""))
-    industry = _clause(foundation.get("industry") or "", 60)
-    competitors = [c for c in data.get("competitors") or foundation.get("competitors") or [] if c.strip()]
-    differentiators = [_clause(d) for d in data.get("differentiators", []) if _clause(d)]
-    return {
-        "product": product,
-        "audience": _lower_first(audience),
-        "need": need or "need a simpler way to get results",
-        "category": _clause(data.get("category") or "") or (f"{industry} platform" if industry else "platform"),
-        "benefit": _clause(data.get("benefit") or "") or _benefit(foundation, product),
-        "alternative": _clause(competitors[0], 80) if competitors else DEFAULT_ALTERNATIVE,
-        "differentiator": _lower_first(differentiators[0]) if differentiators else f"it is built for {audience}",
-        "differentiators": "; ".join(_lower_first(d) for d in differentiators[:3]),
-    }
-
-
-def statements(f: dict[str, str]) -> list[dict[str, str]]:
-    """The five framework statements, filled from ``f`` (see ``fill``)."""
-    extra = f["differentiators"] or f["differentiator"]
-    texts = {
-        "classic": f"For {f['audience']} who {f['need']}, {f['product']} is the {f['category']} that "
-        f"{f['benefit']}; unlike {f['alternative']}, {f['differentiator']}.",
-        "challenger": f"Most tools make {f['audience']} adapt to them. {f['product']} adapts to you: "
-        f"{f['differentiator']}.",
-        "category_creator": f"{f['product']} opens a new kind of {f['category']} for {f['audience']} who "
-        f"{f['need']}: one that {f['benefit']}.",
-        "benefit_led": f"{f['product']} {f['benefit']}, so {f['audience']} can spend their time on what matters.",
-        "comparison": f"Compared with {f['alternative']}, {f['product']} is the {f['category']} where {extra}.",
-    }
-    return [{"framework": name, "text": texts[name]} for name in FRAMEWORKS]
-
-
-# --- skills -----------------------------------------------------------------------------------------------
+BLANKS = ("product", "audience", "need", "category", "benefit", "alternative", "differentiator")
+FRAMEWORK_BLANKS = {
+    "classic": BLANKS,
+    "challenger": ("product", "audience", "alternative", "differentiator"),
+    "category_creator": ("product", "audience", "category", "benefit"),
+    "benefit_led": ("product", "benefit"),
+    "comparison": ("product", "alternative", "differentiator"),
+}
+NAMES_ALTERNATIVE = ("classic", "comparison")
+MAX_OFFLINE_SOUNDBITES = 3
+ESSENTIALS = ("product_name", "what_it_does", "audience", "competitors", "differentiators")
 
 _SHORT = {"type": "string", "maxLength": 500}
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 600}
 _NAMES = {"type": "array", "items": {"type": "string", "maxLength": 500}, "maxItems": 50}
 _PHRASES = {"type": "array", "items": _SHORT, "maxItems": 20}
-_COUNT = {"type": "integer", "minimum": 0}
-_PENALTY = {"type": "integer", "minimum": 0, "maximum": 100}
-ISSUE = {
-    "type": "object",
-    "required": ["rule", "severity", "text", "start", "end", "message"],
-    "properties": {
-        "rule": {"type": "string"},
-        "severity": {"enum": list(SEVERITIES)},
-        "text": {"type": "string"},
-        "start": _COUNT,
-        "end": _COUNT,
-        "message": {"type": "string"},
-    },
-}
-CHECK = {
-    "type": "object",
-    "required": ["score", "passed", "counts", "issues"],
-    "properties": {
-        "score": {"type": "integer", "minimum": 0, "maximum": 100},
-        "passed": {"type": "boolean"},
-        "counts": {"type": "object", "properties": dict.fromkeys(SEVERITIES, _COUNT)},
-        "issues": {"type": "array", "items": ISSUE},
-    },
-}
-FIELDS = ("product", "audience", "need", "category", "benefit", "alternative", "differentiator", "differentiators")
-STATEMENTS_INPUT = {
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_BUILT = {"type": "string", "minLength": 1, "description": "A sentence built by code from the company's words."}
+STATEMENTS_INPUT: dict[str, Any] = {
     "type": "object",
     "properties": {
         "foundation": FOUNDATION_INPUT,
-        "competitors": _NAMES,
-        "differentiators": _PHRASES,
-        **{k: _SHORT for k in ("product", "audience", "need", "category", "benefit")},
+        "competitors": {**_NAMES, "description": "Competitors or what customers use instead; default: the "
+                        "foundation's competitors."},
+        "differentiators": {**_PHRASES, "description": "What you do that the alternatives do not, one checkable "
+                            "fact each."},
+        "product": {**_SHORT, "description": "The product's name as statements should say it; default: the company."},
+        "audience": {**_SHORT, "description": "Who it is for; default: the foundation's audience."},
+        "need": {**_SHORT, "description": "What they need, as a verb phrase (\"need to …\")."},
+        "category": {**_SHORT, "description": "The kind of product, as a noun phrase (\"booking app\")."},
+        "benefit": {**_SHORT, "description": "What it does for them, as a verb phrase (\"books …\")."},
     },
-}
-STATEMENT = {
-    "type": "object",
-    "required": ["framework", "text"],
-    "properties": {"framework": {"enum": list(FRAMEWORKS)}, "text": {"type": "string"}},
-}
-SOUNDBITE = {
-    "type": "object",
-    "required": ["draft", "text"],
-    "properties": {"draft": {"type": "string"}, "text": {"type": "string"}},
-}
+}  # fmt: skip
+FIELD = obj({"value": {"type": "string"}, "source": {"type": "string", "description": "Where the value came from: "
+             "input.<field>, foundation.<field>, model, or empty when nothing gave it."}})  # fmt: skip
+FIELDS = obj({blank: FIELD for blank in BLANKS}, "What fills each blank of the frameworks, and from where.")
+GROUNDED = obj(
+    {
+        "fields": FIELDS,
+        "competitors": _STRINGS,
+        "differentiators": _STRINGS,
+        "own_text": {"type": "string", "description": "The company's own words, for the figure rule."},
+        "missing_essentials": {"type": "array", "items": {"enum": list(ESSENTIALS)}},
+        "unfilled": {"type": "object", "additionalProperties": _STRINGS},
+    }
+)
+LINE = obj(
+    {
+        "id": {"type": "string", "description": "The framework, or soundbite_<n>."},
+        "kind": {"enum": ["statement", "soundbite"]},
+        "text": {"type": "string", "maxLength": 2000},
+    }
+)
+
+
+# --- blanks ----------------------------------------------------------------------------------------------------
+
+
+def _field(value: str, source: str) -> dict[str, str]:
+    value = words.strip_end(words.clean(value))
+    return {"value": value, "source": source if value else ""}
+
+
+def _first(*candidates: tuple[str, str]) -> dict[str, str]:
+    """The first candidate (value, source) with a value."""
+    return next((_field(v, s) for v, s in candidates if words.strip_end(words.clean(v))), _field("", ""))
+
+
+def fill(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each blank's value and source (rules in the module docstring)."""
+    foundation = data.get("foundation") or {}
+    competitors, competitors_from = _competitors(data)
+    differentiators = [d for d in (words.clean(x) for x in data.get("differentiators") or []) if d]
+    audience, need = words.audience_phrase(foundation.get("audience"))
+    product = _first((data.get("product", ""), "input.product"), (foundation.get("company", ""), "foundation.company"))
+    name = product["value"]
+    fields = {
+        "product": product,
+        "audience": _first((words.lower_first(words.clean(data.get("audience"))), "input.audience"),
+                           (audience, "foundation.audience")),
+        "need": _first((data.get("need", ""), "input.need"), (need, "foundation.audience")),
+        "category": _first((data.get("category", ""), "input.category"),
+                           (words.category_phrase(foundation.get("product")), "foundation.product")),
+        "benefit": _first((data.get("benefit", ""), "input.benefit"),
+                          (words.benefit_phrase(foundation.get("description"), name), "foundation.description"),
+                          (words.benefit_phrase(foundation.get("product"), name), "foundation.product")),
+        "alternative": _first((competitors[0] if competitors else "", competitors_from)),
+        "differentiator": _first((differentiators[0] if differentiators else "", "input.differentiators")),
+    }  # fmt: skip
+    fields["benefit"]["value"] = words.lower_first(fields["benefit"]["value"])
+    return fields
+
+
+def _competitors(data: dict[str, Any]) -> tuple[list[str], str]:
+    given = [c for c in (words.clean(x) for x in data.get("competitors") or []) if c]
+    if given:
+        return given, "input.competitors"
+    stored = [c for c in (words.clean(x) for x in (data.get("foundation") or {}).get("competitors") or []) if c]
+    return stored, "foundation.competitors"
+
+
+def _missing_essentials(data: dict[str, Any], fields: dict[str, dict[str, str]]) -> list[str]:
+    foundation = data.get("foundation") or {}
+    says_what = fields["benefit"]["value"] or words.clean(foundation.get("description"))
+    says_what = says_what or words.clean(foundation.get("product"))
+    missing = {
+        "product_name": not fields["product"]["value"],
+        "what_it_does": not says_what,
+        "audience": not fields["audience"]["value"],
+        "competitors": not fields["alternative"]["value"],
+        "differentiators": not fields["differentiator"]["value"],
+    }
+    return [key for key in ESSENTIALS if missing[key]]
+
+
+def own_text(data: dict[str, Any]) -> str:
+    """The company's own words: where a stated figure is theirs (messaging's figure rule)."""
+    foundation = data.get("foundation") or {}
+    parts = [foundation.get(k) for k in ("description", "product", "audience")]
+    parts += [data.get(k) for k in ("benefit", "need", "audience", "category")]
+    return "\n".join([*(str(p) for p in parts if p), *(str(d) for d in data.get("differentiators") or [])])
+
+
+def ground(data: dict[str, Any]) -> dict[str, Any]:
+    fields = fill(data)
+    competitors, _ = _competitors(data)
+    return {
+        "fields": fields,
+        "competitors": competitors,
+        "differentiators": [d for d in (words.clean(x) for x in data.get("differentiators") or []) if d],
+        "own_text": own_text(data)[:50000],
+        "missing_essentials": _missing_essentials(data, fields),
+        "unfilled": _unfilled(fields),
+    }
+
+
+def _unfilled(fields: dict[str, dict[str, str]]) -> dict[str, list[str]]:
+    """Per framework, the blanks the company's words left empty (frameworks with none are left out)."""
+    empty = {blank for blank, f in fields.items() if not words.clean(f["value"])}
+    return {fw: [b for b in blanks if b in empty] for fw, blanks in FRAMEWORK_BLANKS.items() if empty & set(blanks)}
 
 
 @skill(
-    "positioning.statements",
-    name="Positioning statements",
+    "positioning.ground",
+    name="Positioning blanks from the company's words",
     category=SkillCategory.STRATEGY,
     input_schema=STATEMENTS_INPUT,
-    output_schema={
-        "type": "object",
-        "required": ["fields", "statements"],
-        "properties": {
-            "fields": {
-                "type": "object",
-                "required": list(FIELDS),
-                "properties": {k: {"type": "string"} for k in FIELDS},
-            },
-            "statements": {"type": "array", "items": STATEMENT},
-        },
-    },
+    output_schema=GROUNDED,
 )
-def positioning_statements(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Classic, challenger, category-creator, benefit-led and comparison statements filled from the input."""
-    fields = fill(data)
-    return {"fields": fields, "statements": statements(fields)}
+def positioning_ground(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Fills the frameworks' blanks from the input and the foundation, says where each came from, and lists the
+    essentials that are missing (product name, what it does, audience, competitors, differentiators)."""
+    return ground(data)
+
+
+# --- offline statements ---------------------------------------------------------------------------------------
+
+_COUNT_WORDS = {1: "one way", 2: "two ways", 3: "three ways"}
+
+
+def _statement(framework: str, v: dict[str, str], competitors: list[str], differentiators: list[str]) -> str:
+    d = [words.lower_first(words.strip_end(x)) for x in differentiators[:3]]
+    if framework == "classic":
+        return (
+            f"For {v['audience']} who {v['need']}, {v['product']} is the {v['category']} that {v['benefit']}. "
+            f"It differs from {v['alternative']} in this: {d[0]}."
+        )
+    if framework == "challenger":
+        return f"Instead of {words.joined(competitors[:3], 'or')}, {v['audience']} can choose {v['product']}: {d[0]}."
+    if framework == "category_creator":
+        category = v["category"]
+        return f"{v['product']} is {words.article(category)} {category} for {v['audience']}: it {v['benefit']}."
+    if framework == "benefit_led":
+        lead = f"For {v['audience']}, " if v["audience"] else ""
+        return f"{lead}{v['product']} {v['benefit']}."
+    return f"Compared with {v['alternative']}, {v['product']} differs in {_COUNT_WORDS[len(d)]}: {'; '.join(d)}."
+
+
+def offline_statements(grounded: dict[str, Any]) -> dict[str, Any]:
+    """The frameworks the company's words fill, soundbite drafts, and what needs a model. What is filled is read
+    from the blanks themselves, so the statements never outrun them."""
+    values = {blank: words.clean(f["value"]) for blank, f in grounded["fields"].items()}
+    unfilled = _unfilled(grounded["fields"])
+    competitors = [c for c in map(words.clean, grounded["competitors"]) if c] or [values["alternative"]]
+    differentiators = [d for d in map(words.clean, grounded["differentiators"]) if d] or [values["differentiator"]]
+    statements = [
+        {"framework": fw, "text": _statement(fw, values, competitors, differentiators)}
+        for fw in FRAMEWORKS
+        if fw not in unfilled
+    ]
+    product = values["product"]
+    soundbites = [
+        {"text": f"{product}: {words.lower_first(words.strip_end(d))}."}
+        for d in differentiators
+        if product and words.strip_end(d)
+    ]
+    needs_model = [f"statements.{fw}" for fw in FRAMEWORKS if fw in unfilled] + ["soundbites"]
+    return {"statements": statements, "soundbites": soundbites[:MAX_OFFLINE_SOUNDBITES], "needs_model": needs_model}
 
 
 @skill(
-    "positioning.soundbites",
-    name="Soundbites",
-    category=SkillCategory.CREATIVE,
-    kind=SkillKind.LLM,
-    input_schema={
-        "type": "object",
-        "required": ["product"],
-        "properties": {"product": _SHORT, "benefit": _SHORT, "audience": _SHORT, "differentiators": _PHRASES},
-    },
-    output_schema={
-        "type": "object",
-        "required": ["soundbites"],
-        "properties": {"soundbites": {"type": "array", "items": SOUNDBITE, "maxItems": MAX_SOUNDBITES}},
-    },
+    "positioning.offline_statements",
+    name="Positioning statements from the company's words",
+    category=SkillCategory.STRATEGY,
+    input_schema=obj({"grounded": GROUNDED}),
+    output_schema=obj(
+        {
+            "statements": {"type": "array", "items": obj({"framework": {"enum": list(FRAMEWORKS)}, "text": _BUILT})},
+            "soundbites": {"type": "array", "items": obj({"text": _BUILT})},
+            "needs_model": _STRINGS,
+        }
+    ),
 )
-def soundbites(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
-    """Short lines for decks and ads: one from the benefit, one per differentiator (up to three), each
-    polished by the model."""
-    product = _clause(data["product"]) or "Our product"
-    drafts = [f"{product} {_clause(data['benefit'])}."] if _clause(data.get("benefit", "")) else []
-    drafts += [f"{product}: {_lower_first(_clause(d))}." for d in data.get("differentiators", []) if _clause(d)]
-    audience = _clause(data.get("audience", "")) or "the reader"
-    polished = []
-    for draft in drafts[:MAX_SOUNDBITES]:
-        prompt = f"Rewrite this line for {audience} in under 15 words, plain and factual: {draft}"
-        text = ctx.llm(prompt, system="You write short, factual marketing lines.", purpose="positioning.soundbite")
-        polished.append({"draft": draft, "text": text})
-    return {"soundbites": polished}
+def positioning_offline_statements(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Each framework whose blanks the company's words fill, as a sentence; the others are left to a model."""
+    return offline_statements(data["grounded"])
+
+
+# --- checking every line ----------------------------------------------------------------------------------------
+
+
+def _shape_issues(line: dict[str, Any], competitors: list[str]) -> list[dict[str, Any]]:
+    text = line["text"]
+    if line["id"] in NAMES_ALTERNATIVE and competitors and not any(words.occurs_in(c, text) for c in competitors):
+        message = "This framework compares: name the alternative it is compared with."
+        return [issue("framework_shape", "warning", text, 0, len(text), message)]
+    return []
+
+
+def check_line(line: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """One line's check: messaging rules, grammar and shape, scored."""
+    competitors = data.get("competitors", [])
+    found = messaging_issues(line["text"], tuple(competitors), data.get("own_text", ""))
+    found += grammar_issues(line["text"], line["kind"], data.get("product", ""))
+    found += _shape_issues(line, competitors)
+    return score(found, data.get("penalties"))
+
+
+def check_all(data: dict[str, Any]) -> dict[str, Any]:
+    checked = [{"id": line["id"], "check": check_line(line, data)} for line in data["lines"]]
+    scores = [c["check"]["score"] for c in checked]
+    counts = {s: sum(c["check"]["counts"][s] for c in checked) for s in ("error", "warning", "suggestion")}
+    failing = [c["id"] for c in checked if not c["check"]["passed"]]
+    summary = {
+        "mean_score": round(sum(scores) / len(scores), 1) if scores else None,
+        "lowest_score": min(scores, default=None),
+        "errors": counts["error"],
+        "warnings": counts["warning"],
+        "suggestions": counts["suggestion"],
+        "all_passed": not failing,
+        "failing": failing,
+    }
+    return {"lines": checked, "failing": failing, "summary": summary}
+
+
+SUMMARY = obj(
+    {
+        "mean_score": {"type": ["number", "null"], "minimum": 0, "maximum": 100,
+                       "description": "Mean messaging score of the lines, 1 place; null when there is none."},
+        "lowest_score": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+        "errors": {"type": "integer", "minimum": 0},
+        "warnings": {"type": "integer", "minimum": 0},
+        "suggestions": {"type": "integer", "minimum": 0},
+        "all_passed": {"type": "boolean"},
+        "failing": {**_STRINGS, "description": "Ids of the lines that still fail."},
+    }
+)  # fmt: skip
 
 
 @skill(
-    "positioning.check_messaging",
-    name="Messaging rules check",
+    "positioning.check_all",
+    name="Check positioning lines",
     category=SkillCategory.CONTENT,
-    input_schema={
-        "type": "object",
-        "required": ["text"],
-        "properties": {
-            "text": {"type": "string", "maxLength": 50000},
+    input_schema=obj(
+        {
+            "lines": {"type": "array", "items": LINE, "maxItems": 20},
             "competitors": _NAMES,
-            "penalties": {"type": "object", "properties": dict.fromkeys(SEVERITIES, _PENALTY)},
+            "product": {"type": "string", "maxLength": 500},
+            "own_text": {"type": "string", "maxLength": 50000},
+            "penalties": PENALTIES_INPUT,
         },
-    },
-    output_schema=CHECK,
+        closed=False,
+    )
+    | {"required": ["lines", "competitors", "product", "own_text"]},
+    output_schema=obj(
+        {
+            "lines": {"type": "array", "items": obj({"id": {"type": "string"}, "check": CHECK})},
+            "failing": _STRINGS,
+            "summary": SUMMARY,
+        }
+    ),
 )
-def check_messaging(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Flags guarantee language, competitor bashing, aggressive wording, unverified superlatives, vague claims,
-    jargon and passive voice (whole words only), and scores the text."""
-    return check(data["text"], tuple(data.get("competitors", [])), data.get("penalties"))
+def positioning_check_all(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
+    """Checks each statement and soundbite against the messaging rules (shared claims detector), grammar and its
+    framework's shape, and sums them up; a line with an error or a warning fails."""
+    return check_all(data)

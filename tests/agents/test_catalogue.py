@@ -71,9 +71,12 @@ def test_the_example_input_runs_end_to_end_to_a_valid_output(slug, registry_sync
     run = run_agent(workspace, system_actor, slug, spec.example_input)
     assert run.status == "succeeded", run.error_message
     Draft202012Validator(spec.output_schema).validate(run.output)
-    steps = list(run.steps.order_by("sequence").values_list("kind", "name", "status"))
-    assert [(kind, name) for kind, name, _ in steps] == TRACES[slug]
-    assert {status for *_, status in steps} == {"succeeded"}
+    steps = list(run.steps.order_by("sequence").values_list("kind", "name", "status", "error"))
+    assert [(kind, name) for kind, name, *_ in steps] == TRACES[slug]
+    for kind, name, status, error in steps:
+        # Offline, a structured or tool-calling model call is refused (model_unavailable) and recorded as such;
+        # the agent then takes its offline path. Any other step must succeed.
+        assert status == "succeeded" or (kind == "llm" and error.startswith("model_unavailable")), (name, error)
 
 
 @pytest.mark.parametrize("slug", TRACES)

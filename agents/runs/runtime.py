@@ -28,7 +28,7 @@ from agents.registry import ModelAnswer, ModelUnavailable
 from raptorflow import context, metrics
 from raptorflow.audit.actors import Actor
 from raptorflow.jsonschema import schema_errors, validator_for
-from raptorflow.llm.errors import ProviderError
+from raptorflow.llm.errors import ErrorCode, ProviderError
 from skills import registry as skill_registry
 from skills import tools as tool_registry
 from skills.registry import SkillSpec
@@ -258,15 +258,24 @@ class RunContext:
         return None
 
     def replayed_llm(self, fingerprint: str) -> RunStep | None:
-        """The recorded answer of this model call: its successful attempt, past the failed ones of the chain."""
+        """The recorded answer of this model call: its successful attempt, past the failed ones of the chain.
+
+        A call whose every attempt was refused as ``model_unavailable`` (offline: no JSON, no tools) is replayed
+        as that refusal (ModelUnavailable), which the agent answered by taking its offline path: made again, it
+        would take new step numbers, and the answers to questions asked after it would no longer be found.
+        """
         if self._live:
             return None
-        position = self._cursor + 1
+        position, refused = self._cursor + 1, None
         while (step := self._recorded.get(position)) is not None and _is_call(step, fingerprint):
             if step.status == StepStatus.SUCCEEDED:
                 self._cursor = position
                 return step
+            refused = step if step.error.startswith(ErrorCode.MODEL_UNAVAILABLE) else None
             position += 1
+        if refused is not None:
+            self._cursor = position - 1
+            raise ModelUnavailable(refused.error.partition(": ")[2] or refused.error)
         self._live = True
         return None
 

@@ -126,3 +126,28 @@ def test_badly_formed_questions_are_a_programming_error(make_agent, workspace, s
     run_execute(str(run.pk))
     run.refresh_from_db()
     assert (run.status, run.error_code) == ("failed", "internal_error")
+
+
+def test_a_run_that_asks_after_an_offline_model_refusal_continues_once_answered(
+    make_agent, workspace, system_actor, writer
+):
+    """The refused structured call is replayed as the refusal it was; the question then keeps its step number,
+    so its answer is found (made again, the call would renumber the steps and the run would ask forever)."""
+    from agents.registry import ModelUnavailable
+
+    def estimate_or_ask(ctx, data):
+        try:
+            return ctx.llm_json("Estimate the monthly price.", schema={"type": "object"})
+        except ModelUnavailable:
+            return {"price": ctx.ask([PRICE_QUESTION])["monthly_price"]}
+
+    agent = make_agent("test-offline-asks", estimate_or_ask)
+    run, _ = run_create(workspace=workspace, agent=agent, input={}, actor=system_actor)
+    run_execute(str(run.pk))
+    run.refresh_from_db()
+    assert run.status == "awaiting_input"
+    assert writer.post(f"/api/v1/runs/{run.pk}/input", {"answers": {"monthly_price": 49}}, format="json").status_code == 200
+    run_execute(str(run.pk))
+    run.refresh_from_db()
+    assert (run.status, run.output) == ("succeeded", {"price": 49}), run.error_message
+    assert [(s.kind, s.status) for s in run.steps.all()] == [("llm", "failed"), ("input", "succeeded")]

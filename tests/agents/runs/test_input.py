@@ -146,7 +146,8 @@ def test_a_run_that_asks_after_an_offline_model_refusal_continues_once_answered(
     run_execute(str(run.pk))
     run.refresh_from_db()
     assert run.status == "awaiting_input"
-    assert writer.post(f"/api/v1/runs/{run.pk}/input", {"answers": {"monthly_price": 49}}, format="json").status_code == 200
+    answered = writer.post(f"/api/v1/runs/{run.pk}/input", {"answers": {"monthly_price": 49}}, format="json")
+    assert answered.status_code == 200
     run_execute(str(run.pk))
     run.refresh_from_db()
     assert (run.status, run.output) == ("succeeded", {"price": 49}), run.error_message

@@ -1,30 +1,26 @@
-"""Planning: campaigns from templates, budgets split by weight, dated schedules and review points.
+"""Planning: budgets split by weight, dated schedules with review points, and a campaign's forecast.
 
-DOMAIN.md gives the lead-generation template in full (21 days; paid search 40 %,
-social 30 %, email 20 %, landing pages 10 %; $50 a lead) and only the durations
-of the others. The remaining splits and costs per lead are defaults to tune:
+Every figure is computed from figures the caller states (the campaign planner says where each came from: the
+input, an answer, or a labelled model estimate); nothing here is a benchmark. The old per-objective templates
+(duration, channel split, cost per lead) and audience sizes per kind are gone (decision 0019).
 
-* awareness, 30 days, $120 a lead — reach first: social 35, display 25, content 25, PR 15;
-* conversion, 14 days, $35 — warm audiences: retargeting 35, email 30, paid search 25, landing pages 10;
-* retention, 60 days, $20 — existing customers: email 50, content 20, community 20, social 10;
-* launch, 45 days, $80 — PR 25, social 25, paid search 20, email 15, content 15;
-* promotion, 7 days, $30 — email 40, social 30, paid search 20, retargeting 10.
+Rules, each with why it holds:
 
-Choices where DOMAIN.md is silent:
-
-* **Channels chosen by the user** keep their template share; a chosen channel
-  the template lacks gets the template's mean share; the shares are then scaled
-  back to 100 %. No channels means the template as is.
-* **Money** is split to the cent by largest remainder, so the amounts add up to
-  the total exactly (and shares to exactly 100 %).
-* **Days.** Day 1 is the start date; a plan of N days ends on day N. Review
-  points are day 7, the midpoint (N ÷ 2 rounded up) and day N − 7, dropping any
-  outside 1..N and any repeat: a 7-day promotion reviews on days 4 and 7, a
-  14-day conversion campaign only on day 7.
-* **Expected leads** = budget ÷ cost per lead, rounded down (a lead is whole)
-  and never more than the audience.
-* **Dates** must be real calendar dates between 1900 and 2099; a day past the
-  month's end (2025-02-30) is moved to the month's last day and said so.
+* **Money** is split to the cent by largest remainder, so the amounts add up to the total exactly (and shares to
+  exactly 100 %); see skills/library/money.py.
+* **Daily cap** = budget ÷ days, floored to the cent: spending the cap every day never overspends the budget.
+* **Expected leads** = budget ÷ cost per lead, floored on exact decimals (a lead is whole; $1,070 at $1.07 is
+  1,000 leads), never more than the audience. A cost-per-lead range gives a leads range: the high cost gives the
+  low count.
+* **Pacing is linear**: by day d of N, d/N of the budget is spent (that is what a daily cap does) and, at a
+  steady cost per lead, d/N of the leads have come in; each checkpoint's figures are floored.
+* **Days.** Day 1 is the start date; a plan of N days ends on day N. Review points are day 7, the midpoint (N ÷ 2
+  rounded up) and day N − 7, dropping any outside 1..N and any repeat. Day 7 because a week is the shortest window
+  with every weekday in it and the ad platforms' learning windows are counted in weeks (Meta: about 50
+  optimisation events within 7 days; see skills/library/channels.py); N − 7 leaves a last week to act on what the
+  review finds.
+* **Dates** must be real calendar dates between 1900 and 2099; a day past the month's end (2025-02-30) is moved
+  to the month's last day and said so.
 
 Moves live in skills/library/moves.py.
 """
@@ -34,41 +30,16 @@ from __future__ import annotations
 import calendar
 import math
 from datetime import date, timedelta
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any
 
 from skills.choices import SkillCategory
 from skills.registry import skill
 
-CAMPAIGN_TEMPLATES: dict[str, dict[str, Any]] = {
-    "awareness": {"days": 30, "cost_per_lead": 120, "split": {"social": 35, "display": 25, "content": 25, "pr": 15}},
-    "lead_generation": {
-        "days": 21,
-        "cost_per_lead": 50,
-        "split": {"paid_search": 40, "social": 30, "email": 20, "landing_pages": 10},
-    },
-    "conversion": {
-        "days": 14,
-        "cost_per_lead": 35,
-        "split": {"retargeting": 35, "email": 30, "paid_search": 25, "landing_pages": 10},
-    },
-    "retention": {
-        "days": 60,
-        "cost_per_lead": 20,
-        "split": {"email": 50, "content": 20, "communities": 20, "social": 10},
-    },
-    "launch": {
-        "days": 45,
-        "cost_per_lead": 80,
-        "split": {"pr": 25, "social": 25, "paid_search": 20, "email": 15, "content": 15},
-    },
-    "promotion": {
-        "days": 7,
-        "cost_per_lead": 30,
-        "split": {"email": 40, "social": 30, "paid_search": 20, "retargeting": 10},
-    },
-}
-OBJECTIVES = tuple(CAMPAIGN_TEMPLATES)
+from .money import apportion, floor_cents_per, floor_units, money, to_cents
+
+# What a campaign is for: names the objective (the planner's model judges what it means for the plan).
+OBJECTIVES = ("awareness", "lead_generation", "conversion", "retention", "launch", "promotion")
 
 # The channels a campaign can use (what to measure on each: channels.kpis).
 CAMPAIGN_CHANNELS = (
@@ -76,9 +47,9 @@ CAMPAIGN_CHANNELS = (
     "events", "partnerships",
 )  # fmt: skip
 
-AUDIENCE_SIZES = {"general": 1_000_000, "b2b": 500_000, "b2c": 2_000_000, "enterprise": 100_000, "smb": 300_000}
 FIRST_REVIEW_DAY = 7
 LAST_REVIEW_BEFORE_END = 7
+MAX_DAYS = 3650
 
 # YYYY-MM-DD between 1900 and 2099, by pattern: the runtime's validator does not check "format".
 DATE_SCHEMA = {
@@ -98,6 +69,8 @@ WEIGHTED_ITEM = {
     "properties": {"name": _NAME, "weight": {"type": "number", "minimum": 0, "maximum": 1e6}},
 }
 
+__all__ = ["DATE_SCHEMA", "WEIGHTED_ITEM", "apportion", "day_date", "parse_date"]
+
 
 def parse_date(text: str) -> tuple[date, list[str]]:
     """A schema-valid YYYY-MM-DD as a date; a day past the month's end becomes its last day (with a note)."""
@@ -114,25 +87,6 @@ def day_date(start: date, day: int) -> str:
     return (start + timedelta(days=day - 1)).isoformat()
 
 
-def apportion(units: int, weights: list[float]) -> list[int]:
-    """Split whole ``units`` in proportion to ``weights`` by largest remainder (exact; ties go to the earlier item).
-
-    All-zero weights share equally.
-    """
-    if not weights:
-        return []
-    exact_weights = [Fraction(w) for w in weights]
-    if sum(exact_weights) <= 0:
-        exact_weights = [Fraction(1)] * len(weights)
-    total = sum(exact_weights)
-    exact = [units * w / total for w in exact_weights]
-    parts = [math.floor(x) for x in exact]
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), i))
-    for i in order[: units - sum(parts)]:
-        parts[i] += 1
-    return parts
-
-
 @skill(
     "planning.allocate_budget",
     name="Allocate a budget by weight",
@@ -143,11 +97,7 @@ def apportion(units: int, weights: list[float]) -> list[int]:
         "required": ["total", "weights"],
         "properties": {
             "total": _MONEY,
-            "weights": {
-                "type": "array",
-                "maxItems": 50,
-                "items": WEIGHTED_ITEM,
-            },
+            "weights": {"type": "array", "maxItems": 50, "items": WEIGHTED_ITEM},
         },
     },
     output_schema={
@@ -170,76 +120,14 @@ def allocate_budget(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     """Split a total by weight: shares to 0.01 % and amounts to the cent, each adding up exactly."""
     names = [item["name"] for item in data["weights"]]
     weights = [item["weight"] for item in data["weights"]]
-    cents = round(data["total"] * 100)
-    basis_points = apportion(10_000, weights)
+    cents = to_cents(data["total"])
     amounts = apportion(cents, weights)
+    basis_points = apportion(10_000, weights)
     allocations = [
-        {"name": name, "share": bp / 10_000, "amount": amount / 100}
+        {"name": name, "share": bp / 10_000, "amount": money(amount)}
         for name, bp, amount in zip(names, basis_points, amounts, strict=True)
     ]
-    return {"total": cents / 100, "allocations": allocations}
-
-
-def _channel_weights(split: dict[str, float], chosen: list[str]) -> dict[str, float]:
-    """The template split, narrowed to the chosen channels; a chosen channel it lacks gets the mean share."""
-    if not chosen:
-        return dict(split)
-    mean = sum(split.values()) / len(split)
-    return {channel: split.get(channel, mean) for channel in dict.fromkeys(chosen)}
-
-
-def _as_percent(weights: dict[str, float]) -> dict[str, float]:
-    """Percentages to two decimals that add up to exactly 100."""
-    basis_points = apportion(10_000, list(weights.values()))
-    return {channel: bp / 100 for channel, bp in zip(weights, basis_points, strict=True)}
-
-
-@skill(
-    "planning.campaign_template",
-    name="Campaign template",
-    category=SkillCategory.STRATEGY,
-    input_schema={
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["objective"],
-        "properties": {
-            "objective": {"enum": list(OBJECTIVES)},
-            "channels": {"type": "array", "maxItems": 11, "items": {"enum": list(CAMPAIGN_CHANNELS)}},
-            "duration_days": {"type": "integer", "minimum": 1, "maximum": 365},
-            "cost_per_lead": {"type": "number", "minimum": 0.01, "maximum": 1e6},
-        },
-    },
-    output_schema={
-        "type": "object",
-        "required": ["objective", "duration_days", "cost_per_lead", "channels"],
-        "properties": {
-            "objective": {"enum": list(OBJECTIVES)},
-            "duration_days": {"type": "integer", "minimum": 1},
-            "cost_per_lead": {"type": "number", "exclusiveMinimum": 0},
-            "channels": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["channel", "percent"],
-                    "properties": {
-                        "channel": {"enum": list(CAMPAIGN_CHANNELS)},
-                        "percent": {"type": "number", "minimum": 0, "maximum": 100},
-                    },
-                },
-            },
-        },
-    },
-)
-def campaign_template(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """The objective's template: duration, cost per lead and channel split (narrowed to the chosen channels)."""
-    template = CAMPAIGN_TEMPLATES[data["objective"]]
-    percents = _as_percent(_channel_weights(template["split"], data.get("channels", [])))
-    return {
-        "objective": data["objective"],
-        "duration_days": data.get("duration_days", template["days"]),
-        "cost_per_lead": data.get("cost_per_lead", template["cost_per_lead"]),
-        "channels": [{"channel": channel, "percent": percent} for channel, percent in percents.items()],
-    }
+    return {"total": money(cents), "allocations": allocations}
 
 
 def review_days(duration: int) -> list[int]:
@@ -270,7 +158,7 @@ _MILESTONE = {
         "required": ["start_date", "duration_days"],
         "properties": {
             "start_date": DATE_SCHEMA,
-            "duration_days": {"type": "integer", "minimum": 1, "maximum": 3650},
+            "duration_days": {"type": "integer", "minimum": 1, "maximum": MAX_DAYS},
         },
     },
     output_schema={
@@ -290,18 +178,50 @@ def review_schedule(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     start, notes = parse_date(data["start_date"])
     duration = data["duration_days"]
     days = review_days(duration)
-    timeline = [{"day": 1, "date": day_date(start, 1), "kind": "start", "label": "Launch"}]
+    timeline = [{"day": 1, "date": day_date(start, 1), "kind": "start", "label": "Start"}]
     timeline += [
-        {"day": d, "date": day_date(start, d), "kind": "review", "label": f"Review {i}: results against targets"}
+        {"day": d, "date": day_date(start, d), "kind": "review", "label": f"Review {i}"}
         for i, d in enumerate(days, start=1)
     ]
-    timeline.append({"day": duration, "date": day_date(start, duration), "kind": "end", "label": "End and report"})
+    timeline.append({"day": duration, "date": day_date(start, duration), "kind": "end", "label": "End"})
     return {
         "start_date": start.isoformat(),
         "end_date": day_date(start, duration),
         "review_days": days,
         "timeline": timeline,
         "notes": notes,
+    }
+
+
+_RANGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["low", "high"],
+}
+_COUNT_RANGE = {"type": "object", "required": ["low", "high"], "properties": {
+    "low": {"type": "integer", "minimum": 0}, "high": {"type": "integer", "minimum": 0}}}  # fmt: skip
+
+
+def _ordered(pair: dict[str, Any]) -> tuple[Any, Any]:
+    return min(pair["low"], pair["high"]), max(pair["low"], pair["high"])
+
+
+def _leads(budget_cents: int, cost_per_lead: dict[str, Any], audience: dict[str, Any]) -> dict[str, Any]:
+    """Leads bought at the high and low cost per lead, each capped by the matching end of the audience."""
+    cheap, dear = _ordered(cost_per_lead)
+    small, large = _ordered(audience)
+    budget = Decimal(budget_cents) / 100
+    bought = {"low": floor_units(budget, dear), "high": floor_units(budget, cheap)}
+    expected = {"low": min(bought["low"], small), "high": min(bought["high"], large)}
+    return {"bought": bought, "expected": expected, "capped": expected != bought}
+
+
+def _checkpoint(day: int, duration: int, budget_cents: int, leads: dict[str, int]) -> dict[str, Any]:
+    return {
+        "day": day,
+        "spend": money(budget_cents * day // duration),
+        "leads_low": leads["low"] * day // duration,
+        "leads_high": leads["high"] * day // duration,
     }
 
 
@@ -312,39 +232,79 @@ def review_schedule(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     input_schema={
         "type": "object",
         "additionalProperties": False,
-        "required": ["total_budget", "duration_days", "cost_per_lead"],
+        "required": ["total_budget", "duration_days", "cost_per_lead", "audience_size"],
         "properties": {
             "total_budget": _MONEY,
-            "duration_days": {"type": "integer", "minimum": 1, "maximum": 3650},
-            "cost_per_lead": {"type": "number", "minimum": 0.01, "maximum": 1e6},
-            "audience": {"enum": list(AUDIENCE_SIZES)},
+            "duration_days": {"type": "integer", "minimum": 1, "maximum": MAX_DAYS},
+            "cost_per_lead": {
+                **_RANGE,
+                "properties": {
+                    "low": {"type": "number", "minimum": 0.01, "maximum": 1e6},
+                    "high": {"type": "number", "minimum": 0.01, "maximum": 1e6},
+                },
+            },
+            "audience_size": {
+                **_RANGE,
+                "properties": {
+                    "low": {"type": "integer", "minimum": 1, "maximum": 10**10},
+                    "high": {"type": "integer", "minimum": 1, "maximum": 10**10},
+                },
+            },
+            "checkpoints": {"type": "array", "maxItems": 20, "items": {"type": "integer", "minimum": 1}},
         },
     },
     output_schema={
         "type": "object",
-        "required": ["daily_cap", "audience_size", "expected_leads", "audience_share", "notes"],
+        "required": [
+            "daily_cap",
+            "bought_leads",
+            "expected_leads",
+            "capped_by_audience",
+            "audience_share",
+            "checkpoints",
+        ],
         "properties": {
             "daily_cap": _MONEY,
-            "audience_size": {"type": "integer", "minimum": 0},
-            "expected_leads": {"type": "integer", "minimum": 0},
-            "audience_share": _SHARE,
-            "notes": {"type": "array", "items": {"type": "string"}},
+            "bought_leads": _COUNT_RANGE,
+            "expected_leads": _COUNT_RANGE,
+            "capped_by_audience": {"type": "boolean"},
+            "audience_share": {
+                "type": "object",
+                "required": ["low", "high"],
+                "properties": {"low": _SHARE, "high": _SHARE},
+            },
+            "checkpoints": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["day", "spend", "leads_low", "leads_high"],
+                    "properties": {
+                        "day": {"type": "integer"},
+                        "spend": _MONEY,
+                        "leads_low": {"type": "integer"},
+                        "leads_high": {"type": "integer"},
+                    },
+                },
+            },
         },
     },
 )
 def campaign_forecast(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Daily cap = budget ÷ days; leads = budget ÷ cost per lead (whole, at most the audience); audience by kind."""
-    budget, audience = data["total_budget"], data.get("audience", "general")
-    size = AUDIENCE_SIZES[audience]
-    leads = math.floor(budget / data["cost_per_lead"])
-    notes = []
-    if leads > size:
-        notes.append(f"Budget buys {leads:,} leads but the {audience} audience is {size:,}; capped at the audience.")
-        leads = size
+    """Daily cap (floored to the cent), leads bought at the cost-per-lead range (exact floors, at most the
+    audience), the audience share they reach, and linear-pace spend and leads at each checkpoint day."""
+    budget, days = to_cents(data["total_budget"]), data["duration_days"]
+    leads = _leads(budget, data["cost_per_lead"], data["audience_size"])
+    small, large = _ordered(data["audience_size"])
+    expected = leads["expected"]
+    checkpoints = sorted({d for d in data.get("checkpoints", []) if d <= days})
     return {
-        "daily_cap": round(budget / data["duration_days"], 2),
-        "audience_size": size,
-        "expected_leads": leads,
-        "audience_share": round(leads / size, 6),
-        "notes": notes,
+        "daily_cap": money(floor_cents_per(budget, days)),
+        "bought_leads": leads["bought"],
+        "expected_leads": expected,
+        "capped_by_audience": leads["capped"],
+        "audience_share": {
+            "low": min(1.0, round(expected["low"] / large, 6)),
+            "high": min(1.0, round(expected["high"] / small, 6)),
+        },
+        "checkpoints": [_checkpoint(d, days, budget, expected) for d in checkpoints],
     }

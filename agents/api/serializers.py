@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from agents.models import Agent, AgentVersion, Approval, InputRequest, Run, RunEvent, RunStep, validate_model_tools
 from agents.selectors import agent_get_for_run
-from raptorflow.api.serializers import SharedFieldsMixin
+from raptorflow.api.serializers import SharedFieldsMixin, StrictBooleanField
 
 if TYPE_CHECKING:
     from raptorflow.accounts.models import User
@@ -185,7 +185,7 @@ class AgentSerializer(serializers.ModelSerializer):
 
 class DispatchSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
-    run = serializers.BooleanField(default=False, help_text="Also start a run of the chosen agent.")
+    run = StrictBooleanField(default=False, help_text="Also start a run of the chosen agent.")
     input = serializers.DictField(required=False, help_text="The run's input; required by most agents.")
 
 

@@ -17,15 +17,18 @@ class _MoneyOptions(TypedDict):
 
 
 _MONEY: _MoneyOptions = {"max_digits": 14, "decimal_places": 6}
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"^([1-9]\d{3})-(0[1-9]|1[0-2])$")
 _TOKENS_IN = "Input tokens, including those read from and written to a prompt cache."
 _CACHED = "Of tokens_in, those read from a provider's prompt cache (priced at the cached-input rate)."
 _CACHE_WRITES = "Of tokens_in, those written to a provider's prompt cache (priced at the cache-write rate)."
 
 
 class UsageQuerySerializer(QuerySerializer):
-    month = serializers.CharField(
-        required=False, help_text="Calendar month in UTC as YYYY-MM; the current month when left out."
+    month = serializers.RegexField(
+        _MONTH,
+        required=False,
+        help_text="Calendar month in UTC as YYYY-MM; the current month when left out.",
+        error_messages={"invalid": "Use YYYY-MM, e.g. 2025-03."},
     )
 
     def validate_month(self, value: str) -> datetime:

@@ -40,6 +40,8 @@ class QuerySerializer(serializers.Serializer):
 
     def to_internal_value(self, data: Any) -> Any:
         problems: dict[str, list[str]] = {}
+        if "" in data:  # `?=x`: a value with no name
+            problems[""] = ["A query parameter needs a name."]
         names: list[str] = list(self.fields)
         for name in names:
             values = data.getlist(name) if hasattr(data, "getlist") else [data[name]] if name in data else []
@@ -50,3 +52,13 @@ class QuerySerializer(serializers.Serializer):
         if problems:
             raise serializers.ValidationError(problems)
         return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON ``true`` or ``false``, as the schema says: DRF's BooleanField also takes 0, 1, "yes", "on"..."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError  # fail() raises

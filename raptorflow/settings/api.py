@@ -30,7 +30,7 @@ REST_FRAMEWORK = {
         "login": env_str("API_THROTTLE_LOGIN", "10/min"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["raptorflow.api.filters.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
@@ -53,6 +53,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "/api/v1/redoc-dist",  # the sidecar bundle with its one outside URL replaced (api/docs.py)
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "raptorflow.api.schema.tighten",
+    ],
     # Bodies are documented as JSON only: run input is nested JSON, which form encodings cannot carry, and a
     # client generated from three alternatives for one body picks the last one (multipart).
     "PARSER_WHITELIST": ["raptorflow.api.parsers.JSONParser"],

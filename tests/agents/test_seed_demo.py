@@ -33,7 +33,7 @@ def test_demo_creates_workspace_admin_and_registry(db, var_dir):
     workspace = Workspace.objects.get(slug="demo")
     assert workspace.memberships.get(user=admin).role == "owner"
     assert workspace.foundation["company"] == "Acme Analytics"
-    assert Skill.objects.count() == len(skill_registry.all_specs())
+    assert Skill.objects.filter(available=True).count() == len(skill_registry.all_specs())
     assert Agent.objects.count() >= 1
     assert all(AgentVersion.objects.filter(agent=agent, status="published").exists() for agent in Agent.objects.all())
 

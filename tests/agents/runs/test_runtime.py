@@ -23,11 +23,12 @@ def _start(agent, workspace, actor, data=None):
 def test_unit_economics_runs_to_success_with_computed_numbers(unit_agent, workspace, system_actor):
     run = _start(unit_agent, workspace, system_actor, UNIT_INPUT)
     assert run.status == "succeeded", run.error_message
-    # 400 leads × 5 % = 20 customers; CAC = 10,000 / 20 = 500; LTV = 80 / 0.03 = 2,666.67;
-    # LTV/CAC = 5.33; payback = 500 / (80 × 0.8) = 7.81 months.
+    # 400 leads × 5 % = 20 customers; CAC = 10,000 / 20 = 500; LTV on gross margin (issue 16: cost of goods is
+    # given, so LTV = ARPU × (1 − 0.2) ÷ churn) = 64 / 0.03 = 2,133.33; LTV/CAC = 4.27; payback = 500 / (80 × 0.8)
+    # = 7.81 months.
     assert run.output["cac"] == 500.0
-    assert run.output["ltv"] == 2666.67
-    assert run.output["ltv_to_cac"] == 5.33
+    assert run.output["ltv"] == 2133.33
+    assert run.output["ltv_to_cac"] == 4.27
     assert run.output["payback_months"] == 7.81
     assert run.output["verdict"] == "healthy"
     step = run.steps.get()

@@ -13,7 +13,10 @@ from . import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = "rf-test"  # noqa: F405
+    # One prefix per pytest-xdist process: each test ends by deleting every key under its prefix, which must not
+    # reset another process's keys (a scripted provider's cursor, a breaker) mid-test. A real worker started by a
+    # test inherits the variable, so it shares its test process's prefix.
+    CACHES["default"]["KEY_PREFIX"] = "rf-test" + os.environ.get("PYTEST_XDIST_WORKER", "")  # noqa: F405
 
 # A real Celery worker started by the integration tests must open the same
 # database as the test process: a file for SQLite (not the in-memory default),

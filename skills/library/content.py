@@ -1,4 +1,5 @@
-"""Content skills: write a draft, render it, and measure it (length, read time, readability, engagement, platform fit).
+"""Content skills: render a draft and measure it (length, read time, readability; engagement and platform fit are
+in ``content_engagement.py``, SEO in ``content_seo.py``, a revision round's checks in ``content_check.py``).
 
 Rules (DOMAIN.md "Content", with the choices made where it is vague):
 
@@ -14,14 +15,15 @@ Rules (DOMAIN.md "Content", with the choices made where it is vague):
 - Engagement = 0.5 + 0.2 × length fit + 0.2 if the tone is engaging + 0.1 if
   there is a call to action + 0.1 if there is a question, capped at 1. Length
   fit = max(0, 1 − |words − target| ÷ target). A tone is engaging when it names
-  one of ``ENGAGING_TONES``; a call to action is one of ``CTA_PHRASES`` as whole
-  words; a question is a "?" right after a word (so "?utm=" in a URL is not one).
+  one of ``ENGAGING_TONES``; a call to action is what the shared detector
+  (``claims.find_calls_to_action``) finds; a question is a "?" right after a
+  word (so "?utm=" in a URL is not one).
 - Platform limits are ``PLATFORM_LIMITS``; characters are Unicode code points
   of the content as delivered (markup included). Email must be HTML.
-- Drafts are asked for in Markdown and rendered to the requested format by
-  ``content.render``, so every format is produced the same checkable way. A
-  blog post or newsletter whose draft has no "# " title gets the topic as its
-  working title.
+- Drafts (a model's or the user's) are Markdown, rendered to the requested
+  format by ``content.render``, so every format is produced the same checkable
+  way. The writing agents draft with the model themselves (no skill writes
+  text: with no model there is nothing to draft).
 """
 
 from __future__ import annotations
@@ -33,19 +35,16 @@ from typing import Any
 
 import textstat
 
-from skills.choices import SkillCategory, SkillKind
+from skills.choices import SkillCategory
 from skills.registry import skill
 
 from .content_text import (
     FINDINGS_FIELD,
     FORMAT_FIELD,
     FORMATS,
-    KEYWORDS_FIELD,
     LONG_TEXT,
     MD_HEADING_RE,
     MD_LIST_RE,
-    SHORT_TEXT,
-    cut_at_word,
     finding,
     markdown_inline_to_plain,
     parse_document,
@@ -91,11 +90,6 @@ ENGAGING_TONES = (
     "conversational", "friendly", "enthusiastic", "playful", "humorous", "witty", "inspirational",
     "inspiring", "bold", "energetic", "casual", "warm", "upbeat", "excited", "storytelling",
 )  # fmt: skip
-CTA_PHRASES = (
-    "sign up", "subscribe", "register", "get started", "start your free trial", "book a demo", "book a call",
-    "request a demo", "schedule a demo", "try it", "learn more", "read more", "find out more", "download",
-    "join", "contact us", "get in touch", "reply", "shop now", "buy now", "order now", "see how",
-)  # fmt: skip
 QUESTION_RE = re.compile(r"(?<=\w)[\"'’”)]?\?(?!\w)")
 
 _TYPE = {"enum": list(CONTENT_TYPES)}
@@ -111,63 +105,6 @@ def target_words(content_type: str, length: str = "medium") -> int:
 
 
 # --- writing ------------------------------------------------------------------------------------
-
-
-@skill(
-    "content.draft",
-    name="Draft content",
-    category=SkillCategory.CONTENT,
-    kind=SkillKind.LLM,
-    input_schema={
-        "type": "object",
-        "required": ["type", "topic"],
-        "properties": {
-            "type": _TYPE,
-            "topic": SHORT_TEXT,
-            "tone": SHORT_TEXT,
-            "audience": SHORT_TEXT,
-            "keywords": KEYWORDS_FIELD,
-            "platform": {"enum": list(PLATFORMS)},
-            "length": _LENGTH,
-        },
-    },
-    output_schema={
-        "type": "object",
-        "required": ["text", "target_words"],
-        "properties": {"text": {"type": "string"}, "target_words": {"type": "integer", "minimum": 1}},
-    },
-)
-def draft(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
-    """A model writes the piece in Markdown, briefed with the word target, keywords and platform limits."""
-    target = target_words(data["type"], data.get("length", "medium"))
-    text = ctx.llm(
-        _draft_prompt(data, target),
-        system="You are a marketing copywriter. Reply with the finished piece in Markdown and nothing else.",
-        purpose="content.draft",
-    )
-    topic = cut_at_word(data["topic"], 90)
-    if data["type"] in LONG_FORM_TYPES and topic and not re.search(r"^# ", text, re.MULTILINE):
-        text = f"# {topic}\n\n{text}"
-    return {"text": text.strip(), "target_words": target}
-
-
-def _draft_prompt(data: dict[str, Any], target: int) -> str:
-    kind = data["type"].replace("_", " ")
-    lines = [
-        f"Write a {data.get('length', 'medium')} {kind} about {' '.join(data['topic'].split())}.",
-        f"Audience: {data.get('audience') or 'general'}. Tone: {data.get('tone') or 'professional'}.",
-        f"Length: about {target} words.",
-    ]
-    keywords = [k.strip() for k in data.get("keywords", []) if k.strip()]
-    if keywords:
-        lines.append(f"Use these keywords naturally, about 2-3 times per 100 words: {', '.join(keywords)}.")
-    limits = PLATFORM_LIMITS.get(data.get("platform", ""))
-    if limits:
-        lines.append(f"Stay under {limits['max_chars']} characters and {limits['max_hashtags']} hashtags.")
-    if data["type"] in LONG_FORM_TYPES:
-        lines.append("Start with a '# ' title and use '## ' section headings; keep paragraphs 50-200 words.")
-    lines.append("Ask the reader one question and end with one clear call to action.")
-    return "\n".join(lines)
 
 
 @skill(

@@ -18,9 +18,9 @@ from typing import Any
 from skills.choices import SkillCategory
 from skills.registry import skill
 
+from .claims import find_calls_to_action
 from .content import (
     CONTENT_TYPES,
-    CTA_PHRASES,
     CTA_POINTS,
     ENGAGEMENT_BASE,
     ENGAGING_TONES,
@@ -94,7 +94,7 @@ def engagement(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     target = data.get("target_words") or target_words(data["type"], data.get("length", "medium"))
     fit = max(0.0, 1 - abs(count - target) / target)
     tones = list(find_phrases(data.get("tone", ""), ENGAGING_TONES))
-    ctas = list(find_phrases(plain, CTA_PHRASES))
+    ctas = list(dict.fromkeys(found.text for found in find_calls_to_action(plain)))
     question = bool(QUESTION_RE.search(plain))
     parts = {
         "base": ENGAGEMENT_BASE,

@@ -1,4 +1,4 @@
-"""Email skills: subject lines, body and preheader (a model writes them), spam score and best-practice checks.
+"""Email skills: the spam score and the best-practice checks of an email (subject, preheader, body).
 
 Spam score (DOMAIN.md): each trigger phrase found in the subject, preheader or
 body adds its tier's points once (high 0.3, medium 0.2, low 0.1); more than one
@@ -14,12 +14,13 @@ Choices made here:
 - A subject is all caps when it has at least ``MIN_CAPS_LETTERS`` letters and
   none of them is lower case ("OK" alone is not shouting).
 - Risk band: below 0.3 low, below 0.6 medium, otherwise high.
-- Subjects are cut at a word boundary to 60 characters and preheaders to 100
-  (longer ones are truncated by most inboxes); the subject is angle A and the
-  two A/B variants are angles B and C of ``SUBJECT_ANGLES``.
-- Best practice: subject ≤ 60 characters, preheader 40–130 characters and
-  different from the subject, every personalisation field used as a
-  ``{{field}}`` merge tag, and a call to action (a CTA phrase or a link).
+- Best practice: subject ≤ 60 characters (inboxes cut longer ones),
+  preheader 40–130 characters and different from the subject, every
+  personalisation field used as a ``{{field}}`` merge tag, and a call to action
+  (what the shared detector ``claims.find_calls_to_action`` finds, or a link).
+
+The email specialist writes with the model itself (``email_check.py`` holds its revision round's checks); no
+skill here writes text.
 """
 
 from __future__ import annotations
@@ -27,17 +28,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from skills.choices import SkillCategory, SkillKind
+from skills.choices import SkillCategory
 from skills.registry import skill
 
-from .content import CTA_PHRASES
+from .claims import find_calls_to_action
 from .content_text import (
     BARE_URL_RE,
     FINDINGS_FIELD,
     LONG_TEXT,
     MD_LINK_RE,
     SHORT_TEXT,
-    cut_at_word,
     find_phrases,
     finding,
 )
@@ -63,122 +63,13 @@ EXCLAMATION_POINTS, CAPS_POINTS, SHORT_SUBJECT_POINTS = 0.2, 0.3, 0.2
 MAX_EXCLAMATIONS, MIN_CAPS_LETTERS, MIN_SUBJECT_CHARS = 1, 4, 10
 RISK_BANDS = ((0.6, "high"), (0.3, "medium"), (0.0, "low"))
 
-SUBJECT_MAX_CHARS, PREHEADER_MAX_CHARS = 60, 100
+SUBJECT_MAX_CHARS = 60
 PREHEADER_CHARS = (40, 130)
-SUBJECT_ANGLES = (
-    ("A", "benefit", "Benefit-led"),
-    ("B", "curiosity", "Curiosity-led"),
-    ("C", "personal", "Personal, one-to-one"),
-)
 
 _TRIGGER_TIER = {phrase: tier for tier, phrases in SPAM_TRIGGERS.items() for phrase in phrases}
 _FIELD_NAME = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,39}$"}
 _FIELDS = {"type": "array", "maxItems": 10, "items": _FIELD_NAME}
-_BRIEF = {
-    "type": "object",
-    "required": ["goal"],
-    "properties": {
-        "goal": SHORT_TEXT,
-        "audience": SHORT_TEXT,
-        "offer": SHORT_TEXT,
-        "tone": SHORT_TEXT,
-        "personalisation_fields": _FIELDS,
-    },
-}
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-
-
-def _brief(data: dict[str, Any]) -> str:
-    """The shared part of every email prompt."""
-    fields = data.get("personalisation_fields", [])
-    lines = [
-        f"Goal: {' '.join(data['goal'].split()) or 'not stated'}.",
-        f"Audience: {data.get('audience') or 'general'}. Tone: {data.get('tone') or 'friendly'}.",
-        f"Offer: {data.get('offer') or 'none'}.",
-    ]
-    if fields:
-        lines.append("Merge tags available: " + ", ".join("{{" + f + "}}" for f in fields) + ".")
-    lines.append("Avoid spam trigger words, all caps and more than one exclamation mark.")
-    return "\n".join(lines)
-
-
-def _topic(data: dict[str, Any]) -> str:
-    """The goal as a phrase for a prompt's first sentence (which the offline provider echoes)."""
-    return cut_at_word(data["goal"], 120).rstrip(".!?") or "our news"
-
-
-def clean_line(text: str, limit: int) -> str:
-    """The first line of a model's answer, without a "Subject:" label, quotes or Markdown, cut to ``limit``."""
-    line = next((candidate for candidate in text.splitlines() if candidate.strip()), "")
-    line = re.sub(r"^\s*(?:subject(?: line)?|preheader|preview text)\s*:\s*", "", line, flags=re.IGNORECASE)
-    return cut_at_word(line.strip().strip("\"'“”*#_").strip(), limit)
-
-
-@skill(
-    "email.subject_lines",
-    name="Email subject lines",
-    category=SkillCategory.COMMUNICATION,
-    kind=SkillKind.LLM,
-    input_schema=_BRIEF,
-    output_schema={
-        "type": "object",
-        "required": ["subject", "variants"],
-        "properties": {
-            "subject": {"type": "string", "maxLength": SUBJECT_MAX_CHARS},
-            "variants": {
-                "type": "array",
-                "minItems": 2,
-                "maxItems": 2,
-                "items": {
-                    "type": "object",
-                    "required": ["label", "angle", "subject"],
-                    "properties": {"subject": {"type": "string", "maxLength": SUBJECT_MAX_CHARS}},
-                },
-            },
-        },
-    },
-)
-def subject_lines(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
-    """A model writes the subject (a benefit angle) and two A/B variants (curiosity, personal)."""
-    lines = []
-    for label, angle, title in SUBJECT_ANGLES:
-        prompt = f"{title} subject line for an email about {_topic(data)}.\n{_brief(data)}\n"
-        prompt += "Reply with one line of at most 60 characters."
-        text = ctx.llm(prompt, system="You write email subject lines.", purpose=f"email.subject.{label}")
-        lines.append({"label": label, "angle": angle, "subject": clean_line(text, SUBJECT_MAX_CHARS)})
-    return {"subject": lines[0]["subject"], "variants": lines[1:]}
-
-
-@skill(
-    "email.write_body",
-    name="Email body and preheader",
-    category=SkillCategory.COMMUNICATION,
-    kind=SkillKind.LLM,
-    input_schema=_BRIEF,
-    output_schema={
-        "type": "object",
-        "required": ["body", "preheader"],
-        "properties": {
-            "body": {"type": "string"},
-            "preheader": {"type": "string", "maxLength": PREHEADER_MAX_CHARS},
-        },
-    },
-)
-def write_body(data: dict[str, Any], ctx: Any) -> dict[str, Any]:
-    """A model writes the body (Markdown, with merge tags) and the preview text shown after the subject."""
-    body = ctx.llm(
-        f"Write a marketing email about {_topic(data)}.\n{_brief(data)}\n"
-        "Open with a greeting, keep it under 200 words, ask one question and end with one call to action.",
-        system="You are an email marketer. Reply with the email body in Markdown and nothing else.",
-        purpose="email.body",
-    )
-    preheader = ctx.llm(
-        f"Preview text for an email about {_topic(data)}.\n{_brief(data)}\n"
-        "Reply with one line of 40 to 100 characters.",
-        system="You write email preview text (preheaders).",
-        purpose="email.preheader",
-    )
-    return {"body": body.strip(), "preheader": clean_line(preheader, PREHEADER_MAX_CHARS)}
 
 
 @skill(
@@ -328,7 +219,7 @@ def merge_tags(fields: list[str], text: str) -> tuple[list[str], list[str]]:
 
 
 def _call_to_action(body: str) -> tuple[bool, str]:
-    ctas = list(find_phrases(body, CTA_PHRASES))
+    ctas = list(dict.fromkeys(found.text for found in find_calls_to_action(body)))
     has_link = bool(MD_LINK_RE.search(body) or BARE_URL_RE.search(body))
     return bool(ctas) or has_link, ", ".join(ctas) or ("a link" if has_link else "none")
 

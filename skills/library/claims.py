@@ -7,7 +7,8 @@ Claims (``find_claims``), each a kind, the words and where they are:
 
 - ``guarantee``: promises an outcome no one can guarantee (guarantee, risk-free, money-back, 100 %…);
 - ``superlative``: ranks itself above everyone (best, #1, number one, leading, unbeatable, unmatched…), except
-  fixed phrases that rank nothing (best practice, leading to, best-in-class is *vague*, not a ranking);
+  fixed phrases that rank nothing (best practice, a letter's "Best wishes" or "Best regards", leading to;
+  best-in-class is *vague*, not a ranking);
 - ``absolute``: always / never / everyone / instantly / overnight, as claims about results;
 - ``unverified_figure``: a result stated as a number or multiple (3x, double, 40 % more, save $500) in a
   sentence that names no source (``according to``, ``source:``, a citation like ``[2]``).
@@ -44,7 +45,7 @@ CLAIM_PATTERNS: dict[str, re.Pattern[str]] = {
                "zero risk", "money-back", "money back", "100 percent", "promise you", "we promise")
         + r"|(?<![\d.])100\s?%", re.IGNORECASE),
     "superlative": re.compile(
-        r"(?<![\w-])best(?![\w-])(?!\s+practices?\b)|(?<!\w)#\s?1(?!\d)|\bnumber\s+one\b|\bno\.\s?1(?!\d)"
+        r"(?<![\w-])best(?![\w-])(?!\s+(?:practices?|wishes|regards)\b)|(?<!\w)#\s?1(?!\d)|\bnumber\s+one\b|\bno\.\s?1(?!\d)"
         r"|\bleading\b(?!\s+to\b)|"
         + _words("greatest", "unbeatable", "unmatched", "unrivaled", "unrivalled", "unparalleled", "ultimate",
                  "top-rated", "world's first", "the only", "fastest", "cheapest", "smartest"),

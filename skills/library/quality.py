@@ -1,23 +1,27 @@
-"""Quality skills: grammar and mechanics heuristics, brand-voice rules, and the weighted grade.
+"""Quality skills: the shape every graded area shares, grammar and mechanics, and the brand voice.
 
-Readability, SEO, engagement and technical checks are the content skills'
-(``content.readability``, ``content.seo_score``, ``content.engagement``,
-``content.technical``); these skills add what they do not cover.
+The quality checker grades seven **areas** (``AREAS``). Each area skill answers in one shape (``area_output``):
+``measured`` (can this area be measured for this text and type at all?), ``score`` (0–1, or null when not
+measured: never a default), ``basis`` (measured by code, judged by a model, or both), ``reason`` (how the score
+was reached, or why the area was not measured) and ``findings``, each with the ``gain`` its fix would add to the
+area's score (``quality.grade`` turns that into the weighted gain that ranks the fixes).
 
-Choices made here (DOMAIN.md gives the weights and grade bands only):
+Rules of this module:
 
-- Mechanics is scored like the messaging rules: 1 − 0.1 per error − 0.05 per
-  warning, never below 0. Errors: a doubled word ("the the"; "had had" and
-  "that that" are grammatical and allowed), unbalanced brackets. Warnings: a
-  sentence starting in lower case (not after "e.g.", "i.e.", "etc.", "vs." or
-  an ellipsis, and not for words like "iPhone"), unbalanced double quotes, a sentence over 40
-  words, repeated punctuation ("!!", "??", ",,", ".." — an ellipsis is fine).
-- Brand voice rules are words or phrases: each "do" must appear, each "don't"
-  must not (whole words, case-insensitive). Score = rules obeyed ÷ rules; with
-  no rules there is nothing to break and the score is 1.
-- Grade = Σ weight × sub-score ÷ Σ weights, rounded to 4 decimals, then banded.
-  Weights default to DOMAIN.md's; custom weights are normalised, and all-zero
-  weights fall back to the defaults.
+- **Mechanics** (area ``grammar``) is scored like the messaging rules: 1 − 0.1 per error − 0.05 per warning,
+  never below 0. Errors: a doubled word ("the the"; "had had" and "that that" are grammatical and allowed),
+  unbalanced brackets. Warnings: a sentence starting in lower case (not after "e.g.", "i.e.", "etc.", "vs." or
+  an ellipsis, and not for words like "iPhone"), unbalanced double quotes, a sentence over 40 words, repeated
+  punctuation ("!!", "??", ",,", ".." — an ellipsis is fine). A text with no words is not measured. The gain of
+  fixing one rule is exact: the score recomputed without that rule's penalties.
+- **Brand voice** has two parts. *Rules* (measured): each "do" phrase must appear and each "don't" phrase must
+  not (whole words, case-insensitive); part score = rules obeyed ÷ rules. *Guidelines* (the foundation's tone and
+  "do" advice, which are instructions such as "write short sentences", not words to find): only a model can
+  judge them (``VOICE_JUDGEMENT``); code keeps the breaches whose quote is in the text and whose guideline was
+  given, and drops the rest with the reason. The area score is the mean of the parts that have a score; with no
+  rules and no judged guidelines the area is **not measured** (it used to score 1.0: nothing to break). Gain of a
+  broken rule: 1 ÷ rules of its part; of a model breach: the model's shortfall (1 − its score) shared equally
+  among the breaches it named — an estimate, labelled as the model's.
 """
 
 from __future__ import annotations
@@ -29,15 +33,20 @@ from skills.choices import SkillCategory
 from skills.registry import skill
 
 from .content_text import (
-    FINDINGS_FIELD,
+    FINDING_SCHEMA,
     FORMAT_FIELD,
     LONG_TEXT,
     WORD_RE,
     find_phrases,
-    finding,
+    normalise_phrase,
     parse_document,
     words,
 )
+
+AREAS = ("grammar", "readability", "seo", "brand_voice", "engagement", "technical", "claims")
+MEASURED, JUDGED, BOTH, NOT_MEASURED = "measured", "model judgement", "measured and model judgement", "not measured"
+BASES = (MEASURED, JUDGED, BOTH, NOT_MEASURED)
+SOURCES = ("code", "model")
 
 ERROR_PENALTY, WARNING_PENALTY = 0.1, 0.05
 LONG_SENTENCE_WORDS = 40
@@ -46,7 +55,7 @@ ALLOWED_DOUBLES = frozenset({"had", "that"})
 CONTINUATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "incl.", "no.", "...", "…")
 BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
 REPEATED_PUNCTUATION_RE = re.compile(r"[!?]{2,}|[,;:]{2,}|(?<!\.)\.\.(?!\.)")
-SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+")
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
 MECHANICS_RULES = {
     "doubled_word": "error",
     "unbalanced_brackets": "error",
@@ -55,58 +64,145 @@ MECHANICS_RULES = {
     "long_sentence": "warning",
     "repeated_punctuation": "warning",
 }
-QUALITY_WEIGHTS = {
-    "grammar": 0.20,
-    "readability": 0.20,
-    "seo": 0.20,
-    "brand_voice": 0.20,
-    "engagement": 0.15,
-    "technical": 0.05,
+QUOTE_CHARS = 60
+TYPE_NAMES = {
+    "blog": "blog post",
+    "social": "social post",
+    "email": "email",
+    "ad_copy": "ad",
+    "newsletter": "newsletter",
 }
-GRADE_BANDS = ((0.95, "A+"), (0.90, "A"), (0.85, "B+"), (0.80, "B"), (0.75, "C+"), (0.70, "C"), (0.60, "D"))
-GRADES = (*(label for _, label in GRADE_BANDS), "F")
 
-_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+SHARE: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
+SCORE_OR_NULL: dict[str, Any] = {
+    "type": ["number", "null"],
+    "minimum": 0,
+    "maximum": 1,
+    "description": "0–1; null when the area is not measured (it is then left out of the grade).",
+}
+ISSUE_SCHEMA: dict[str, Any] = {
+    **FINDING_SCHEMA,
+    "required": [*FINDING_SCHEMA["required"], "gain", "source"],
+    "properties": {
+        **FINDING_SCHEMA["properties"],
+        "gain": {**SHARE, "description": "What fixing this adds to its area's 0–1 score (an estimate; see reason)."},
+        "source": {"enum": list(SOURCES), "description": "code: a measured check; model: a model's judgement."},
+    },
+}
+ISSUES_FIELD: dict[str, Any] = {"type": "array", "items": ISSUE_SCHEMA}
 _PHRASES = {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 200}}
+_TEXT_INPUT = {"content": LONG_TEXT, "format": FORMAT_FIELD}
+
+
+def area_output(properties: dict[str, Any] | None = None, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The output schema of an area skill: the shared fields plus the area's own."""
+    return {
+        "type": "object",
+        "required": ["measured", "score", "basis", "reason", "findings", *required],
+        "properties": {
+            "measured": {"type": "boolean"},
+            "score": SCORE_OR_NULL,
+            "basis": {"enum": list(BASES)},
+            "reason": {"type": "string", "description": "How the score was computed, or why it was not measured."},
+            "findings": ISSUES_FIELD,
+            "corrections": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "What code refused or changed in a model's judgement, and why.",
+            },
+            **(properties or {}),
+        },
+    }
+
+
+def area(score: float, reason: str, findings: list[dict[str, Any]], basis: str = MEASURED, **detail: Any) -> dict:
+    """A measured area's result (the score rounded to 4 decimals)."""
+    result = {"measured": True, "score": round(min(1.0, max(0.0, score)), 4), "basis": basis, "reason": reason}
+    return {**result, "findings": findings, **detail}
+
+
+def not_measured(reason: str, **detail: Any) -> dict[str, Any]:
+    """An area that cannot be measured here: no score, and why."""
+    return {"measured": False, "score": None, "basis": NOT_MEASURED, "reason": reason, "findings": [], **detail}
+
+
+def issue(check: str, severity: str, message: str, fix: str, gain: float, source: str = "code") -> dict[str, Any]:
+    """One finding with the area score its fix would add."""
+    gain = round(min(1.0, max(0.0, gain)), 4)
+    return {"check": check, "severity": severity, "message": message, "fix": fix, "gain": gain, "source": source}
+
+
+def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
+    """A short excerpt of ``text`` in curly quotes, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        cut = flat[: limit - 1]
+        flat = (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:-") + "…"
+    return f"“{flat}”"
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 word", "2 words"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def article(noun: str) -> str:
+    """ "a blog", "an email", "an ad copy"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def sentences(plain: str) -> list[str]:
+    """The sentences of a text without markup, block by block."""
+    return [s.strip() for block in plain.split("\n\n") for s in SENTENCE_SPLIT_RE.split(block.strip()) if s.strip()]
+
+
+def contains(text: str, quote: str) -> bool:
+    """Whether ``quote`` occurs in ``text``, ignoring case and runs of whitespace."""
+    needle = normalise_phrase(quote)
+    return bool(needle) and needle in normalise_phrase(text)
+
+
+# --- grammar and mechanics ------------------------------------------------------------------------------------
 
 
 @skill(
     "quality.mechanics",
     name="Grammar and mechanics check",
     category=SkillCategory.CONTENT,
-    input_schema={
-        "type": "object",
-        "required": ["content"],
-        "properties": {"content": LONG_TEXT, "format": FORMAT_FIELD},
-    },
-    output_schema={
-        "type": "object",
-        "required": ["score", "counts", "findings"],
-        "properties": {
-            "score": _SHARE,
-            "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-            "findings": FINDINGS_FIELD,
-        },
-    },
+    input_schema={"type": "object", "required": ["content"], "properties": _TEXT_INPUT},
+    output_schema=area_output(
+        {"counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}}, ("counts",)
+    ),
 )
 def mechanics(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
     """Doubled words, lower-case sentence starts, unbalanced brackets and quotes, long sentences, "!!"."""
     plain = parse_document(data["content"], data.get("format", "markdown")).plain
-    sentences = [s for block in plain.split("\n\n") for s in SENTENCE_SPLIT_RE.split(block.strip()) if s]
-    examples = {
+    examples = _mechanics_examples(plain)
+    counts = {rule: len(found) for rule, found in examples.items()}
+    if not words(plain):
+        return not_measured("There are no words to check.", counts=counts)
+    score = _mechanics_score(counts)
+    findings = [_mechanics_finding(rule, found, counts, score) for rule, found in examples.items() if found]
+    reason = f"1 − {ERROR_PENALTY} per error − {WARNING_PENALTY} per warning, never below 0."
+    return area(score, reason, findings, counts=counts)
+
+
+def _mechanics_examples(plain: str) -> dict[str, list[str]]:
+    split = sentences(plain)
+    return {
         "doubled_word": _doubled_words(plain),
         "unbalanced_brackets": _unbalanced_brackets(plain),
-        "lowercase_sentence_start": _lowercase_starts(sentences),
+        "lowercase_sentence_start": _lowercase_starts(split),
         "unbalanced_quotes": _unbalanced_quotes(plain),
-        "long_sentence": [_excerpt(s) for s in sentences if len(words(s)) > LONG_SENTENCE_WORDS],
+        "long_sentence": [_excerpt(s) for s in split if len(words(s)) > LONG_SENTENCE_WORDS],
         "repeated_punctuation": REPEATED_PUNCTUATION_RE.findall(plain),
     }
-    counts = {rule: len(found) for rule, found in examples.items()}
+
+
+def _mechanics_score(counts: dict[str, int]) -> float:
     errors = sum(n for rule, n in counts.items() if MECHANICS_RULES[rule] == "error")
     warnings = sum(counts.values()) - errors
-    score = max(0.0, 1 - ERROR_PENALTY * errors - WARNING_PENALTY * warnings)
-    findings = [_mechanics_finding(rule, found) for rule, found in examples.items() if found]
-    return {"score": round(score, 4), "counts": counts, "findings": findings}
+    return max(0.0, 1 - ERROR_PENALTY * errors - WARNING_PENALTY * warnings)
 
 
 def _doubled_words(text: str) -> list[str]:
@@ -134,9 +230,9 @@ def _unbalanced_quotes(text: str) -> list[str]:
     return found
 
 
-def _lowercase_starts(sentences: list[str]) -> list[str]:
+def _lowercase_starts(split: list[str]) -> list[str]:
     found = []
-    for previous, sentence in zip(["", *sentences], sentences, strict=False):
+    for previous, sentence in zip(["", *split], split, strict=False):
         first = WORD_RE.match(sentence.lstrip("\"'“‘([-–— "))
         if not first or previous.casefold().endswith(CONTINUATIONS):
             continue
@@ -148,40 +244,73 @@ def _lowercase_starts(sentences: list[str]) -> list[str]:
 
 def _excerpt(sentence: str) -> str:
     flat = " ".join(sentence.split())
-    return flat if len(flat) <= 60 else flat[:57] + "..."
+    return flat if len(flat) <= QUOTE_CHARS else flat[: QUOTE_CHARS - 3] + "..."
 
 
 _MECHANICS_TEXT = {
-    "doubled_word": ("Doubled words", "Delete the repeated word."),
-    "unbalanced_brackets": ("Unbalanced brackets", "Close every bracket you open."),
-    "lowercase_sentence_start": ("Sentences starting in lower case", "Capitalise the first word of each sentence."),
-    "unbalanced_quotes": ("Unbalanced quotation marks", "Close every quotation."),
-    "long_sentence": (f"Sentences over {LONG_SENTENCE_WORDS} words", "Split long sentences in two."),
-    "repeated_punctuation": ("Repeated punctuation", "Use one punctuation mark at a time."),
+    "doubled_word": ("Doubled words", "Delete the second {first}."),
+    "unbalanced_brackets": ("Unbalanced brackets", "Close the bracket left open ({first})."),
+    "lowercase_sentence_start": ("Sentences starting in lower case", "Capitalise the first word of {first}."),
+    "unbalanced_quotes": ("Unbalanced quotation marks", "Close the quotation ({first})."),
+    "long_sentence": (f"Sentences over {LONG_SENTENCE_WORDS} words", "Split {first} in two."),
+    "repeated_punctuation": ("Repeated punctuation", "Replace {first} with one mark."),
 }
 
 
-def _mechanics_finding(rule: str, found: list[str]) -> dict[str, str]:
+def _mechanics_finding(rule: str, found: list[str], counts: dict[str, int], score: float) -> dict[str, Any]:
     label, fix = _MECHANICS_TEXT[rule]
     shown = "; ".join(f"“{example}”" for example in found[:3])
     shown += f" (+{len(found) - 3} more)" if len(found) > 3 else ""
-    return finding(f"grammar.{rule}", MECHANICS_RULES[rule], f"{label} ({len(found)}): {shown}.", fix)
+    gain = _mechanics_score({**counts, rule: 0}) - score
+    fix = fix.format(first=f"“{found[0]}”") + (f" Then the other {len(found) - 1}." if len(found) > 1 else "")
+    return issue(f"grammar.{rule}", MECHANICS_RULES[rule], f"{label} ({len(found)}): {shown}.", fix, gain)
+
+
+# --- brand voice -------------------------------------------------------------------------------------------------
+
+VOICE_JUDGEMENT: dict[str, Any] = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "required": ["score", "reasons", "breaches"],
+    "description": "A model's judgement of the text against the brand voice guidelines (null: none given).",
+    "properties": {
+        "score": {**SHARE, "description": "How closely the text follows the guidelines: 1 fully, 0 not at all."},
+        "reasons": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"type": "string", "maxLength": 400}},
+        "breaches": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["guideline", "quote", "fix"],
+                "properties": {
+                    "guideline": {"type": "string", "maxLength": 500, "description": "One guideline, as given."},
+                    "quote": {"type": "string", "maxLength": 500, "description": "The words that break it, verbatim."},
+                    "fix": {"type": "string", "maxLength": 400},
+                },
+            },
+        },
+    },
+}
 
 
 @skill(
     "quality.brand_voice",
-    name="Brand voice rules check",
+    name="Brand voice check",
     category=SkillCategory.CONTENT,
     input_schema={
         "type": "object",
         "required": ["content"],
-        "properties": {"content": LONG_TEXT, "format": FORMAT_FIELD, "do": _PHRASES, "dont": _PHRASES},
-    },
-    output_schema={
-        "type": "object",
-        "required": ["score", "rules", "obeyed", "violated", "findings"],
         "properties": {
-            "score": _SHARE,
+            **_TEXT_INPUT,
+            "do": {**_PHRASES, "description": "Words or phrases the brand uses: each must appear."},
+            "dont": {**_PHRASES, "description": "Words or phrases the brand never uses: none may appear."},
+            "guidelines": {**_PHRASES, "description": "The brand voice in words (tone, advice); a model judges it."},
+            "judgement": VOICE_JUDGEMENT,
+        },
+    },
+    output_schema=area_output(
+        {
             "rules": {"type": "integer", "minimum": 0},
             "obeyed": {"type": "array", "items": {"type": "string"}},
             "violated": {
@@ -192,96 +321,104 @@ def _mechanics_finding(rule: str, found: list[str]) -> dict[str, str]:
                     "properties": {"kind": {"enum": ["do", "dont"]}, "occurrences": {"type": "integer", "minimum": 0}},
                 },
             },
-            "findings": FINDINGS_FIELD,
+            "parts": {"type": "object", "additionalProperties": SCORE_OR_NULL},
         },
-    },
+        ("rules", "obeyed", "violated", "parts"),
+    ),
 )
 def brand_voice(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Each "do" phrase must appear and each "don't" phrase must not (whole words); score = obeyed ÷ rules."""
+    """Rules: each "do" phrase appears, no "don't" phrase does (whole words). Guidelines: a model's judgement."""
     plain = parse_document(data["content"], data.get("format", "markdown")).plain
-    do, dont = _distinct(data.get("do", [])), _distinct(data.get("dont", []))
-    found = find_phrases(plain, do + dont)
-    found_folded = {" ".join(k.split()).casefold(): n for k, n in found.items()}
-    obeyed, violated = [], []
+    rules = _rules_part(plain, _distinct(data.get("do", [])), _distinct(data.get("dont", [])))
+    guidelines = _distinct(data.get("guidelines", []))
+    judged, corrections = checked_voice(plain, guidelines, data.get("judgement"))
+    parts = {"rules": rules["score"], "guidelines": judged["score"] if judged else None}
+    scored = [value for value in parts.values() if value is not None]
+    detail = {k: rules[k] for k in ("rules", "obeyed", "violated")} | {"parts": parts, "corrections": corrections}
+    if not scored:
+        why = "There are no brand voice rules (words to use or avoid)"
+        why += ", and the guidelines need a model." if guidelines else " and no guidelines."
+        return not_measured(why, **detail)
+    share = 1 / len(scored)
+    findings = [{**f, "gain": round(f["gain"] * share, 4)} for f in rules["findings"] + _voice_findings(judged)]
+    basis = BOTH if len(scored) == 2 else (JUDGED if judged else MEASURED)
+    reason = "Mean of " + " and ".join(_PART_LABELS[name] for name, value in parts.items() if value is not None)
+    return area(sum(scored) * share, reason + ".", findings, basis, **detail)
+
+
+_PART_LABELS = {"rules": "rules obeyed ÷ rules", "guidelines": "the model's score against the guidelines"}
+
+
+def _rules_part(plain: str, do: list[str], dont: list[str]) -> dict[str, Any]:
+    found = {normalise_phrase(k): n for k, n in find_phrases(plain, do + dont).items()}
+    obeyed: list[str] = []
+    violated: list[dict[str, Any]] = []
     for kind, rules in (("do", do), ("dont", dont)):
         for rule in rules:
-            count = found_folded.get(rule.casefold(), 0)
+            count = found.get(normalise_phrase(rule), 0)
             if (kind == "do") == bool(count):
                 obeyed.append(rule)
             else:
                 violated.append({"rule": rule, "kind": kind, "occurrences": count})
     total = len(do) + len(dont)
-    score = len(obeyed) / total if total else 1.0
-    findings = [_voice_finding(v) for v in violated]
-    return {"score": round(score, 4), "rules": total, "obeyed": obeyed, "violated": violated, "findings": findings}
+    findings = [_rule_finding(plain, v, total) for v in violated]
+    score = len(obeyed) / total if total else None
+    return {"score": score, "rules": total, "obeyed": obeyed, "violated": violated, "findings": findings}
 
 
 def _distinct(phrases: list[str]) -> list[str]:
     seen: dict[str, str] = {}
     for phrase in phrases:
         if phrase.strip():
-            seen.setdefault(" ".join(phrase.split()).casefold(), " ".join(phrase.split()))
+            seen.setdefault(normalise_phrase(phrase), " ".join(phrase.split()))
     return list(seen.values())
 
 
-def _voice_finding(violation: dict[str, Any]) -> dict[str, str]:
+def _rule_finding(plain: str, violation: dict[str, Any], total: int) -> dict[str, Any]:
     rule = violation["rule"]
     if violation["kind"] == "dont":
-        message = f"Brand voice: '{rule}' is on the don't list and appears {violation['occurrences']} time(s)."
-        return finding("brand_voice.dont", "error", message, f"Remove or replace '{rule}'.")
-    message = f"Brand voice: '{rule}' is on the do list but does not appear."
-    return finding("brand_voice.do", "warning", message, f"Work '{rule}' into the copy where it fits.")
+        where = next((s for s in sentences(plain) if find_phrases(s, [rule])), rule)
+        message = (
+            f"'{rule}' is a word the brand never uses; it appears {plural(violation['occurrences'], 'time')}, first in "
+        )
+        return issue("brand_voice.dont", "error", message + quoted(where) + ".", f"Rephrase {quoted(where)} "
+                     f"without '{rule}'.", 1 / total)  # fmt: skip
+    message = f"'{rule}' is a word the brand uses, and this text never does."
+    first = sentences(plain)[0] if sentences(plain) else ""
+    return issue("brand_voice.do", "warning", message, f"Work '{rule}' in where it fits, e.g. in {quoted(first)}.",
+                 1 / total)  # fmt: skip
 
 
-@skill(
-    "quality.grade",
-    name="Weighted quality grade",
-    category=SkillCategory.ANALYTICS,
-    input_schema={
-        "type": "object",
-        "required": ["scores"],
-        "properties": {
-            "scores": {
-                "type": "object",
-                "required": list(QUALITY_WEIGHTS),
-                "properties": {name: _SHARE for name in QUALITY_WEIGHTS},
-            },
-            "weights": {
-                "type": "object",
-                "properties": {name: _SHARE for name in QUALITY_WEIGHTS},
-                "additionalProperties": False,
-            },
-        },
-    },
-    output_schema={
-        "type": "object",
-        "required": ["score", "grade", "weights", "contributions"],
-        "properties": {
-            "score": _SHARE,
-            "grade": {"enum": list(GRADES)},
-            "weights": {"type": "object", "additionalProperties": _SHARE},
-            "contributions": {"type": "object", "additionalProperties": _SHARE},
-        },
-    },
-)
-def grade(data: dict[str, Any], ctx: Any = None) -> dict[str, Any]:
-    """Σ weight × sub-score (weights 0.2 / 0.2 / 0.2 / 0.2 / 0.15 / 0.05), banded A+ ≥ 0.95 … D ≥ 0.60, else F."""
-    custom = data.get("weights", {})
-    weights = {name: float(custom.get(name, default)) for name, default in QUALITY_WEIGHTS.items()}
-    total = sum(weights.values())
-    if total <= 0:
-        weights, total = dict(QUALITY_WEIGHTS), sum(QUALITY_WEIGHTS.values())
-    weights = {name: w / total for name, w in weights.items()}
-    contributions = {name: weights[name] * data["scores"][name] for name in QUALITY_WEIGHTS}
-    score = round(min(1.0, sum(contributions.values())), 4)
-    return {
-        "score": score,
-        "grade": grade_for(score),
-        "weights": {name: round(w, 4) for name, w in weights.items()},
-        "contributions": {name: round(c, 4) for name, c in contributions.items()},
-    }
+def checked_voice(
+    plain: str, guidelines: list[str], judgement: dict[str, Any] | None
+) -> tuple[dict[str, Any] | None, list[str]]:
+    """The model's judgement with only the breaches code can confirm (quote in the text, guideline given)."""
+    if not judgement:
+        return None, []
+    if not guidelines:
+        return None, ["The model judged a brand voice, but no guidelines were given: its judgement is not used."]
+    given = {normalise_phrase(g) for g in guidelines}
+    kept, corrections = [], []
+    for breach in judgement["breaches"]:
+        if not contains(plain, breach["quote"]):
+            corrections.append(f"Dropped a breach: {quoted(breach['quote'])} is not in the text.")
+        elif normalise_phrase(breach["guideline"]) not in given:
+            corrections.append(f"Dropped a breach: '{breach['guideline']}' is not one of the guidelines given.")
+        else:
+            kept.append(breach)
+    return {**judgement, "breaches": kept}, corrections
 
 
-def grade_for(score: float) -> str:
-    """The letter for a 0–1 score: A+ ≥ 0.95, A ≥ 0.90, B+ ≥ 0.85, B ≥ 0.80, C+ ≥ 0.75, C ≥ 0.70, D ≥ 0.60, else F."""
-    return next((label for floor, label in GRADE_BANDS if score >= floor), "F")
+def _voice_findings(judged: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not judged or judged["score"] >= 1:
+        return []
+    shortfall = 1 - judged["score"]
+    if not judged["breaches"]:
+        reasons = " ".join(judged["reasons"])
+        return [issue("brand_voice.guidelines", "warning", f"Model judgement: {reasons}", reasons, shortfall, "model")]
+    share = shortfall / len(judged["breaches"])
+    return [
+        issue("brand_voice.guidelines", "warning", f"Model judgement: {quoted(b['quote'])} breaks '{b['guideline']}'.",
+              b["fix"], share, "model")
+        for b in judged["breaches"]
+    ]  # fmt: skip

@@ -25,6 +25,7 @@ def test_hype_is_found_with_its_kind_and_words():
     "text",
     [
         "Follow these best practices when you plan a launch.",
+        "Best wishes, Ruth. Best regards from the whole team.",
         "Slow onboarding is leading to churn in month two.",
         "Our authors explain how the forecast works.",
         "We grew from 12 to 40 customers last year, according to our billing data.",

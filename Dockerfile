@@ -46,6 +46,7 @@ COPY . .
 RUN env \
       SECRET_KEY=build-only-collectstatic-dummy-key-never-used-at-runtime-0123456789 \
       RAPTORFLOW_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+      RAPTORFLOW_AUDIT_KEYS=build-only-collectstatic-dummy-audit-key-never-used-0123456789 \
       ALLOWED_HOSTS=localhost \
       DATABASE_URL=postgres://x@localhost/x \
       REDIS_URL=redis://localhost:6379/0 \

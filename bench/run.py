@@ -535,6 +535,9 @@ def main() -> int:  # noqa: C901 - a linear script
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "RAPTORFLOW_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "RAPTORFLOW_AUDIT_KEYS": secrets.token_urlsafe(32),
+        # No syslog daemon here: audit checkpoints go to a file in the run's var directory (decision 0021).
+        "RAPTORFLOW_AUDIT_CHECKPOINT_SINK": "file",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{PG}/{RF_DB}",

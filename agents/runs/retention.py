@@ -5,7 +5,8 @@
   output, tokens and cost, so usage and billing figures never change.
 - ``register_data_rights``: called by the agents app's ``ready()``, adds runs
   (each with its steps, events and approvals) to the export document, and their
-  counts to a workspace deletion's audit record (raptorflow/accounts/rights.py).
+  counts to a workspace deletion's audit record (raptorflow/accounts/rights.py);
+  and the runs a person started to that person's export.
 """
 
 from __future__ import annotations
@@ -16,13 +17,19 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from agents.choices import FINAL_STATES
 from agents.models import Approval, Run, RunEvent, RunStep
-from raptorflow.accounts.models import Workspace
-from raptorflow.accounts.rights import cascade_register, export_row, export_section_register, export_username
+from raptorflow.accounts.models import User, Workspace
+from raptorflow.accounts.rights import (
+    cascade_register,
+    export_row,
+    export_section_register,
+    export_username,
+    person_section_register,
+)
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 
@@ -102,12 +109,11 @@ def _delete_in_batches(model: type[RunStep] | type[RunEvent], run_ids: list[UUID
 # --- export and deletion ------------------------------------------------------------------------
 
 
-def _runs(workspace: Workspace) -> Iterator[dict[str, Any]]:
+def _with_details(runs: QuerySet[Run]) -> QuerySet[Run]:
     """Runs oldest first. Each chunk of runs brings its own children in three queries (Django
     prefetches per chunk when iterating), so memory is bounded by one chunk, not the workspace."""
-    runs = (
-        Run.objects.filter(workspace=workspace)
-        .select_related("agent_version__agent", "requested_by", "api_key")
+    return (
+        runs.select_related("agent_version__agent", "requested_by", "api_key")
         .prefetch_related(
             Prefetch("steps", queryset=RunStep.objects.order_by("sequence")),
             Prefetch("events", queryset=RunEvent.objects.order_by("sequence")),
@@ -115,8 +121,18 @@ def _runs(workspace: Workspace) -> Iterator[dict[str, Any]]:
         )
         .order_by("created_at", "id")
     )
-    for run in runs.iterator(chunk_size=EXPORT_RUN_CHUNK):
+
+
+def _runs(workspace: Workspace) -> Iterator[dict[str, Any]]:
+    for run in _with_details(Run.objects.filter(workspace=workspace)).iterator(chunk_size=EXPORT_RUN_CHUNK):
         yield _run_row(run)
+
+
+def _runs_started_by(user: User) -> Iterator[dict[str, Any]]:
+    """A person's export: the runs they started, in whichever workspace, with their details."""
+    runs = _with_details(Run.objects.filter(requested_by=user).select_related("workspace"))
+    for run in runs.iterator(chunk_size=EXPORT_RUN_CHUNK):
+        yield {"workspace": run.workspace.slug, **_run_row(run)}
 
 
 def _run_row(run: Run) -> dict[str, Any]:
@@ -137,6 +153,7 @@ def _run_row(run: Run) -> dict[str, Any]:
 
 def register_data_rights() -> None:
     export_section_register("runs", _runs, order=30)
+    person_section_register("runs", _runs_started_by, order=30)
     cascade_register("runs", Run, "workspace", order=10)
     cascade_register("run_steps", RunStep, "run__workspace", order=20)
     cascade_register("run_events", RunEvent, "run__workspace", order=30)

@@ -4,17 +4,27 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
 
 from raptorflow.admin_tools import AuditedAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
 
 from .choices import Role, Scope
+from .erasure import user_erase
 from .models import APIKey, Membership, User, Workspace
-from .rights import export_filename, workspace_contents, workspace_delete, workspace_export_stream
+from .rights import (
+    export_filename,
+    user_export_filename,
+    user_export_stream,
+    workspace_contents,
+    workspace_delete,
+    workspace_export_stream,
+)
 from .services import LastOwnerError, apikey_create, apikey_revoke
 
 if TYPE_CHECKING:
@@ -75,9 +85,52 @@ class APIKeyInline(ReadOnlyInline):
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    """People. Their data rights are actions here: export what we hold about one person, erase people."""
+
     audit_redact = ("password",)
     inlines = [MembershipInline]
     list_display = ["username", "email", "is_staff", "is_superuser", "is_active", "last_login"]
+    actions = ["export_personal_data", "erase_people"]
+
+    @admin.action(description="Export personal data of the selected person (JSON)", permissions=["view"])
+    def export_personal_data(self, request, queryset):
+        """One person, one file (a download answers one request), audited as ``user.export``."""
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one person to export.", messages.WARNING)
+            return None
+        user = queryset.get()
+        pieces = user_export_stream(user=user, actor=Actor.for_user(request.user))
+        response = StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{user_export_filename(user)}"'
+        return response
+
+    @admin.action(description="Erase selected people (anonymise; cannot be undone)", permissions=["change"])
+    def erase_people(self, request, queryset):
+        """After a confirmation page, erase each person through the service; a last owner is refused by name."""
+        if request.POST.get("confirm_erasure") != "yes":
+            return self._erase_confirmation(request, queryset)
+        actor = Actor.for_user(request.user)
+        erased = 0
+        for user in queryset.order_by("pk"):
+            try:
+                user_erase(user=user, actor=actor)
+            except LastOwnerError as refused:
+                self.message_user(request, f"{user} was not erased: {refused.message}", messages.ERROR)
+            else:
+                erased += 1
+        if erased:
+            self.message_user(request, f"Erased {erased} person(s).", messages.SUCCESS)
+        return None
+
+    def _erase_confirmation(self, request, queryset) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase these people?",
+            "opts": self.model._meta,
+            "people": list(queryset.order_by("pk")),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/accounts/user/erase_confirmation.html", context)
 
 
 class MemberCount(TypedDict):

@@ -1,13 +1,17 @@
-"""Data rights: export a workspace whole, and delete it whole.
+"""Data rights: export a workspace whole, and delete it whole; export what concerns one person, and erase them.
 
-Two services behind "give me my data" and "forget my workspace", both audited.
-The platform knows only its own tables (workspace, members, keys, audit trail);
-every app that keeps workspace data adds its part in its ``AppConfig.ready()``
-through ``export_section_register`` and ``cascade_register`` (the agents app:
-runs with their steps, events and approvals; analytics: daily rollups). The
-export walks tables in bounded pieces, so a workspace with millions of steps
-never fills the memory of the process. Purging old run details, a retention
-rule about runs, is the runs package's (agents/runs/retention.py).
+Services behind "give me my data" and "forget me", all audited. The platform
+knows only its own tables (workspace, members, keys, audit trail); every app
+that keeps workspace data adds its part in its ``AppConfig.ready()`` through
+``export_section_register`` and ``cascade_register`` (the agents app: runs
+with their steps, events and approvals; analytics: daily rollups), and what it
+keeps about a person through ``person_section_register`` (the agents app: the
+runs they started). The export walks tables in bounded pieces, so a workspace
+with millions of steps never fills the memory of the process. Purging old run
+details, a retention rule about runs, is the runs package's
+(agents/runs/retention.py); pseudonymising old client addresses in the audit
+trail is the audit app's (raptorflow/audit/redaction.py). A person's erasure
+is in raptorflow/accounts/erasure.py.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
 from raptorflow.audit.services import audit_log
 
-from .models import APIKey, Membership, Workspace
+from .models import APIKey, Membership, User, Workspace
 
 EXPORT_FORMAT = "raptorflow.workspace-export"
+PERSON_EXPORT_FORMAT = "raptorflow.person-export"
 # Bump when a field is renamed or removed (adding one is compatible); readers check it.
 EXPORT_VERSION = 1
 EXPORT_ROW_CHUNK = 2000
@@ -39,6 +44,7 @@ EXPORT_ROW_CHUNK = 2000
 STREAM_PIECE = 64 * 1024
 
 WORKSPACE_FIELDS = ("name", "slug", "monthly_budget", "foundation", "created_at", "updated_at")
+ACCOUNT_FIELDS = ("username", "email", "first_name", "last_name", "date_joined", "last_login", "is_active", "is_staff")
 APIKEY_FIELDS = ("name", "prefix", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at")  # never the hash
 AUDIT_FIELDS = (
     "id", "seq", "created_at", "actor_type", "actor_label", "action", "target_type", "target_id", "target_repr",
@@ -68,8 +74,18 @@ class Cascade:
     order: int
 
 
+@dataclass(frozen=True, slots=True)
+class PersonSection:
+    """A list in a person's export: ``rows(user)`` yields, lazily, the JSON-safe rows an app keeps about them."""
+
+    name: str
+    rows: Callable[[User], Iterator[dict[str, Any]]]
+    order: int
+
+
 _SECTIONS: dict[str, ExportSection] = {}
 _CASCADES: dict[str, Cascade] = {}
+_PERSON_SECTIONS: dict[str, PersonSection] = {}
 
 
 def export_section_register(name: str, rows: Callable[[Workspace], Iterator[dict[str, Any]]], *, order: int) -> None:
@@ -80,6 +96,15 @@ def export_section_register(name: str, rows: Callable[[Workspace], Iterator[dict
 def cascade_register(name: str, model: type[models.Model], lookup: str, *, order: int) -> None:
     """Count ``model`` rows in a workspace deletion's audit record (the database cascade deletes them)."""
     _CASCADES[name] = Cascade(name, model, lookup, order)
+
+
+def person_section_register(name: str, rows: Callable[[User], Iterator[dict[str, Any]]], *, order: int) -> None:
+    """Add a list to every person's export (the platform's own: memberships 10, api_keys 20, audit_events 90)."""
+    _PERSON_SECTIONS[name] = PersonSection(name, rows, order)
+
+
+def person_sections() -> list[PersonSection]:
+    return sorted(_PERSON_SECTIONS.values(), key=lambda section: section.order)
 
 
 def export_sections() -> list[ExportSection]:
@@ -209,6 +234,55 @@ def _pieces(texts: Iterator[str]) -> Iterator[str]:
         yield "".join(buffer)
 
 
+# --- a person's export (GDPR Article 15) -------------------------------------------------------
+
+
+def user_export_stream(*, user: User, actor: Actor) -> Iterator[str]:
+    """What Raptorflow holds about one person, as JSON text in pieces: their account, memberships, the keys
+    they created (never a hash or secret), what the apps register (their runs) and the audit events they are
+    the actor of. Audited as ``user.export`` before the first byte."""
+    changes = {"format_version": [None, EXPORT_VERSION]}
+    audit_log("user.export", actor=actor, target=user, changes=changes)
+    return _pieces(_json_text(_person_document(user)))
+
+
+def user_export_filename(user: User) -> str:
+    return f"{user.get_username()}-personal-data-{timezone.now():%Y-%m-%d}.json"
+
+
+def _person_document(user: User) -> Iterator[tuple[str, Any]]:
+    yield "format", PERSON_EXPORT_FORMAT
+    yield "format_version", EXPORT_VERSION
+    yield "exported_at", timezone.now().isoformat()
+    yield "account", export_row(user, ACCOUNT_FIELDS)
+    for section in person_sections():
+        yield section.name, section.rows(user)
+
+
+def _person_memberships(user: User) -> Iterator[dict[str, Any]]:
+    rows = Membership.objects.filter(user=user).select_related("workspace").order_by("created_at", "pk")
+    for membership in rows.iterator(chunk_size=EXPORT_ROW_CHUNK):
+        workspace = membership.workspace
+        yield {
+            "workspace": workspace.slug,
+            "workspace_name": workspace.name,
+            "role": membership.role,
+            "created_at": _plain(membership.created_at),
+        }
+
+
+def _person_api_keys(user: User) -> Iterator[dict[str, Any]]:
+    rows = APIKey.objects.filter(created_by=user).select_related("workspace").order_by("created_at", "pk")
+    for key in rows.iterator(chunk_size=EXPORT_ROW_CHUNK):
+        yield {"workspace": key.workspace.slug, **export_row(key, APIKEY_FIELDS)}
+
+
+def _person_audit_events(user: User) -> Iterator[dict[str, Any]]:
+    rows = AuditEvent.objects.filter(actor_user_id=user.pk).select_related("workspace").order_by("id")
+    for event in rows.iterator(chunk_size=EXPORT_ROW_CHUNK):
+        yield {**export_row(event, AUDIT_FIELDS), "workspace": event.workspace.slug if event.workspace else None}
+
+
 # --- delete -----------------------------------------------------------------------------------
 
 
@@ -248,5 +322,8 @@ def workspace_delete(*, workspace: Workspace, actor: Actor) -> dict[str, int]:
 export_section_register("memberships", _memberships, order=10)
 export_section_register("api_keys", _api_keys, order=20)
 export_section_register("audit_events", _audit_events, order=90)
+person_section_register("memberships", _person_memberships, order=10)
+person_section_register("api_keys", _person_api_keys, order=20)
+person_section_register("audit_events", _person_audit_events, order=90)
 cascade_register("memberships", Membership, "workspace", order=50)
 cascade_register("api_keys", APIKey, "workspace", order=60)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
-import json
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,8 +26,8 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AuditImmutableError("Audit events cannot be deleted.")
 
-    def _seal_many(self, links: list[tuple[int, str, str, int]]) -> None:
-        """Write the chain fields (seq, prev_hash, hash) of unsealed events by id: the sealer's only update.
+    def _seal_many(self, links: list[tuple[int, str, str, str, int]]) -> None:
+        """Write the chain fields (seq, prev_hash, hash, key_id) of unsealed events by id: the sealer's update.
 
         One round trip for the batch (psycopg pipelines ``executemany``), so the
         sealer keeps up with many writers.
@@ -37,16 +36,42 @@ class AuditEventQuerySet(models.QuerySet):
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL",  # noqa: S608
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s, key_id = %s "  # noqa: S608
+                "WHERE id = %s AND seq IS NULL",
                 links,  # the table name is the model's own; every value is a parameter
             )
 
+    def _redact_many(self, events: list[AuditEvent]) -> None:
+        """Write the pseudonymised fields and their digests of sealed events: retention's and erasure's update.
+
+        The chain fields are never touched; the link keeps verifying because it
+        covers the digests kept in ``redacted`` (raptorflow/audit/chain.py).
+        """
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        names = ("actor_label", "target_repr", "changes", "ip", "user_agent", "redacted")
+        fields = [self.model._meta.get_field(name) for name in names]
+        assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in names)
+        rows = [[*(_db_value(field, event, connection) for field in fields), event.pk] for event in events]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE id = %s AND seq IS NOT NULL",  # noqa: S608
+                rows,  # table and column names are the model's own; every value is a parameter
+            )
+
+
+def _db_value(field: Any, event: AuditEvent, connection: Any) -> Any:
+    return field.get_db_prep_save(field.value_from_object(event), connection)
+
 
 class AuditEvent(models.Model):
-    """One thing that happened. Sealed into the chain (seq, prev_hash, hash) right after commit.
+    """One thing that happened. Sealed into the chain (seq, prev_hash, hash, key_id) right after commit.
 
     Foreign keys are kept without database constraints and never cascade, so
-    deleting a user, key or workspace leaves its history untouched.
+    deleting a user, key or workspace leaves its history untouched. The link is
+    an HMAC under the audit key ``key_id`` names (raptorflow/audit/chain.py);
+    personal fields enter it as keyed digests, so retention and erasure clear
+    them (keeping the digest in ``redacted``) without breaking the chain.
     """
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -83,6 +108,18 @@ class AuditEvent(models.Model):
     seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
+    key_id = models.CharField(
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text="The audit key that signed the link (its id, never the key); empty: sealed before the keys.",
+    )
+    redacted = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Pseudonymised fields: their keyed digests, which the chain still covers (cleared raw values).",
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -92,6 +129,13 @@ class AuditEvent(models.Model):
             models.Index(fields=["workspace", "-id"], name="audit_workspace_id"),
             models.Index(fields=["action", "-id"], name="audit_action_id"),
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            # Retention's query: events still holding a client address or user agent, oldest first. Partial, so the
+            # daily run reads only what is left to pseudonymise, not years of cleared rows.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(ip__isnull=False) | ~Q(user_agent=""),
+                name="audit_client_raw",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,29 +149,10 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AuditImmutableError("Audit events cannot be deleted.")
 
-    def canonical(self) -> bytes:
-        """The bytes the hash covers: every field that states what happened."""
-        body = {
-            "id": self.pk,
-            "seq": self.seq,
-            "created_at": self.created_at.isoformat(),
-            "actor_type": self.actor_type,
-            "actor_user": self.actor_user_id,
-            "actor_api_key": self.actor_api_key_id,
-            "actor_label": self.actor_label,
-            "workspace": self.workspace_id,
-            "action": self.action,
-            "target": [self.target_type, self.target_id, self.target_repr],
-            "changes": self.changes,
-            "ip": self.ip,
-            "user_agent": self.user_agent,
-            "request_id": self.request_id,
-            "outcome": self.outcome,
-        }
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-    def compute_hash(self, prev_hash: str) -> str:
-        return hashlib.sha256(prev_hash.encode() + b"\n" + self.canonical()).hexdigest()
+    @property
+    def pseudonymised(self) -> list[str]:
+        """The fields whose raw value was cleared (retention or erasure)."""
+        return sorted(name for name in self.redacted or {} if not name.startswith("_"))
 
 
 def normalise_network(value: str) -> str:

@@ -38,6 +38,7 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs) 
     audit_log(
         "auth.lockout",
         actor=ANONYMOUS,
-        changes={"username": [None, str(username or "")[:150]], "ip": [None, ip_address]},
+        # The address is the event's own (pseudonymised after the retention); not repeated in the changes.
+        changes={"username": [None, str(username or "")[:150]]},
         outcome=Outcome.DENIED,
     )

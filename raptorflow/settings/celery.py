@@ -89,6 +89,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": AUDIT_SEAL_SECONDS,
         "options": {"queue": QueueName.MAINTENANCE.value, "expires": AUDIT_SEAL_SECONDS * 0.75},
     },
+    # Client addresses and user agents older than RAPTORFLOW_AUDIT_IP_RETENTION_DAYS are pseudonymised (decision 0021).
+    "pseudonymise-audit": {
+        "task": "audit.pseudonymise",
+        "schedule": 24 * 3600.0,
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": 3600},
+    },
     "purge-run-details": {
         "task": "agents.purge_run_details",
         "schedule": 24 * 3600.0,

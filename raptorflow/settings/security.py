@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import secrets
 from datetime import timedelta
 
 from cryptography.fernet import Fernet
 
 from .base import IS_PRODUCTION, VAR_DIR
-from .env import EnvError, env_bool, env_int, env_list, read_or_create_secret
+from .env import EnvError, env_bool, env_choice, env_int, env_list, env_path, env_str, read_or_create_secret
 
 # --- Transport and cookies -------------------------------------------------
 # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
@@ -100,6 +101,61 @@ for _index, _key in enumerate(RAPTORFLOW_ENCRYPTION_KEYS):
         _valid = False
     if not _valid:
         raise EnvError(f"RAPTORFLOW_ENCRYPTION_KEYS entry {_index + 1} is not a Fernet key (32 url-safe base64 bytes).")
+
+# --- Audit trail: keyed chain, checkpoints outside the database, retention (docs/decisions/0021) ------------
+# HMAC keys that sign every event's chain link and every checkpoint, newest first: the sealer signs with the
+# first, verification accepts any (each event records which key signed it), so keys rotate by prepending a new
+# one. Keep every old key listed as long as events it signed exist, or those events can no longer be verified.
+# Not in the database, and not derived from SECRET_KEY or the encryption keys: whoever can write the database
+# must not be able to re-sign a rewritten history.
+RAPTORFLOW_AUDIT_KEYS = env_list("RAPTORFLOW_AUDIT_KEYS", [])
+if not RAPTORFLOW_AUDIT_KEYS:
+    if IS_PRODUCTION:
+        raise EnvError(
+            "RAPTORFLOW_AUDIT_KEYS is required in production: a comma-separated list of random keys, newest first "
+            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+        )
+    RAPTORFLOW_AUDIT_KEYS = [read_or_create_secret(VAR_DIR / "audit_key", lambda: secrets.token_urlsafe(32))]
+for _index, _key in enumerate(RAPTORFLOW_AUDIT_KEYS):
+    if len(_key) < 32:
+        raise EnvError(f"RAPTORFLOW_AUDIT_KEYS entry {_index + 1} is too short: use 32 or more random characters.")
+if len(set(RAPTORFLOW_AUDIT_KEYS)) != len(RAPTORFLOW_AUDIT_KEYS):
+    raise EnvError("RAPTORFLOW_AUDIT_KEYS lists the same key twice.")
+
+# Where the sealer writes its signed checkpoints (sequence, head hash, time, key id), outside the database:
+# "file" appends JSON lines to RAPTORFLOW_AUDIT_CHECKPOINT_FILE (development); "syslog" sends them to a syslog
+# daemon that forwards them to a log host the database's writers cannot reach (production); "off" writes none
+# (the test settings only: production refuses it).
+RAPTORFLOW_AUDIT_CHECKPOINT_SINK = env_choice(
+    "RAPTORFLOW_AUDIT_CHECKPOINT_SINK", ["file", "syslog", "off"], "syslog" if IS_PRODUCTION else "file"
+)
+if IS_PRODUCTION and RAPTORFLOW_AUDIT_CHECKPOINT_SINK == "off":
+    raise EnvError("RAPTORFLOW_AUDIT_CHECKPOINT_SINK=off is refused in production: the chain needs its anchor.")
+RAPTORFLOW_AUDIT_CHECKPOINT_FILE = env_path("RAPTORFLOW_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.jsonl")
+# The syslog sink: a Unix socket path (/dev/log), host:port (UDP) or tcp://host:port, and the facility.
+RAPTORFLOW_AUDIT_SYSLOG_ADDRESS = env_str("RAPTORFLOW_AUDIT_SYSLOG_ADDRESS", "/dev/log")
+if not RAPTORFLOW_AUDIT_SYSLOG_ADDRESS.startswith("/"):
+    _scheme, _, _rest = RAPTORFLOW_AUDIT_SYSLOG_ADDRESS.rpartition("://")
+    _host, _, _port = _rest.rpartition(":")
+    if _scheme not in ("", "udp", "tcp") or not _host or not _port.isdigit() or not 0 < int(_port) < 65536:
+        raise EnvError(
+            "RAPTORFLOW_AUDIT_SYSLOG_ADDRESS must be a socket path (/dev/log), host:port (UDP), udp://host:port "
+            f"or tcp://host:port, got {RAPTORFLOW_AUDIT_SYSLOG_ADDRESS!r}."
+        )
+RAPTORFLOW_AUDIT_SYSLOG_FACILITY = env_choice(
+    "RAPTORFLOW_AUDIT_SYSLOG_FACILITY",
+    ["auth", "authpriv", "daemon", "user", *(f"local{n}" for n in range(8))],
+    "authpriv",
+)
+# With the syslog sink, verification reads the checkpoints from a copy of the log host's file (read-only mount
+# or export); empty: `audit_verify --checkpoints FILE` names one, and the admin checks the keyed chain only.
+RAPTORFLOW_AUDIT_CHECKPOINT_COPY = env_path("RAPTORFLOW_AUDIT_CHECKPOINT_COPY", None)
+# The sealer writes a checkpoint at most this often, when the chain grew. Events sealed after the last
+# checkpoint are protected by the keys only: this is the window in which a cut tail goes unnoticed.
+RAPTORFLOW_AUDIT_CHECKPOINT_SECONDS = env_int("RAPTORFLOW_AUDIT_CHECKPOINT_SECONDS", 10, minimum=1)
+# Client addresses and user agents in the audit trail are pseudonymised (the raw value cleared, its keyed hash
+# kept in the chain) once the event is this old. 0 keeps them.
+RAPTORFLOW_AUDIT_IP_RETENTION_DAYS = env_int("RAPTORFLOW_AUDIT_IP_RETENTION_DAYS", 90, minimum=0)
 
 # --- Client address behind proxies --------------------------------------------
 # How many reverse proxies we run in front of the app, each appending to X-Forwarded-For.

@@ -28,3 +28,8 @@ if os.environ.get("RAPTORFLOW_TEST_DB_NAME"):
 
 # Test-only agents (slow steps, an LLM tagline) that a real worker must be able to run.
 RAPTORFLOW_AGENT_MODULES = [*RAPTORFLOW_AGENT_MODULES, "tests.fixtures.sample_agents"]  # noqa: F405
+
+# No audit checkpoints by default: the test database rolls back after each test, a checkpoint file would not, and
+# its heads would then name events that no longer exist. Tests of the anchoring point a file sink at their own
+# tmp_path (tests/audit/conftest.py).
+RAPTORFLOW_AUDIT_CHECKPOINT_SINK = "off"

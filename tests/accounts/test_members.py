@@ -123,6 +123,15 @@ def test_an_unknown_role_is_a_400(as_user, owner, member, workspace):
     assert response.status_code == 400
 
 
+def test_a_patch_is_partial_so_an_empty_one_changes_nothing(as_user, owner, member, workspace):
+    """The schema makes every field of a PATCH optional: ``{}`` is a valid request that leaves the row as it is."""
+    row = _membership(member, workspace)
+    response = as_user(owner).patch(f"{MEMBERS}/{row.pk}", {}, format="json")
+    assert (response.status_code, response.json()["role"]) == (200, row.role)
+    assert _membership(member, workspace).role == row.role
+    assert not AuditEvent.objects.filter(action__startswith="membership.").exists()
+
+
 def test_listing_members_costs_the_same_queries_for_5_or_50(as_user, owner, workspace):
     client = as_user(owner)
     MembershipFactory.create_batch(4, workspace=workspace)

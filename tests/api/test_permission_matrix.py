@@ -14,7 +14,8 @@ revoked key and an expired key (both with every scope). The expected status
 follows from the operation's access, the rules users rely on: no credentials →
 401, a bad key → 401, another workspace → 404 (not for the catalogue, the
 caller's own list and signing in or out), a role or scope too low → 403,
-staff-only writes → 403 for everybody who is not staff, public → 2xx (the
+staff-only writes → 403 for everybody who is not staff, a person's own data
+→ 2xx for every person and 403 for a key, public → 2xx (the
 schema and its docs still refuse a bad key with a 401: PUBLIC_CHECKS_KEY).
 """
 
@@ -88,6 +89,7 @@ PUBLIC = Rule("public")  # anybody, signed in or not, whatever credentials come 
 # authentication_classes = [], so any credentials are ignored there: PUBLIC.)
 PUBLIC_CHECKS_KEY = Rule("public-checks-key")
 SIGNED_IN = Rule("signed-in")  # any valid credentials, whatever the workspace, role or scope
+PERSON = Rule("person")  # any signed-in person, for themselves; never an API key (403), whatever its scopes
 STAFF_ONLY = Rule("staff-only")  # nobody in the matrix is staff, so it is 403 for every valid caller
 
 
@@ -192,6 +194,14 @@ def credentials(world: World) -> dict:
     return {"username": UserFactory().username, "password": PASSWORD}
 
 
+def erasure_confirmed(world: World) -> dict:
+    """Every workspace gets a second owner first, so that the owner and the stranger are not last owners (their
+    refusal, 409: tests/accounts/test_person_rights.py)."""
+    for workspace in Workspace.objects.all():
+        MembershipFactory(workspace=workspace, role=Role.OWNER)
+    return {"confirm": "erase my account"}
+
+
 def _template(path: str) -> str:
     """One spelling for every source: no trailing slash, and {id} for a primary key as drf-spectacular says."""
     return path.rstrip("/").replace("{pk}", "{id}")
@@ -246,6 +256,10 @@ OPERATIONS = [
     # `admin` scope is in tests/accounts/test_data_rights.py (no caller here holds a valid admin key).
     Op("DELETE", f"{API}/workspaces/{{slug}}", OWN_WORKSPACE, {"slug": workspace_slug}, fresh_world=True),
     Op("GET", f"{API}/workspaces/{{slug}}/export", MANAGE, {"slug": workspace_slug}),
+    # A person's own data: any signed-in person, whatever the workspace; the 204 erases the caller, hence a world
+    # per caller.
+    Op("GET", f"{API}/me/export", PERSON, workspace_data=False),
+    Op("POST", f"{API}/me/erase", PERSON, body=erasure_confirmed, workspace_data=False, fresh_world=True),
     # Members and API keys of the request's workspace.
     Op("GET", f"{API}/members", READ_WORKSPACE),
     Op("POST", f"{API}/members", MANAGE, body=newcomer),
@@ -382,6 +396,8 @@ def expected(op: Operation, caller: str) -> str:
         return "401"
     if op.access is SIGNED_IN:
         return "ok"
+    if op.access is PERSON:
+        return "403" if caller == "key_without_scope" else "ok"
     if op.access is STAFF_ONLY or caller == "key_without_scope":
         return "403"
     if caller == "stranger":

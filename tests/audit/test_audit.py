@@ -1,4 +1,7 @@
-"""The audit trail is append-only and hash-chained; tampering is found at the row it happened."""
+"""The audit trail is append-only and hash-chained; tampering is found at the row it happened.
+
+The anchoring (keys, checkpoints, each kind of tampering): test_anchoring.py.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from django.db import connection
 
 from raptorflow import context
 from raptorflow.audit.models import AuditEvent, AuditImmutableError
-from raptorflow.audit.services import audit_log, audit_seal, audit_verify
+from raptorflow.audit.services import audit_log, audit_seal
 from raptorflow.audit.tasks import audit_seal_task
+from raptorflow.audit.verify import audit_verify
 
 
 def _log(n: int, actor) -> list[AuditEvent]:
@@ -33,7 +37,8 @@ def test_events_are_sealed_into_a_chain_in_order(db, system_actor):
     assert [e.pk for e in sealed] == [e.pk for e in events]
     assert sealed[1].prev_hash == sealed[0].hash and sealed[2].prev_hash == sealed[1].hash
     assert [e.seq for e in sealed] == [before + 1, before + 2, before + 3]
-    assert audit_verify() == (before + 3, None, "")
+    report = audit_verify()
+    assert (report.checked, report.findings) == (before + 3, [])
 
 
 def test_request_context_is_recorded(db, system_actor):
@@ -61,10 +66,11 @@ def test_verify_reports_the_first_row_changed_with_raw_sql(db, system_actor):
     audit_seal()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_label = %s WHERE id = %s", ["mallory", events[2].pk])
-    checked, broken, reason = audit_verify()
-    assert checked == before + 2
-    assert broken.pk == events[2].pk
-    assert "content does not match" in reason
+    report = audit_verify()
+    assert report.checked == before + 5
+    [finding] = report.findings
+    assert (finding.kind, finding.event_id) == ("changed", events[2].pk)
+    assert "content does not match" in finding.detail
     out = io.StringIO()
     with pytest.raises(SystemExit) as excinfo:
         call_command("audit_verify", stdout=out, stderr=out)
@@ -72,12 +78,16 @@ def test_verify_reports_the_first_row_changed_with_raw_sql(db, system_actor):
     assert f"id {events[2].pk}" in out.getvalue()
 
 
-def test_verify_command_passes_on_an_intact_chain(db, system_actor):
+def test_verify_command_passes_on_an_intact_chain_and_seals_nothing(db, system_actor):
     before = _sealed_count()
     _log(2, system_actor)
+    audit_seal()
+    audit_log("test.pending", actor=system_actor)
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
-    assert f"{before + 2} events verified" in out.getvalue()
+    assert f"Audit chain intact: {before + 2} events verified" in out.getvalue()
+    assert "1 event(s) not sealed yet" in out.getvalue()
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 1
 
 
 def test_beat_seals_the_trail_every_few_seconds(db, system_actor, settings):

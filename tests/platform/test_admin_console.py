@@ -210,12 +210,17 @@ def test_an_event_shows_its_diff_as_a_before_after_table(admin_client, trail):
 
 
 def test_verify_chain_reports_an_intact_chain(admin_client, trail):
-    audit_log("late.event", actor=Actor.system())  # not sealed yet: the check seals it first
-    total = AuditEvent.objects.count()
+    late = audit_log("late.event", actor=Actor.system())  # not sealed yet: the check never seals (decision 0021)
+    sealed = AuditEvent.objects.filter(seq__isnull=False).count()
     response = admin_client.post(reverse("admin:audit_auditevent_verify"), follow=True)
-    assert _messages(response) == [f"Audit chain intact: {total} events verified."]
+    assert _messages(response) == [
+        f"Audit chain intact: {sealed} events verified; no checkpoints to check the tail against "
+        "(source: checkpoints off); 1 event(s) not sealed yet."
+    ]
+    late.refresh_from_db()
+    assert late.seq is None
     check = AuditEvent.objects.get(action="audit.verify")
-    assert check.outcome == "success" and check.changes["checked"] == total
+    assert check.outcome == "success" and check.changes["checked"] == sealed
 
 
 def test_verify_chain_reports_where_a_chain_is_broken(admin_client, trail):
@@ -223,7 +228,10 @@ def test_verify_chain_reports_where_a_chain_is_broken(admin_client, trail):
     models.QuerySet.update(AuditEvent.objects.filter(pk=tampered.pk), actor_label="mallory")  # past the guard
     response = admin_client.post(reverse("admin:audit_auditevent_verify"), follow=True)
     [message] = _messages(response)
-    assert message.startswith(f"Audit chain broken at event seq {tampered.seq} (id {tampered.pk}): content does not")
+    assert message == (
+        f"Audit chain broken at event seq {tampered.seq} (id {tampered.pk}): "
+        "content does not match its signature (the row was changed) — changed row."
+    )
     assert AuditEvent.objects.get(action="audit.verify").outcome == "failure"
 
 

@@ -78,6 +78,8 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
     "RAPTORFLOW_ENCRYPTION_KEYS": "K6FwOks1YS9tt-j7e1U6c351UXY-8RjNZzKmMORmN3o=",
+    # Required in production (decision 0021); the checkpoint sink is syslog there, which nothing here connects to.
+    "RAPTORFLOW_AUDIT_KEYS": "pR0d-audit-key-for-settings-tests-0123456789abcdef",
 }
 
 

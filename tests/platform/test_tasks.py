@@ -11,6 +11,7 @@ def test_registered_task_names_are_stable():
         "agents.purge_run_details",
         "agents.sweep_runs",
         "analytics.rollup_recent",
+        "audit.pseudonymise",
         "audit.seal",
     ]
 

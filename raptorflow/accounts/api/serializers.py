@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from raptorflow.accounts.choices import Role, Scope
+from raptorflow.accounts.erasure import CONFIRMATION
 from raptorflow.accounts.models import APIKey, Membership, User, Workspace
 from raptorflow.accounts.schemas import FOUNDATION_SCHEMA
 
@@ -122,3 +123,10 @@ class APIKeyCreateSerializer(serializers.Serializer):
         if value is not None and value <= timezone.now():
             raise serializers.ValidationError("Must be in the future.")
         return value
+
+
+class EraseSerializer(serializers.Serializer):
+    confirm = serializers.ChoiceField(
+        choices=[CONFIRMATION],
+        help_text=f"Exactly `{CONFIRMATION}`: erasure cannot be undone.",
+    )

@@ -1,14 +1,16 @@
-"""Workspaces, their members and their API keys over REST.
+"""Workspaces, their members and their API keys over REST; a person's own data rights under /me.
 
 `/workspaces/{slug}` names the workspace in its path, so it resolves
 membership of that slug itself; members and keys act on the request's
 workspace (the API key's own, or X-Workspace) through WorkspaceScopedViewSet.
+`/me/export` and `/me/erase` act on the signed-in person, whatever workspace.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
+from django.contrib.auth import logout
 from django.db import transaction
 from django.db.models import CharField, F, QuerySet, Value
 from django.http import StreamingHttpResponse
@@ -19,8 +21,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from raptorflow.accounts.choices import Role, Scope
+from raptorflow.accounts.erasure import CONFIRMATION, user_erase
 from raptorflow.accounts.models import APIKey, Membership, User, Workspace
-from raptorflow.accounts.rights import export_filename, workspace_delete, workspace_export_stream
+from raptorflow.accounts.rights import (
+    export_filename,
+    user_export_filename,
+    user_export_stream,
+    workspace_delete,
+    workspace_export_stream,
+)
 from raptorflow.accounts.services import (
     apikey_create,
     apikey_revoke,
@@ -247,9 +256,11 @@ class MembershipViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
 
     def partial_update(self, request, *args: Any, **kwargs: Any) -> Response:
         membership = self.get_object()
-        body = s.MembershipUpdateSerializer(data=request.data)
+        body = s.MembershipUpdateSerializer(data=request.data, partial=True)  # PATCH: every field optional
         body.is_valid(raise_exception=True)
-        role = body.validated_data["role"]
+        role = body.validated_data.get("role")
+        if role is None:  # nothing to change
+            return Response(s.MembershipSerializer(membership).data)
         with transaction.atomic():
             self._guard_owner_change(membership, new_role=role)
             membership_set(workspace=self.workspace, user=membership.user, role=role, actor=self.actor)
@@ -337,3 +348,70 @@ class APIKeyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceS
         apikey_revoke(key=key, actor=self.actor)
         key.refresh_from_db(fields=["revoked_at"])
         return Response(s.APIKeySerializer(key).data)
+
+
+# --- a person's own data (GDPR Articles 15 and 17) ----------------------------------------------
+
+PERSON_EXPORT_DOC = (
+    "`format`, `format_version`, `exported_at`, then `account` (username, email, names, dates), `memberships`, "
+    "`api_keys` you created (never their secret or its hash), `runs` you started (each with its `steps`, "
+    "`events` and `approvals`) and `audit_events` you are the actor of (with their address and user agent)."
+)
+ERASED_LAST_OWNER = _conflict(
+    "You are the last owner of a workspace", "last_owner", "This person is the last owner of the workspace 'acme'."
+)
+
+
+class PersonOnly(permissions.BasePermission):
+    """A signed-in person acting on their own data. Never an API key: a key is not a person, and a leaked one
+    must neither take nor erase anybody's personal data."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if getattr(request.user, "api_key", None) is not None:
+            raise exceptions.PermissionDenied("An API key is not a person: sign in to export or erase your own data.")
+        return True
+
+
+class MeViewSet(viewsets.ViewSet):
+    """The signed-in person's own data: what Raptorflow holds about them, and their erasure."""
+
+    permission_classes = [PersonOnly]
+
+    @extend_schema(
+        summary="Export what Raptorflow holds about you (JSON download)",
+        responses={
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description=PERSON_EXPORT_DOC),
+            **ERRORS,
+        },
+        description="Any signed-in person, for themselves (not with an API key). Streams one JSON document as an "
+        "attachment; the export is audited as `user.export`.",
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request, *args: Any, **kwargs: Any) -> StreamingHttpResponse:
+        user = cast(User, request.user)
+        pieces = user_export_stream(user=user, actor=actor_for(request))
+        response = StreamingHttpResponse(pieces, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{user_export_filename(user)}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(
+        summary="Erase your account",
+        request=s.EraseSerializer,
+        responses={204: None, **ERRORS, **ERASED_LAST_OWNER},
+        description=f'Send `{{"confirm": "{CONFIRMATION}"}}`. Your account is anonymised (username, email '
+        "and name replaced, password unusable), your API keys revoked, your memberships and sessions ended (this "
+        "one too), your sign-in records deleted, and the audit trail keeps only keyed digests of your name, "
+        "addresses and user agents. Runs you started stay in their workspaces, attributed to the erased user. "
+        "Refused with 409 `last_owner` while you are a workspace's last owner. Audited as `user.erase`. "
+        "Cannot be undone: export first.",
+    )
+    @action(detail=False, methods=["post"])
+    def erase(self, request, *args: Any, **kwargs: Any) -> Response:
+        body = s.EraseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user_erase(user=cast(User, request.user), actor=actor_for(request))
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -22,10 +22,16 @@ from django.views.decorators.http import require_POST
 
 from raptorflow.admin_tools import AuditedAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
+from raptorflow.errors import ServiceError
 
-from . import admin_runs  # noqa: F401 - registers the run pages (runs, steps, events, approvals)
+from . import (
+    admin_evals,  # noqa: F401 - registers the evaluation pages (datasets, experiments, feedback)
+    admin_runs,  # noqa: F401 - registers the run pages (runs, steps, events, approvals)
+)
 from .choices import VersionStatus
-from .models import Agent, AgentVersion, WorkspaceSpend
+from .evals.experiments import experiment_create
+from .evals.gate import may_override, publish_refusal
+from .models import Agent, AgentVersion, GateOverride, WorkspaceSpend
 from .services import _VERSION_FIELDS, agentversion_create_draft, agentversion_publish
 
 if TYPE_CHECKING:
@@ -94,6 +100,11 @@ def version_diff_base(version: AgentVersion) -> AgentVersion | None:
     return published.exclude(pk=version.pk).order_by("-number").first()
 
 
+def _refusal_text(refusal: ServiceError) -> str:
+    """A refusal as the admin shows it: its message and code."""
+    return f"Not published ({refusal.code}): {refusal.message}"
+
+
 @admin.register(AgentVersion)
 class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "agent", "number", "status", "published_at", "published_by", "created_at"]
@@ -123,22 +134,35 @@ class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return [
             path("<path:object_id>/publish/", wrap(self.publish_view), name="agents_agentversion_publish"),
             path("<path:object_id>/new-draft/", wrap(self.new_draft_view), name="agents_agentversion_new_draft"),
+            path("<path:object_id>/experiment/", wrap(self.experiment_view), name="agents_agentversion_experiment"),
             *super().get_urls(),
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)
+        if version is not None and version.is_published and request.method == "POST":
+            # A published version never changes: say so rather than fail in save() (its page offers no Save).
+            self.message_user(request, f"{version} is published and cannot change; create a new draft.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
         if version is not None:
             base = version_diff_base(version)
             history = version.agent.versions.select_related("published_by", "created_by").order_by("-number")
+            can_publish = not version.is_published and self.has_change_permission(request, version)
             extra_context = {
                 **(extra_context or {}),
                 "diff_base": base,
                 "diff": version_diff(version, base),
                 "history": history,
-                "can_publish": not version.is_published and self.has_change_permission(request, version),
+                "can_publish": can_publish,
                 "can_draft": self.has_add_permission(request),
-            }
+                "gate_refusal": publish_refusal(version) if can_publish else None,
+                "can_override": can_publish and may_override(Actor.for_user(request.user)),
+                "gate_override": GateOverride.objects.filter(version=version).select_related("overridden_by").first(),
+                "gating_dataset": version.agent.gating_dataset,
+                "experiments": version.experiments.select_related("dataset").order_by("-created_at")[:10],
+                **({"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
+                    "show_delete": False} if version.is_published else {}),
+            }  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _version_or_deny(self, request, object_id: str, allowed: bool) -> AgentVersion:
@@ -149,10 +173,36 @@ class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @method_decorator(require_POST)
     def publish_view(self, request, object_id: str) -> HttpResponse:
         version = self._version_or_deny(request, object_id, self.has_change_permission(request))
-        if agentversion_publish(version=version, actor=Actor.for_user(request.user)):
-            self.message_user(request, f"Published {version}; new runs of {version.agent.slug} use it.")
+        reason = request.POST.get("override_reason", "")
+        try:
+            published = agentversion_publish(
+                version=version, actor=Actor.for_user(request.user), override_reason=reason
+            )
+        except ServiceError as refusal:  # the gate said no (audited by the service): say why, with the code
+            self.message_user(request, _refusal_text(refusal), messages.ERROR)
         else:
-            self.message_user(request, f"{version} was already published.", messages.WARNING)
+            if not published:
+                self.message_user(request, f"{version} was already published.", messages.WARNING)
+            elif reason.strip() and GateOverride.objects.filter(version=version).exists():
+                self.message_user(request, f"Published {version} over the evaluation gate; the override is audited.")
+            else:
+                self.message_user(request, f"Published {version}; new runs of {version.agent.slug} use it.")
+        return HttpResponseRedirect(reverse("admin:agents_agentversion_change", args=[version.pk]))
+
+    @method_decorator(require_POST)
+    def experiment_view(self, request, object_id: str) -> HttpResponse:
+        """Start an experiment of this version on its agent's gating dataset (the workers run it)."""
+        version = self._version_or_deny(request, object_id, self.has_change_permission(request))
+        dataset = version.agent.gating_dataset
+        if dataset is None:
+            self.message_user(request, f"{version.agent.slug} has no gating dataset.", messages.WARNING)
+        else:
+            try:
+                experiment = experiment_create(dataset=dataset, version=version, actor=Actor.for_user(request.user))
+            except ServiceError as refusal:
+                self.message_user(request, f"No experiment ({refusal.code}): {refusal.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{experiment} of {version} on {dataset.name} is queued for the workers.")
         return HttpResponseRedirect(reverse("admin:agents_agentversion_change", args=[version.pk]))
 
     @method_decorator(require_POST)
@@ -165,7 +215,12 @@ class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Publish selected drafts")
     def publish_selected(self, request, queryset):
         actor = Actor.for_user(request.user)
-        published = sum(agentversion_publish(version=v, actor=actor) for v in queryset)
+        published = 0
+        for version in queryset.select_related("agent"):
+            try:
+                published += agentversion_publish(version=version, actor=actor)
+            except ServiceError as refusal:
+                self.message_user(request, f"{version}: {_refusal_text(refusal)}", messages.ERROR)
         self.message_user(request, f"Published {published} version(s).", messages.SUCCESS)
 
     @admin.action(description="Create a new draft from each selected version")

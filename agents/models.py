@@ -68,6 +68,23 @@ class Agent(models.Model):
     category = models.CharField(max_length=50, blank=True)
     description = models.TextField(blank=True)
     enabled = models.BooleanField(default=True)
+    gating_dataset = models.ForeignKey(
+        "agents.EvalDataset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Publishing a version then needs a finished experiment of it on this dataset that passes at least "
+        "as many cases as the published version's latest (docs/decisions/0024-evaluations.md).",
+    )
+    gate_floor = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Optional: the least pass rate (0 to 1) on the gating dataset a version needs to be published.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,6 +92,13 @@ class Agent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        dataset = self.gating_dataset
+        if dataset is not None and (dataset.agent_id != self.pk or dataset.workspace_id is not None):
+            raise ValidationError(
+                {"gating_dataset": "Choose a platform dataset (no workspace) of this agent."}, code="invalid"
+            )
 
 
 class AgentVersion(models.Model):
@@ -149,6 +173,7 @@ class AgentVersion(models.Model):
 
     class Meta:
         ordering = ["agent", "-number"]
+        permissions = [("override_eval_gate", "Can publish a version the evaluation gate refuses (with a reason)")]
         constraints = [
             models.UniqueConstraint(fields=["agent", "number"], name="agentversion_unique_number"),
             models.CheckConstraint(
@@ -201,6 +226,11 @@ class Run(models.Model):
     error_message = models.TextField(blank=True)
     routing = models.JSONField(null=True, blank=True, help_text="The dispatcher's decision, when routed from text.")
     flags = models.JSONField(default=list, blank=True, help_text="Heuristic flags on the input (never a block).")
+    evaluation = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A case of an experiment (agents/evals): kept out of usage, billing and analytics.",
+    )
     idempotency_key = models.CharField(max_length=255, blank=True)
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     request_id = models.CharField(max_length=64, blank=True)
@@ -274,6 +304,14 @@ class SpendReservation(models.Model):
 
     workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
     run = models.ForeignKey("Run", on_delete=models.CASCADE, related_name="reservations")
+    experiment = models.ForeignKey(
+        "agents.Experiment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For an evaluation run: the experiment whose budget holds the same amount.",
+    )
     month = models.DateField()
     amount = models.DecimalField(**_MONEY)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -394,3 +432,35 @@ class InputRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Questions for {self.run} ({self.status})"
+
+
+# The evaluation models live in agents/evals/models.py (they import nothing from here); importing them registers
+# them with this app.
+from .evals.models import (  # noqa: E402
+    EvalCase,
+    EvalDataset,
+    Experiment,
+    ExperimentResult,
+    GateOverride,
+    RunFeedback,
+)
+
+__all__ = [
+    "Agent",
+    "AgentVersion",
+    "Approval",
+    "EvalCase",
+    "EvalDataset",
+    "Experiment",
+    "ExperimentResult",
+    "GateOverride",
+    "InputRequest",
+    "PublishedVersionError",
+    "Run",
+    "RunEvent",
+    "RunFeedback",
+    "RunStep",
+    "SpendReservation",
+    "WorkspaceSpend",
+    "validate_model_tools",
+]

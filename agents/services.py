@@ -12,12 +12,16 @@ from django.db.models import Max
 from django.utils import timezone
 
 from raptorflow.audit.actors import Actor
+from raptorflow.audit.choices import Outcome
 from raptorflow.audit.services import audit_log
+from raptorflow.errors import ServiceError
 from skills.models import Skill
 
 from . import registry
 from .choices import VersionStatus
-from .models import Agent, AgentVersion
+from .evals.errors import GateError, OverrideNotAllowedError
+from .evals.gate import may_override, publish_refusal
+from .models import Agent, AgentVersion, GateOverride
 from .selectors import agent_cache_forget
 
 _VERSION_FIELDS = (
@@ -74,9 +78,39 @@ def agentversion_update(*, version: AgentVersion, actor: Actor, **fields: Any) -
     return version
 
 
+def agentversion_publish(*, version: AgentVersion, actor: Actor, override_reason: str = "") -> bool:
+    """Publish a draft; it becomes the version new runs of its agent use. False if already published.
+
+    The gate (agents/evals/gate.py) comes first: a version that is not runnable is refused (GateError
+    ``version_not_runnable``), and when the agent names a gating dataset, a version whose experiment on it is
+    missing, stale or worse than the published version's is refused (``eval_missing``, ``eval_stale``,
+    ``eval_regression``, naming the regressed cases). An owner may publish over the evaluation gate (never over
+    runnability) with a written reason: audited, and kept on the version (GateOverride). Every refusal is audited
+    on its own, whatever the caller's transaction does next.
+    """
+    if AgentVersion.objects.filter(pk=version.pk, status=VersionStatus.PUBLISHED).exists():
+        return False
+    refusal = publish_refusal(version)
+    reason = override_reason.strip()
+    if refusal is not None and (refusal.code == "version_not_runnable" or not reason):
+        _refused(version, actor, refusal)
+        raise refusal
+    if refusal is not None and not may_override(actor):
+        error = OverrideNotAllowedError(
+            "override_not_allowed", "Only an owner (the override_eval_gate permission) may publish over the gate."
+        )
+        _refused(version, actor, error)
+        raise error
+    return _publish(version, actor, override=(reason, refusal) if refusal is not None else None)
+
+
+def _refused(version: AgentVersion, actor: Actor, error: ServiceError) -> None:
+    changes = {"code": error.code, "message": error.message, **({"errors": error.errors} if error.errors else {})}
+    audit_log("agentversion.publish_refused", actor=actor, target=version, changes=changes, outcome=Outcome.DENIED)
+
+
 @transaction.atomic
-def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
-    """Publish a draft; it becomes the version new runs of its agent use. False if already published."""
+def _publish(version: AgentVersion, actor: Actor, *, override: tuple[str, GateError] | None = None) -> bool:
     now = timezone.now()
     updated = AgentVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
         status=VersionStatus.PUBLISHED, published_at=now, published_by=actor.user
@@ -86,6 +120,21 @@ def agentversion_publish(*, version: AgentVersion, actor: Actor) -> bool:
     version.status, version.published_at, version.published_by = VersionStatus.PUBLISHED, now, actor.user
     agent_cache_forget(version.agent.slug)  # update() sends no post_save: new runs must see the new version
     audit_log("agentversion.publish", actor=actor, target=version, changes={"status": ["draft", "published"]})
+    if override is not None:
+        reason, refusal = override
+        GateOverride.objects.create(
+            version=version,
+            reason=reason,
+            overridden_by=actor.user,
+            refusal=refusal.as_record(),
+            experiment_id=refusal.details.get("experiment"),
+        )
+        audit_log(
+            "agentversion.gate_override",
+            actor=actor,
+            target=version,
+            changes={"reason": [None, reason], "refusal": refusal.as_record()},
+        )
     return True
 
 
@@ -156,5 +205,7 @@ def _sync_version(agent: Agent, spec: registry.AgentSpec, actor: Actor, default_
         **kept,
     )
     version.skills.set(Skill.objects.filter(slug__in=spec.skills))
-    agentversion_publish(version=version, actor=actor)
+    # From code, at deploy: new code needs its own schemas at once, so the evaluation gate does not hold it back
+    # (a gated agent's next staff draft is compared with this version's experiments).
+    _publish(version, actor)
     return 1

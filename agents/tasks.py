@@ -11,6 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from .evals.tasks import experiment_advance_task  # noqa: F401 - registers agents.experiment_advance
 from .runs.retention import run_purge_old_details
 from .runs.runtime import run_execute
 from .runs.services import EXECUTE_RUN_TASK

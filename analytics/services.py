@@ -102,8 +102,9 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def finished_runs(start: datetime, end: datetime, *, workspace: Workspace | None = None) -> QuerySet[Run]:
-    """Runs in a final state whose finished_at is in [start, end): the population every figure is drawn from."""
-    runs = Run.objects.filter(status__in=FINAL_STATES, finished_at__gte=start, finished_at__lt=end)
+    """Runs in a final state whose finished_at is in [start, end): the population every figure is drawn from.
+    Evaluation runs (cases of experiments, agents/evals) are not usage: they are left out."""
+    runs = Run.objects.filter(status__in=FINAL_STATES, finished_at__gte=start, finished_at__lt=end, evaluation=False)
     return runs.filter(workspace=workspace) if workspace is not None else runs
 
 

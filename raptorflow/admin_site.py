@@ -20,6 +20,7 @@ from django.utils.text import slugify
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Runs": ("agents.Run", "agents.RunStep", "agents.RunEvent", "agents.Approval"),
     "Agents & skills": ("agents.Agent", "agents.AgentVersion", "skills.Skill"),
+    "Evaluations": ("agents.EvalDataset", "agents.Experiment", "agents.RunFeedback", "agents.GateOverride"),
     "Providers & prices": ("llm.Provider", "llm.ModelPrice"),
     "Workspaces & access": (
         "accounts.Workspace",

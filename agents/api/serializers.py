@@ -6,7 +6,17 @@ from django.core.validators import slug_re
 from django.utils.encoding import smart_str
 from rest_framework import serializers
 
-from agents.models import Agent, AgentVersion, Approval, InputRequest, Run, RunEvent, RunStep, validate_model_tools
+from agents.models import (
+    Agent,
+    AgentVersion,
+    Approval,
+    InputRequest,
+    Run,
+    RunEvent,
+    RunFeedback,
+    RunStep,
+    validate_model_tools,
+)
 from agents.selectors import agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin, StrictBooleanField
 
@@ -117,6 +127,24 @@ class RunAnswerSerializer(serializers.Serializer):
 
 class RunCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class RunFeedbackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RunFeedback
+        fields = ["rating", "comment", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"comment": {"max_length": 2000, "required": False}}
+
+
+class AgentVersionPublishSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="An owner's written reason to publish over the evaluation gate (audited, kept on the version). "
+        "Never overrides a version that is not runnable.",
+    )
 
 
 class RunEventSerializer(serializers.ModelSerializer):

@@ -2,13 +2,14 @@ from django.urls import re_path
 
 from raptorflow.api.routers import OptionalSlashRouter
 
-from . import stream, views
+from . import evals, stream, views
 
 router = OptionalSlashRouter()
 router.register("runs", views.RunViewSet, basename="run")
 router.register("agents", views.AgentViewSet, basename="agent")
 router.register(r"agents/(?P<agent_slug>[-\w]+)/versions", views.AgentVersionViewSet, basename="agent-version")
 router.register("dispatch", views.DispatchViewSet, basename="dispatch")
+router.register("eval-datasets", evals.EvalDatasetViewSet, basename="eval-dataset")
 
 urlpatterns = [
     # The API process never holds a request: this /stream sends what there is and ends. The proxy routes /stream

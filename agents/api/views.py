@@ -7,13 +7,14 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from agents.choices import VersionStatus
+from agents.evals.datasets import feedback_set
 from agents.models import Agent, AgentVersion, Run
 from agents.runs.events import EventPage, run_events_after
 from agents.runs.lifecycle import RunId
@@ -23,7 +24,15 @@ from agents.services import agentversion_create_draft, agentversion_publish, age
 from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
-from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, TOO_LARGE, WORKSPACE_PARAMS
+from raptorflow.api.schema import (
+    BUDGET,
+    CONFLICT,
+    ERRORS,
+    IDEMPOTENCY_KEY,
+    TOO_LARGE,
+    WORKSPACE_PARAMS,
+    ErrorSerializer,
+)
 from raptorflow.api.serializers import QuerySerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
@@ -31,6 +40,23 @@ from . import serializers as s
 from .filtersets import RunFilterSet
 
 LONG_POLL_MAX_SECONDS = 25
+
+PUBLISH_REFUSED = {
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="Refused by the publish gate",
+        examples=[
+            OpenApiExample(
+                "eval_regression",
+                {
+                    "code": "eval_regression",
+                    "message": "v3 passes 3 of 5 (60 %) of gate: worse than v2 …",
+                    "errors": {"regressed_cases": ["big-spend", "huge-spend"]},
+                },
+            )
+        ],
+    )
+}
 
 
 class EventQuerySerializer(QuerySerializer):
@@ -69,7 +95,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     access = {
         "list": READ_RUNS, "retrieve": READ_RUNS, "events": READ_RUNS,
         "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": APPROVE_RUNS, "reject": APPROVE_RUNS,
-        "answer": WRITE_RUNS,
+        "answer": WRITE_RUNS, "feedback": WRITE_RUNS,
     }  # fmt: skip
     filterset_class = RunFilterSet
     pagination_class = CreatedCursorPagination
@@ -169,6 +195,23 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         run_answer(run=run, actor=self.actor, answers=body.validated_data["answers"])
         return Response(s.RunSerializer(run).data)
 
+    @extend_schema(
+        summary="Rate a run's output",
+        parameters=WORKSPACE_PARAMS,
+        request=s.RunFeedbackSerializer,
+        responses={201: s.RunFeedbackSerializer, 200: s.RunFeedbackSerializer, **ERRORS},
+        description="Thumbs up or down on the output, with an optional comment. One rating per person (or API "
+        "key) and run: rating again replaces it (200). Staff can turn a thumbs-down into an evaluation case.",
+    )
+    @action(detail=True, methods=["post"])
+    def feedback(self, request, *args, **kwargs):
+        run = self.get_object()
+        body = s.RunFeedbackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        feedback, created = feedback_set(run=run, actor=self.actor, **body.validated_data)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.RunFeedbackSerializer(feedback).data, status=code)
+
     def _decide(self, service):
         run = self.get_object()
         body = s.RunDecisionSerializer(data=self.request.data)
@@ -260,11 +303,21 @@ class AgentVersionViewSet(
             raise ValidationError({"status": ["A published version cannot change; create a new draft."]})
         agentversion_update(version=serializer.instance, actor=actor_for(self.request), **serializer.validated_data)
 
-    @extend_schema(summary="Publish a draft", request=None, responses={200: s.AgentVersionSerializer, **ERRORS})
+    @extend_schema(
+        summary="Publish a draft",
+        description="Refused with 409 and a code when the version is not runnable (`version_not_runnable`) or the "
+        "agent's gating dataset does not let it through (`eval_missing`, `eval_stale`, `eval_regression` with "
+        "`errors.regressed_cases`). An owner may publish over the evaluation gate with `override_reason`.",
+        request=s.AgentVersionPublishSerializer,
+        responses={200: s.AgentVersionSerializer, **ERRORS, **PUBLISH_REFUSED},
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):
         version = self.get_object()
-        agentversion_publish(version=version, actor=actor_for(request))
+        body = s.AgentVersionPublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reason = body.validated_data.get("override_reason", "")
+        agentversion_publish(version=version, actor=actor_for(request), override_reason=reason)
         return Response(self.get_serializer(version).data)
 
 

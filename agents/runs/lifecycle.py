@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunEventType, RunStatus
+from agents.evals.ledger import experiment_charge_run, experiment_hold, experiment_of_run, experiment_release
 from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, SpendReservation, WorkspaceSpend
 from agents.selectors import agentversion_published, month_start
 from raptorflow import metrics
@@ -201,20 +202,29 @@ def run_charge(
         )
         if cost:
             workspace_spend_add(run.workspace_id, month_start(run.created_at), cost)
+            if run.evaluation:  # and to its experiment (agents/evals/ledger.py)
+                experiment_charge_run(run.pk, cost)
 
 
 def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendReservation | None:
     """Hold ``amount`` against the run's workspace month if it fits under ``monthly_budget`` with everything
     spent and held already: the check and the hold are one conditional UPDATE, so concurrent runs cannot both
-    take the last room. None when it does not fit."""
+    take the last room. An evaluation run holds it against its experiment's budget too. None when it does not
+    fit."""
     month = month_start(run.created_at)
+    experiment = experiment_of_run(run.pk) if run.evaluation else None
     with transaction.atomic():
         workspace_spend_add(run.workspace_id, month, Decimal("0"))  # the month's row exists from here on
         room = Value(monthly_budget - amount) - F("reserved")
         ledger = WorkspaceSpend.objects.filter(workspace_id=run.workspace_id, month=month, amount__lte=room)
         if not ledger.update(reserved=F("reserved") + amount):
             return None
-        return SpendReservation.objects.create(workspace_id=run.workspace_id, run=run, month=month, amount=amount)
+        if experiment is not None and not experiment_hold(experiment, amount):
+            transaction.set_rollback(True)  # the workspace's hold above goes too
+            return None
+        return SpendReservation.objects.create(
+            workspace_id=run.workspace_id, run=run, month=month, amount=amount, experiment_id=experiment
+        )
 
 
 def spend_settle(reservation: SpendReservation) -> None:
@@ -224,6 +234,8 @@ def spend_settle(reservation: SpendReservation) -> None:
             WorkspaceSpend.objects.filter(workspace_id=reservation.workspace_id, month=reservation.month).update(
                 reserved=F("reserved") - reservation.amount
             )
+            if reservation.experiment_id is not None:
+                experiment_release(reservation.experiment_id, reservation.amount)
 
 
 def run_spent(run_id: RunId) -> Decimal:

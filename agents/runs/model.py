@@ -303,11 +303,12 @@ class ModelCalls:
             raise RunAborted(status, refusal.code, refusal.message) from None
         self._hold = lifecycle.spend_reserve(self.run, estimate, monthly)
         if self._hold is None:
+            whose = "its experiment's budget or " if self.run.evaluation else ""
             raise RunAborted(
                 RunStatus.BUDGET_EXCEEDED,
                 "budget_exceeded",
                 f"The next call could cost up to ${estimate:.4f}; with what the workspace has spent and what "
-                f"runs now calling may spend, that would pass its ${monthly:.2f} monthly budget.",
+                f"runs now calling may spend, that would pass {whose}its ${monthly:.2f} monthly budget.",
             )
 
     def _record(

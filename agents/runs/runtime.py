@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from agents import registry
 from agents.choices import ApprovalStatus, RunEventType, RunStatus, StepKind, StepStatus
+from agents.evals.ledger import case_foundation
 from agents.models import AgentVersion, Run, RunStep
 from agents.registry import ModelAnswer, ModelUnavailable
 from raptorflow import context, metrics
@@ -85,7 +86,8 @@ class RunContext:
     def __init__(self, run: Run):
         self.run = run
         self.version: AgentVersion = run.agent_version
-        self.foundation: dict[str, Any] = run.workspace.foundation
+        # An evaluation run sees its case's foundation (agents/evals), not the evaluation workspace's.
+        self.foundation: dict[str, Any] = case_foundation(run.pk) if run.evaluation else run.workspace.foundation
         self.deadline = time.monotonic() + self.version.timeout_seconds
         self._claim_fresh = True
         # A first attempt has no steps: skip the query.
@@ -158,7 +160,10 @@ class RunContext:
         lifecycle.run_event_append(self.run.pk, RunEventType.PROGRESS, {"message": message, **data})
 
     def workspace_runs(self, *, agent: str = "", limit: int = 5) -> list[dict[str, Any]]:
-        """Earlier successful runs of this run's workspace (newest first), for the workspace.lookup tool."""
+        """Earlier successful runs of this run's workspace (newest first), for the workspace.lookup tool. An
+        evaluation run has none: its workspace holds other experiments' cases, not a company's history."""
+        if self.run.evaluation:
+            return []
         runs = Run.objects.filter(workspace_id=self.run.workspace_id, status=RunStatus.SUCCEEDED).exclude(
             pk=self.run.pk
         )

@@ -36,7 +36,7 @@ class UsageViewSet(WorkspaceScopedViewSet):
     pagination_class = None
 
     def get_workspace_queryset(self, workspace: Workspace) -> QuerySet[Run]:
-        return Run.objects.filter(workspace=workspace)
+        return Run.objects.filter(workspace=workspace, evaluation=False)  # experiments' cases are not usage
 
     @extend_schema(
         summary="Usage and spend for a month",

@@ -221,15 +221,16 @@ def test_version_page_shows_the_diff_and_the_history(admin_client, published, sy
     assert 'id="version-publish"' in content
 
 
-def test_publish_from_the_change_page_publishes_and_audits(admin_client, published, system_actor, superuser):
-    draft = agentversion_create_draft(agent=published.agent, actor=system_actor, max_tokens=2048)
+def test_publish_from_the_change_page_publishes_and_audits(admin_client, unit_agent, system_actor, superuser):
+    published = unit_agent.versions.get(status=VersionStatus.PUBLISHED)  # publishing needs a runnable version
+    draft = agentversion_create_draft(agent=unit_agent, actor=system_actor, max_tokens=2048)
     response = admin_client.post(reverse("admin:agents_agentversion_publish", args=[draft.pk]))
     assert response.url == reverse("admin:agents_agentversion_change", args=[draft.pk])
     draft.refresh_from_db()
     assert (draft.status, draft.published_by) == (VersionStatus.PUBLISHED, superuser)
     assert AuditEvent.objects.get(action="agentversion.publish", target_id=str(draft.pk)).actor_label == "root"
     content = admin_client.get(response.url).content.decode()
-    assert "Changes against v1 (published)" in content and 'id="version-publish"' not in content
+    assert f"Changes against v{published.number} (published)" in content and 'id="version-publish"' not in content
 
 
 def test_new_draft_button_copies_the_version(admin_client, published):

@@ -38,8 +38,8 @@ def test_a_published_versions_skills_cannot_change(db, system_actor):
         version.skills.add(skill)
 
 
-def test_a_draft_changes_until_it_is_published(db, system_actor):
-    version = AgentVersionFactory()
+def test_a_draft_changes_until_it_is_published(db, system_actor, unit_agent):
+    version = unit_agent.versions.get(status=VersionStatus.PUBLISHED)  # publishing needs a runnable version
     draft = agentversion_create_draft(agent=version.agent, actor=system_actor, system_prompt="v2 prompt")
     assert draft.status == VersionStatus.DRAFT
     assert draft.number == version.number + 1

@@ -9,6 +9,7 @@ import pytest
 from agents import registry
 from agents.models import Agent
 from agents.services import agent_sync, agentversion_create_draft, agentversion_publish
+from raptorflow.llm.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def test_changed_code_is_published_as_a_new_version_keeping_how_staff_run_the_ag
     registry_synced, system_actor, changed_code
 ):
     agent = Agent.objects.get(slug="unit_economics")
+    Provider.objects.create(name="paid", kind="scripted")  # publishing needs a chain that names a provider
     staff = agentversion_create_draft(
         agent=agent, actor=system_actor, model_chain=[{"provider": "paid", "model": "gpt-test"}], timeout_seconds=90
     )

@@ -36,7 +36,8 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from agents.choices import RunStatus
-from agents.models import Agent, AgentVersion
+from agents.evals.datasets import dataset_create
+from agents.models import Agent, AgentVersion, EvalDataset
 from agents.services import agentversion_create_draft
 from raptorflow.accounts.api.views import OWN_WORKSPACE
 from raptorflow.accounts.choices import Role
@@ -186,6 +187,20 @@ def draft_version(world: World) -> int:
     return agentversion_create_draft(agent=Agent.objects.get(slug=AGENT), actor=world.actor).number
 
 
+def own_dataset(world: World) -> int:
+    agent = Agent.objects.get(slug=AGENT)
+    name = f"set-{EvalDataset.objects.count() + 1}"
+    return dataset_create(agent=agent, name=name, workspace=world.workspace, actor=world.actor).pk
+
+
+def new_dataset(world: World) -> dict:
+    return {"agent": AGENT, "name": f"new-{EvalDataset.objects.count() + 1}"}  # a new name each time
+
+
+def run_as_case(world: World) -> dict:
+    return {"run": str(finished_run(world))}
+
+
 def newcomer(world: World) -> dict:
     return {"user": UserFactory().username, "role": "viewer"}  # a new person each time
 
@@ -236,6 +251,7 @@ class Operation:
 
 Op = Operation
 RUN, KEY, MEMBER = f"{API}/runs/{{id}}", f"{API}/api-keys/{{id}}", f"{API}/members/{{id}}"
+DATASET = f"{API}/eval-datasets/{{id}}"
 VERSIONS = f"{API}/agents/{{agent_slug}}/versions"
 
 OPERATIONS = [
@@ -307,6 +323,15 @@ OPERATIONS = [
     Op("POST", f"{RUN}/approve", APPROVE_RUNS, {"id": run_awaiting_approval}),
     Op("POST", f"{RUN}/reject", APPROVE_RUNS, {"id": run_awaiting_approval}),
     Op("POST", f"{RUN}/input", WRITE_RUNS, {"id": run_awaiting_input}, body={"answers": {"price": 49}}),
+    Op("POST", f"{RUN}/feedback", WRITE_RUNS, {"id": finished_run}, body={"rating": "down", "comment": "Vague."}),
+    # A workspace's own evaluation datasets (decision 0024).
+    Op("GET", f"{API}/eval-datasets", READ_RUNS),
+    Op("POST", f"{API}/eval-datasets", WRITE_RUNS, body=new_dataset),
+    Op("GET", DATASET, READ_RUNS, {"id": own_dataset}),
+    Op("DELETE", DATASET, WRITE_RUNS, {"id": own_dataset}),
+    Op("GET", f"{DATASET}/export", READ_RUNS, {"id": own_dataset}),
+    Op("POST", f"{DATASET}/import", WRITE_RUNS, {"id": own_dataset}, body={"jsonl": '{"name": "one"}\n'}),
+    Op("POST", f"{DATASET}/cases-from-run", WRITE_RUNS, {"id": own_dataset}, body=run_as_case),
     # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),
 ]

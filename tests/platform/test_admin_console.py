@@ -247,7 +247,8 @@ def test_verify_chain_is_post_only_and_staff_only(client, admin_client):
 
 
 SECTION_CAPTIONS = [
-    "Runs", "Agents & skills", "Providers & prices", "Workspaces & access", "Audit & security", "Analytics",
+    "Runs", "Agents & skills", "Evaluations", "Providers & prices", "Workspaces & access", "Audit & security",
+    "Analytics",
 ]  # fmt: skip
 
 

@@ -8,6 +8,7 @@ def test_registered_task_names_are_stable():
     ours = sorted(name for name in app.tasks if not name.startswith("celery."))
     assert ours == [
         "agents.execute_run",
+        "agents.experiment_advance",
         "agents.purge_run_details",
         "agents.sweep_runs",
         "analytics.rollup_recent",

@@ -59,14 +59,24 @@ format: install-dev
 SCHEMA_FILE := docs/openapi.yaml
 SPECTACULAR := $(BIN)/python manage.py spectacular --validate --fail-on-warn
 
+# The typed Python client (clients/python/, an installable package) is generated from the committed schema.
+CLIENT_DIR := clients/python
+CLIENT_GEN := $(BIN)/python -m openapi_python_client generate --path $(SCHEMA_FILE) \
+	--config clients/openapi-client-config.yaml --meta setup --overwrite
+
 schema: install-dev
 	$(SPECTACULAR) --file $(SCHEMA_FILE)
+	$(CLIENT_GEN) --output-path $(CLIENT_DIR) >/dev/null
 
 schema-check: install-dev
-	@tmp=$$(mktemp) && trap 'rm -f "$$tmp"' EXIT && \
-	$(SPECTACULAR) --file "$$tmp" && \
-	if ! diff -u $(SCHEMA_FILE) "$$tmp"; then \
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(SPECTACULAR) --file "$$tmp/openapi.yaml" && \
+	if ! diff -u $(SCHEMA_FILE) "$$tmp/openapi.yaml"; then \
 		echo "$(SCHEMA_FILE) is out of date: run make schema" >&2; exit 1; \
+	fi && \
+	$(CLIENT_GEN) --output-path "$$tmp/client" >/dev/null && \
+	if ! diff -r -q $(CLIENT_DIR) "$$tmp/client"; then \
+		echo "$(CLIENT_DIR) is out of date: run make schema" >&2; exit 1; \
 	fi
 
 # Re-pin requirements/*.txt after editing requirements/*.in.

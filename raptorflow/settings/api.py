@@ -53,6 +53,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "/api/v1/redoc-dist",  # the sidecar bundle with its one outside URL replaced (api/docs.py)
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are tagged by resource (runs, agents, workspaces, ...): the path segment after /api/v1/.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "raptorflow.api.schema.tighten",

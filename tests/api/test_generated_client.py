@@ -1,17 +1,15 @@
-"""A client generated from the committed schema drives a real run: the schema is a contract a script can use.
+"""The typed client in clients/python/ drives a real run: the schema is a contract a script can use.
 
-openapi-python-client turns docs/openapi.yaml into a package in a temporary
-directory (from the file alone: nothing is fetched from the network), and the
-test imports it. Against a live server and a real worker, and with nothing but
-that package, it starts a run with an Idempotency-Key, long-polls its events
-until the run is final, and reads the run's output. A schema that lies about a
-parameter, a body or a response shape breaks this test.
+`make schema` generates that package from docs/openapi.yaml with openapi-python-client (and `make
+schema-check`, in CI, fails when it drifts from a fresh generation); this test imports the committed package.
+Against a live server and a real worker, and with nothing but that package, it starts a run with an
+Idempotency-Key, long-polls its events until the run is final, and reads the run's output. A schema that lies
+about a parameter, a body or a response shape breaks this test.
 """
 
 from __future__ import annotations
 
 import importlib
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -24,44 +22,36 @@ import pytest
 
 from raptorflow.accounts.services import apikey_create
 
-from .test_openapi import SCHEMA_PATH
-
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-CONFIG_PATH = Path(__file__).with_name("openapi-client-config.yaml")
-PACKAGE = "raptorflow_client"  # package_name_override in the config
+CLIENT_DIR = Path(__file__).resolve().parents[2] / "clients" / "python"
+PACKAGE = "raptorflow_client"  # package_name_override in clients/openapi-client-config.yaml
 UNIT = {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05}
 FOLLOW_TIMEOUT_SECONDS = 90
 
 
 @pytest.fixture(scope="module")
-def generated_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    """The generated package, importable for this module's tests only."""
-    root = tmp_path_factory.mktemp("openapi-client")
-    # --meta none writes the bare package (no pyproject), and the config drops the ruff post-hooks.
-    command = [
-        sys.executable, "-m", "openapi_python_client", "generate", "--path", str(SCHEMA_PATH),
-        "--config", str(CONFIG_PATH), "--meta", "none", "--output-path", str(root / PACKAGE),
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    sys.path.insert(0, str(root))
+def generated_client() -> Iterator[ModuleType]:
+    """The committed package, importable for this module's tests only."""
+    sys.path.insert(0, str(CLIENT_DIR))
     try:
         yield importlib.import_module(PACKAGE)
     finally:
-        sys.path.remove(str(root))
+        sys.path.remove(str(CLIENT_DIR))
         for name in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
 
 
 def _api(package: ModuleType, operation: str) -> Any:
-    """One generated operation module, e.g. api_v1_runs_create (named after the schema's operationId)."""
-    return importlib.import_module(f"{package.__name__}.api.api.{operation}")
+    """One generated operation module, e.g. runs_create (named after the schema's operationId), in its
+    resource's subpackage (the operation's tag: api/runs/, api/agents/, ...)."""
+    [module] = (Path(package.__file__).parent / "api").glob(f"*/{operation}.py")
+    return importlib.import_module(f"{package.__name__}.api.{module.parent.name}.{operation}")
 
 
 def _follow(package: ModuleType, client: Any, run_id: Any) -> list[Any]:
     """Every event of a run, long-polling with after=next_after until the page says final."""
-    events_api = _api(package, "api_v1_runs_events_retrieve")
+    events_api = _api(package, "runs_events_retrieve")
     events, after = [], 0
     deadline = time.monotonic() + FOLLOW_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
@@ -89,7 +79,7 @@ def test_a_generated_client_starts_a_run_follows_its_events_and_reads_its_output
         raise_on_unexpected_status=True,  # a status the schema does not document fails here
         timeout=httpx.Timeout(30),  # above the long-poll wait
     )
-    create = _api(rf, "api_v1_runs_create")
+    create = _api(rf, "runs_create")
     body = rf.models.RunCreateRequest.from_dict({"agent": "unit_economics", "input": UNIT})
 
     created = create.sync_detailed(client=client, body=body, idempotency_key="generated-client-1")
@@ -104,7 +94,7 @@ def test_a_generated_client_starts_a_run_follows_its_events_and_reads_its_output
     assert statuses == ["queued", "running", "succeeded"], f"{statuses}\n{worker.log()}"
     assert [event.sequence for event in events] == sorted({event.sequence for event in events})
 
-    detail = _api(rf, "api_v1_runs_retrieve").sync(run.id, client=client)
+    detail = _api(rf, "runs_retrieve").sync(run.id, client=client)
     assert isinstance(detail, rf.models.RunDetail)
     assert detail.status == rf.models.RunStatusEnum.SUCCEEDED
     # 100 leads × 10% conversion = 10 customers; CAC = $1,000 ÷ 10; LTV = $50 ÷ 5% churn.

@@ -1,0 +1,252 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.eval_case import EvalCase
+from ...models.eval_case_from_run_request import EvalCaseFromRunRequest
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: int,
+    *,
+    body: EvalCaseFromRunRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_workspace, Unset):
+        headers["X-Workspace"] = x_workspace
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/eval-datasets/{id}/cases-from-run/".format(id=quote(str(id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | EvalCase | None:
+    if response.status_code == 201:
+        response_201 = EvalCase.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | EvalCase]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: EvalCaseFromRunRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[Error | EvalCase]:
+    """ Add a run of this workspace as a case (its output the reference)
+
+     The workspace's own evaluation datasets (platform datasets are staff's, in the admin).
+
+    Args:
+        id (int):
+        x_workspace (str | Unset):
+        body (EvalCaseFromRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | EvalCase]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+x_workspace=x_workspace,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: EvalCaseFromRunRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> Error | EvalCase | None:
+    """ Add a run of this workspace as a case (its output the reference)
+
+     The workspace's own evaluation datasets (platform datasets are staff's, in the admin).
+
+    Args:
+        id (int):
+        x_workspace (str | Unset):
+        body (EvalCaseFromRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | EvalCase
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+body=body,
+x_workspace=x_workspace,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: EvalCaseFromRunRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[Error | EvalCase]:
+    """ Add a run of this workspace as a case (its output the reference)
+
+     The workspace's own evaluation datasets (platform datasets are staff's, in the admin).
+
+    Args:
+        id (int):
+        x_workspace (str | Unset):
+        body (EvalCaseFromRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | EvalCase]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+x_workspace=x_workspace,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: EvalCaseFromRunRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> Error | EvalCase | None:
+    """ Add a run of this workspace as a case (its output the reference)
+
+     The workspace's own evaluation datasets (platform datasets are staff's, in the admin).
+
+    Args:
+        id (int):
+        x_workspace (str | Unset):
+        body (EvalCaseFromRunRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | EvalCase
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+body=body,
+x_workspace=x_workspace,
+
+    )).parsed

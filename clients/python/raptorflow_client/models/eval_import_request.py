@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+T = TypeVar("T", bound="EvalImportRequest")
+
+
+
+@_attrs_define
+class EvalImportRequest:
+    """ 
+        Attributes:
+            jsonl (str): One case per line (name, input, …).
+            replace (bool | Unset): Remove the cases the JSONL does not name. Default: False.
+     """
+
+    jsonl: str
+    replace: bool | Unset = False
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        jsonl = self.jsonl
+
+        replace = self.replace
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "jsonl": jsonl,
+        })
+        if replace is not UNSET:
+            field_dict["replace"] = replace
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        jsonl = d.pop("jsonl")
+
+        replace = d.pop("replace", UNSET)
+
+        eval_import_request = cls(
+            jsonl=jsonl,
+            replace=replace,
+        )
+
+
+        eval_import_request.additional_properties = d
+        return eval_import_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class StepStatusEnum(StrEnum):
+    FAILED = "failed"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -54,3 +54,20 @@ def test_demo_does_not_print_a_password_it_no_longer_knows(db, var_dir):
     admin.set_password("changed by the operator 123")
     admin.save()
     assert "password changed since the demo set it" in _seed()
+
+
+def test_the_demo_reports_totals_and_what_it_added(db, var_dir):
+    """Honest counts: migrate may have synced the registry already, so "0 added" alone would hide 48 skills."""
+    first, second = _seed(), _seed()
+    skills, agents = len(skill_registry.all_specs()), Agent.objects.count()
+    assert f"{skills} skills (" in first and f"{agents} agents (" in first
+    assert f"{skills} skills (0 new) and {agents} agents (0 new)." in second
+
+
+def test_create_api_key_prints_the_key_alone_and_the_scopes_it_granted_apart(db):
+    Workspace.objects.create(name="Keys", slug="keys")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("create_api_key", workspace="keys", scopes="runs:read,agents:read", stdout=out, stderr=err)
+    key = out.getvalue().strip()
+    assert key.startswith("rfk_") and "\n" not in key  # `KEY=$(manage.py create_api_key ...)` captures it alone
+    assert "Granted agents:read, runs:read in workspace 'keys'" in err.getvalue()  # stored sorted

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from agents.models import Agent
 from agents.services import agent_sync
 from raptorflow.accounts.choices import Role
 from raptorflow.accounts.models import User, Workspace
@@ -23,6 +24,7 @@ from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 from raptorflow.llm.choices import ProviderKind
 from raptorflow.llm.models import Provider
+from skills.models import Skill
 from skills.services import skill_sync
 
 DEMO_SLUG = "demo"
@@ -64,9 +66,11 @@ class Command(BaseCommand):
                 name="Acme Analytics (demo)", slug=DEMO_SLUG, foundation=DEMO_FOUNDATION, actor=actor
             )
             membership_set(workspace=workspace, user=admin, role=Role.OWNER, actor=actor)
+        # Totals, then what this call changed: migrate's post_migrate hook may have synced the registry already.
+        skill_total, agent_total = Skill.objects.filter(available=True).count(), Agent.objects.count()
         self.stdout.write(
-            f"Demo ready: workspace '{workspace.slug}', {skills['created']} skills and "
-            f"{agents['agents_created']} agents added this time."
+            f"Demo ready: workspace '{workspace.slug}', {skill_total} skills ({skills['created']} new) and "
+            f"{agent_total} agents ({agents['agents_created']} new)."
         )
         if password:
             self.stdout.write(self.style.SUCCESS(f"Admin login: {ADMIN_USERNAME} / {password}"))

@@ -21,9 +21,11 @@ class Command(BaseCommand):
             raise CommandError(f"No workspace {options['workspace']!r}.")
         scopes = [scope.strip() for scope in options["scopes"].split(",") if scope.strip()]
         try:
-            _, plaintext = apikey_create(
+            key, plaintext = apikey_create(
                 workspace=workspace, name=options["name"], scopes=scopes, actor=Actor.system("create_api_key")
             )
         except ScopeError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(plaintext)
+        # On stderr, so that `KEY=$(manage.py create_api_key ...)` still captures the key alone.
+        self.stderr.write(f"Granted {', '.join(key.scopes)} in workspace {workspace.slug!r}; the key is shown once.")

@@ -26,7 +26,7 @@ from asgiref.sync import sync_to_async
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -128,9 +128,12 @@ def _error_response(exc: exceptions.APIException) -> JsonResponse:
     return response
 
 
+_TIMESTAMP = serializers.DateTimeField()  # the JSON API's format (UTC as "Z"), not isoformat()'s "+00:00"
+
+
 def _message(event: EventRow) -> str:
     data = {"sequence": event["sequence"], "type": event["type"], "data": event["data"],
-            "created_at": event["created_at"].isoformat()}  # fmt: skip
+            "created_at": _TIMESTAMP.to_representation(event["created_at"])}  # fmt: skip
     return f"id: {event['sequence']}\nevent: {event['type']}\ndata: {json.dumps(data)}\n\n"
 
 

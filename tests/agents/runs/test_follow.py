@@ -9,6 +9,7 @@ tests/agents/runs/test_following.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable, Collection, Coroutine
@@ -254,6 +255,9 @@ def test_the_api_process_stream_sends_what_there_is_and_ends(reader, run):
     assert body.startswith("retry: 2000\n\n")  # an EventSource comes back with Last-Event-ID
     assert [line for line in body.splitlines() if line.startswith("id: ")] == ["id: 1"]
     assert "event: end" not in body  # not final: the client reconnects
+    sent = json.loads(next(line for line in body.splitlines() if line.startswith("data: "))[6:])
+    listed = reader.get(f"/api/v1/runs/{run.pk}/events").json()["events"][0]
+    assert sent["created_at"] == listed["created_at"] and sent["created_at"].endswith("Z")  # one format everywhere
     assert reader.get(f"/api/v1/runs/{run.pk}/stream", HTTP_LAST_EVENT_ID="1").content == b"retry: 2000\n\n"
 
 

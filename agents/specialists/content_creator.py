@@ -50,7 +50,7 @@ INPUT_SCHEMA: dict[str, Any] = {
     "properties": {
         "type": {"enum": list(CONTENT_TYPES), "description": "What to write."},
         "topic": {"type": "string", "minLength": 1, "maxLength": 500, "description": "What the piece is about."},
-        "tone": {**_SHORT, "default": "professional"},
+        "tone": {**_SHORT, "default": "professional", "description": "The voice to write in, in a few words."},
         "audience": {**_SHORT, "description": "Who it is for; default: the foundation's audience."},
         "keywords": {**KEYWORDS_FIELD, "description": "Words the piece must use (each at least once)."},
         "platform": {"enum": list(PLATFORMS), "description": "Default: email for emails, otherwise generic."},

@@ -50,7 +50,7 @@ INPUT_SCHEMA: dict[str, Any] = {
         "goal": {"type": "string", "minLength": 1, "maxLength": 500, "description": "What the email should achieve."},
         "audience": {**_SHORT, "description": "Who receives it; default: the foundation's audience."},
         "offer": {**_SHORT, "description": "What the email offers, in your words (its figures may be used)."},
-        "tone": {**_SHORT, "default": "friendly"},
+        "tone": {**_SHORT, "default": "friendly", "description": "The voice to write in, in a few words."},
         "personalisation_fields": {**_FIELD_NAMES, "description": "Merge fields you hold for each recipient, "
                                    "e.g. first_name, company."},
         "ab_dimension": {"enum": list(AB_DIMENSIONS), "description": "What the two subjects should differ on; "

@@ -67,7 +67,7 @@ INPUT_SCHEMA: dict[str, Any] = {
                     "text is graded F)."},
         "type": {"enum": list(CONTENT_TYPES), "description": "What the piece is: its minimum length and which "
                  "areas apply follow from it."},
-        "format": {"enum": list(FORMATS), "default": "markdown"},
+        "format": {"enum": list(FORMATS), "default": "markdown", "description": "How the content is marked up."},
         "keywords": {**KEYWORDS_FIELD, "description": "Target search keywords (blog posts and newsletters). Left "
                      "out, the checker asks; [] means none, and SEO is graded without its keyword parts."},
         "brand_voice": {

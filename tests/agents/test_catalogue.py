@@ -66,6 +66,14 @@ def test_each_agent_has_an_example_input_and_enough_routing_examples(slug):
 
 
 @pytest.mark.parametrize("slug", TRACES)
+def test_each_input_field_says_what_it_is(slug):
+    """The API docs and the admin show these: a field with no description (and so no unit) is a guess for users."""
+    properties = agents.get(slug).input_schema.get("properties", {})
+    assert properties, f"{slug} documents no input fields"
+    assert [name for name, field in properties.items() if not field.get("description")] == []
+
+
+@pytest.mark.parametrize("slug", TRACES)
 def test_the_example_input_runs_end_to_end_to_a_valid_output(slug, registry_synced, workspace, system_actor):
     spec = agents.get(slug)
     run = run_agent(workspace, system_actor, slug, spec.example_input)

@@ -7,7 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,6 +36,37 @@ class LastOwnerError(ServiceError):
     http_status = 409
     default_code = "last_owner"
     default_message = "The workspace's last owner cannot be removed or demoted; make another owner first."
+
+
+class WorkspaceConflictError(ServiceError):
+    """A workspace with this slug exists already, or the person already owns as many as they may."""
+
+    http_status = 409
+    default_code = "slug_taken"
+
+
+def workspace_create_owned(*, name: str, owner: User, actor: Actor, slug: str = "", **fields: Any) -> Workspace:
+    """A person makes a workspace of their own: they become its owner. At most ``RAPTORFLOW_MAX_OWNED_WORKSPACES``
+    per person, staff excepted (a signed-in account must not mint workspaces without end); a slug already taken is a
+    conflict, not a validation error, so the caller can pick another."""
+    slug = slug or slugify(name)[:80]
+    if not slug:
+        raise ServiceError("invalid_input", "The name needs a letter or digit to make a slug from; give a slug.")
+    taken = WorkspaceConflictError(message=f"The slug {slug!r} is taken; choose another.")
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=owner.pk).first()  # one creation per person at a time
+        owned = Membership.objects.filter(user=owner, role=Role.OWNER).count()
+        if owned >= settings.RAPTORFLOW_MAX_OWNED_WORKSPACES and not owner.is_staff:
+            raise WorkspaceConflictError(
+                "workspace_limit", f"You own {owned} workspaces, the most one person may; delete one or ask staff."
+            )
+        if Workspace.objects.filter(slug=slug).exists():
+            raise taken
+        try:
+            with transaction.atomic():  # a savepoint: another request may take the slug between check and insert
+                return workspace_create(name=name, slug=slug, owner=owner, actor=actor, **fields)
+        except IntegrityError:
+            raise taken from None
 
 
 def _ensure_another_owner(membership: Membership) -> None:

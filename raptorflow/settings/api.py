@@ -41,6 +41,8 @@ RAPTORFLOW_API_MAX_JSON_DEPTH = env_int("RAPTORFLOW_API_MAX_JSON_DEPTH", 32, min
 RAPTORFLOW_MAX_RUN_INPUT_BYTES = env_int("RAPTORFLOW_MAX_RUN_INPUT_BYTES", 256_000, minimum=1024)
 
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1, maximum=500)
+# Workspaces one person may own (POST /api/v1/workspaces makes the caller its owner); staff are not limited.
+RAPTORFLOW_MAX_OWNED_WORKSPACES = env_int("RAPTORFLOW_MAX_OWNED_WORKSPACES", 10, minimum=1)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Raptorflow API",

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from raptorflow.accounts.choices import Role
+from raptorflow.accounts.models import Membership, Workspace
 from raptorflow.accounts.services import workspace_update
 from raptorflow.audit.models import AuditEvent
-from tests.factories import MembershipFactory, WorkspaceFactory
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
 from tests.fixtures.api import API, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +134,43 @@ def test_listing_workspaces_costs_the_same_queries_for_5_or_50(as_user, owner):
     for _ in range(45):
         MembershipFactory(user=owner, workspace=WorkspaceFactory(), role=Role.MEMBER)
     assert count_queries(client, f"{API}/workspaces?limit=50") == five
+
+
+# --- Creating a workspace -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def newcomer():
+    return UserFactory(username="newcomer")  # signed up, member of nothing yet
+
+
+def test_a_signed_in_person_creates_a_workspace_and_owns_it(as_user, newcomer):
+    response = as_user(newcomer).post(f"{API}/workspaces", {"name": "Fellside Bakery"}, format="json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["slug"], response.json()["role"]) == ("fellside-bakery", Role.OWNER)
+    assert _slugs(as_user(newcomer).get(f"{API}/workspaces")) == ["fellside-bakery"]
+    assert Membership.objects.get(workspace__slug="fellside-bakery").user == newcomer
+    assert AuditEvent.objects.filter(action="workspace.create", workspace__slug="fellside-bakery").exists()
+
+
+def test_a_taken_slug_is_a_conflict_and_an_invalid_foundation_a_400(as_user, newcomer, workspace):
+    client = as_user(newcomer)
+    taken = client.post(f"{API}/workspaces", {"name": "Mine", "slug": workspace.slug}, format="json")
+    assert (taken.status_code, taken.json()["code"]) == (409, "slug_taken")
+    bad = client.post(f"{API}/workspaces", {"name": "Mine", "foundation": {"stage": "giant"}}, format="json")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_input") and "foundation" in bad.json()["errors"]
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_an_api_key_cannot_create_a_workspace(as_key, workspace):
+    response = as_key(workspace, ["admin"]).post(f"{API}/workspaces", {"name": "Elsewhere"}, format="json")
+    assert response.status_code == 403
+    assert not Workspace.objects.filter(name="Elsewhere").exists()
+
+
+def test_one_person_owns_at_most_the_configured_number(as_user, newcomer, settings):
+    settings.RAPTORFLOW_MAX_OWNED_WORKSPACES = 2
+    client = as_user(newcomer)
+    codes = [client.post(f"{API}/workspaces", {"name": f"W{n}"}, format="json").status_code for n in range(3)]
+    assert codes == [201, 201, 409]
+    assert client.post(f"{API}/workspaces", {"name": "W9"}, format="json").json()["code"] == "workspace_limit"

@@ -209,6 +209,10 @@ def credentials(world: World) -> dict:
     return {"username": UserFactory().username, "password": PASSWORD}
 
 
+def new_workspace(world: World) -> dict:
+    return {"name": f"New {WorkspaceFactory.build().slug}"}  # a fresh slug per call: callers share the world
+
+
 def erasure_confirmed(world: World) -> dict:
     """Every workspace gets a second owner first, so that the owner and the stranger are not last owners (their
     refusal, 409: tests/accounts/test_person_rights.py)."""
@@ -266,6 +270,7 @@ OPERATIONS = [
     Op("POST", f"{API}/auth/logout", SIGNED_IN, workspace_data=False),
     # Workspaces: named in the path, so X-Workspace plays no part.
     Op("GET", f"{API}/workspaces", READ_WORKSPACE, workspace_data=False),  # the caller's own list
+    Op("POST", f"{API}/workspaces", PERSON, body=new_workspace, workspace_data=False),  # the caller becomes owner
     Op("GET", f"{API}/workspaces/{{slug}}", READ_WORKSPACE, {"slug": workspace_slug}),
     Op("PATCH", f"{API}/workspaces/{{slug}}", MANAGE, {"slug": workspace_slug}, {"name": "Renamed"}),
     # The owner's 204 deletes the workspace, hence a world per caller. That a key is refused even with the

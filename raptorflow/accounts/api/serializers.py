@@ -41,6 +41,14 @@ class WorkspaceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class WorkspaceCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(
+        max_length=80, required=False, help_text="The workspace's address in the API; made from the name if left out."
+    )
+    foundation = FoundationField(required=False, validators=Workspace._meta.get_field("foundation").validators)
+
+
 class WorkspaceUpdateSerializer(serializers.ModelSerializer):
     # ModelSerializer copies the model's validators, so an invalid foundation is a 400 with the schema messages.
     foundation = FoundationField(required=False, validators=Workspace._meta.get_field("foundation").validators)

@@ -35,13 +35,14 @@ from raptorflow.accounts.services import (
     apikey_revoke,
     membership_remove,
     membership_set,
+    workspace_create_owned,
     workspace_update,
     workspace_update_foundation,
 )
 from raptorflow.api.access import MANAGE, READ_WORKSPACE, Access
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import actor_for
-from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS, ErrorSerializer
+from raptorflow.api.schema import CONFLICT, ERRORS, WORKSPACE_PARAMS, ErrorSerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 from raptorflow.audit.actors import Actor
 
@@ -111,6 +112,13 @@ class WorkspaceMemberAccess(permissions.BasePermission):
 
 @extend_schema_view(
     list=extend_schema(summary="List your workspaces", responses={200: s.WorkspaceSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Create a workspace; you become its owner",
+        request=s.WorkspaceCreateSerializer,
+        responses={201: s.WorkspaceSerializer, **ERRORS, **CONFLICT},
+        description="Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the "
+        "slug is in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces.",
+    ),
     retrieve=extend_schema(summary="Get a workspace", responses={200: s.WorkspaceSerializer, **ERRORS}),
     partial_update=extend_schema(
         summary="Change a workspace's name, budget or foundation",
@@ -132,6 +140,7 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """The caller's workspaces with their role in each; an API key sees only its own workspace."""
 
     access = {
+        "create": READ_WORKSPACE,  # any signed-in person (keys are refused in create())
         "list": READ_WORKSPACE,
         "retrieve": READ_WORKSPACE,
         "partial_update": MANAGE,
@@ -143,7 +152,7 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     pagination_class = CreatedCursorPagination
     lookup_field = "slug"
     lookup_value_regex = r"[-\w]+"  # slugs only: a NUL byte in the path never reaches PostgreSQL
-    http_method_names = ["get", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def access_for(self, request) -> Access:
         if self.action in (None, "metadata"):  # a method the route does not offer (OPTIONS included)
@@ -159,6 +168,16 @@ class WorkspaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         # filter() then annotate() on the same relation reuses its join: the role is the caller's own.
         user = cast(User, self.request.user)  # not anonymous: the permission checks ran first
         return Workspace.objects.filter(memberships__user=user).annotate(role=F("memberships__role"))
+
+    def create(self, request, *args: Any, **kwargs: Any) -> Response:
+        if getattr(request.user, "api_key", None) is not None:
+            raise exceptions.PermissionDenied("An API key belongs to one workspace; sign in to create another.")
+        body = s.WorkspaceCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = cast(User, request.user)
+        workspace = workspace_create_owned(owner=user, actor=actor_for(request), **body.validated_data)
+        workspace.role = Role.OWNER  # type: ignore[attr-defined]  # as the list's annotation
+        return Response(s.WorkspaceSerializer(workspace).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args: Any, **kwargs: Any) -> Response:
         workspace = self.get_object()

@@ -83,6 +83,11 @@ from .usage import Usage
 from .version_status_enum import VersionStatusEnum
 from .workspace import Workspace
 from .workspace_cost import WorkspaceCost
+from .workspace_create_request import WorkspaceCreateRequest
+from .workspace_create_request_foundation import WorkspaceCreateRequestFoundation
+from .workspace_create_request_foundation_brand_voice import WorkspaceCreateRequestFoundationBrandVoice
+from .workspace_create_request_foundation_budget_level import WorkspaceCreateRequestFoundationBudgetLevel
+from .workspace_create_request_foundation_stage import WorkspaceCreateRequestFoundationStage
 from .workspace_foundation import WorkspaceFoundation
 from .workspace_foundation_brand_voice import WorkspaceFoundationBrandVoice
 from .workspace_foundation_budget_level import WorkspaceFoundationBudgetLevel
@@ -173,6 +178,11 @@ __all__ = (
     "VersionStatusEnum",
     "Workspace",
     "WorkspaceCost",
+    "WorkspaceCreateRequest",
+    "WorkspaceCreateRequestFoundation",
+    "WorkspaceCreateRequestFoundationBrandVoice",
+    "WorkspaceCreateRequestFoundationBudgetLevel",
+    "WorkspaceCreateRequestFoundationStage",
     "WorkspaceFoundation",
     "WorkspaceFoundationBrandVoice",
     "WorkspaceFoundationBudgetLevel",

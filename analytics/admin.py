@@ -19,6 +19,7 @@ from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin
 
 from .models import DailyRollup
 from .selectors import dashboard_data, default_range, default_start, range_problem
+from .services import rollup_today_if_stale
 
 
 @admin.register(DailyRollup)
@@ -64,7 +65,10 @@ def analytics_dashboard_view(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("analytics.view_dailyrollup"):
         raise PermissionDenied
     form = DashboardFilterForm.from_query(request.GET)
-    data = dashboard_data(**form.cleaned_data) if form.is_valid() else None
+    data = None
+    if form.is_valid():
+        rollup_today_if_stale(end=form.cleaned_data["end"])
+        data = dashboard_data(**form.cleaned_data)
     context = {
         **admin.site.each_context(request),
         "title": "Analytics dashboard",

@@ -31,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -229,3 +230,21 @@ def rollup_recent(days: int = 2) -> int:
     written = rollup_range(today - timedelta(days=max(days, 1) - 1), today)
     logger.info("analytics rollup: %d rows for the last %d days", written, days)
     return written
+
+
+# The periodic rollup runs every ten minutes. A dashboard whose range includes today rolls today up on demand
+# as well, at most once per this many seconds per workspace (and once for all), so a fresh install shows its
+# first runs at once instead of "no runs in this period" for ten minutes.
+TODAY_REFRESH_SECONDS = 60
+
+
+def rollup_today_if_stale(*, end: date, workspace: Workspace | None = None) -> bool:
+    """Roll up today (UTC) for ``workspace`` (or all) if the range ends today or later and nobody did in the last
+    TODAY_REFRESH_SECONDS. True when it rolled up."""
+    today = datetime.now(UTC).date()
+    if end < today:
+        return False
+    if not cache.add(f"analytics:today:{workspace.pk if workspace else 'all'}", 1, TODAY_REFRESH_SECONDS):
+        return False
+    rollup_day(today, workspace=workspace)
+    return True

@@ -16,6 +16,7 @@ from agents.choices import RunStatus
 from agents.models import Run
 from analytics.models import DailyRollup
 from analytics.selectors import dashboard_data
+from analytics.services import rollup_today_if_stale
 from raptorflow.accounts.models import Workspace
 from raptorflow.api.access import READ_WORKSPACE
 from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS
@@ -71,11 +72,13 @@ class AnalyticsViewSet(WorkspaceScopedViewSet):
         "default): per day and in total the runs, success rate, duration and queue-wait percentiles "
         "(nearest rank), tokens (input, of which read from and written to a prompt cache, and output), cost, "
         "LLM cache hit rate, provider errors and fallbacks; cost by agent; the most frequent error codes. "
-        "Counts come from rollups refreshed every 10 minutes.",
+        "Counts come from rollups refreshed every 10 minutes, and today's at most a minute old when the range "
+        "includes it.",
     )
     def retrieve(self, request, *args: Any, **kwargs: Any) -> Response:
         query = AnalyticsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        rollup_today_if_stale(end=query.validated_data["end"], workspace=self.workspace)
         data = dashboard_data(**query.validated_data, workspace=self.workspace)
         return Response(AnalyticsSerializer(data).data)
 

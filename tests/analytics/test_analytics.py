@@ -499,3 +499,25 @@ def test_the_api_makes_as_many_queries_whatever_the_data(client, viewer, workspa
     for n in range(5):
         rollup_day(DAY + timedelta(days=n))
     assert queries() == empty
+
+
+# --- today, before the periodic rollup ---------------------------------------------------------------------------
+
+
+def test_todays_runs_show_before_the_periodic_rollup_has_run(client, viewer, admin_client, workspace, version):
+    """A fresh install: runs finished seconds ago, no rollup yet. The dashboard and the API roll today up on demand
+    (at most once a minute), so neither says "no runs"; a range that ends before today rolls nothing."""
+    now = timezone.now()
+    make_run(workspace, version, created=now - timedelta(seconds=5), wait_ms=100, duration_ms=2000)
+    assert not DailyRollup.objects.exists()
+    client.force_login(viewer)
+    yesterday = (now.astimezone(UTC) - timedelta(days=1)).date().isoformat()
+    assert client.get(API, {"start": yesterday, "end": yesterday}).status_code == 200
+    assert not DailyRollup.objects.exists()  # the range did not include today
+    body = client.get(API).json()
+    assert (body["totals"]["runs"], body["daily"][-1]["runs"]) == (1, 1)
+    html = admin_client.get(DASHBOARD).content.decode()
+    assert "No runs in this period." not in html
+    # Within the minute, another finished run waits for the next refresh (or the periodic rollup).
+    make_run(workspace, version, created=now - timedelta(seconds=4), wait_ms=100, duration_ms=2000)
+    assert client.get(API).json()["totals"]["runs"] == 1

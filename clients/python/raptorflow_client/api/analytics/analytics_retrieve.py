@@ -131,7 +131,8 @@ def sync_detailed(
     default): per day and in total the runs, success rate, duration and queue-wait percentiles (nearest
     rank), tokens (input, of which read from and written to a prompt cache, and output), cost, LLM cache
     hit rate, provider errors and fallbacks; cost by agent; the most frequent error codes. Counts come
-    from rollups refreshed every 10 minutes.
+    from rollups refreshed every 10 minutes, and today's at most a minute old when the range includes
+    it.
 
     Args:
         end (datetime.date | Unset):
@@ -174,7 +175,8 @@ def sync(
     default): per day and in total the runs, success rate, duration and queue-wait percentiles (nearest
     rank), tokens (input, of which read from and written to a prompt cache, and output), cost, LLM cache
     hit rate, provider errors and fallbacks; cost by agent; the most frequent error codes. Counts come
-    from rollups refreshed every 10 minutes.
+    from rollups refreshed every 10 minutes, and today's at most a minute old when the range includes
+    it.
 
     Args:
         end (datetime.date | Unset):
@@ -212,7 +214,8 @@ async def asyncio_detailed(
     default): per day and in total the runs, success rate, duration and queue-wait percentiles (nearest
     rank), tokens (input, of which read from and written to a prompt cache, and output), cost, LLM cache
     hit rate, provider errors and fallbacks; cost by agent; the most frequent error codes. Counts come
-    from rollups refreshed every 10 minutes.
+    from rollups refreshed every 10 minutes, and today's at most a minute old when the range includes
+    it.
 
     Args:
         end (datetime.date | Unset):
@@ -255,7 +258,8 @@ async def asyncio(
     default): per day and in total the runs, success rate, duration and queue-wait percentiles (nearest
     rank), tokens (input, of which read from and written to a prompt cache, and output), cost, LLM cache
     hit rate, provider errors and fallbacks; cost by agent; the most frequent error codes. Counts come
-    from rollups refreshed every 10 minutes.
+    from rollups refreshed every 10 minutes, and today's at most a minute old when the range includes
+    it.
 
     Args:
         end (datetime.date | Unset):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
+from datetime import timedelta
 from decimal import Decimal
 from typing import TypedDict
 
@@ -245,6 +246,14 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    waited = models.DurationField(
+        default=timedelta(0),
+        editable=False,
+        help_text="Time spent waiting for a person (an approval or answers): not part of the run's duration.",
+    )
+    waiting_since = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set while the run waits for a person."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -155,11 +155,11 @@ def _latency(runs: QuerySet[Run]) -> tuple[dict[date, dict[str, int | None]], di
     """Duration and queue-wait percentiles per UTC day of finishing, and over the whole range, from the runs."""
     durations: dict[date, list[int]] = defaultdict(list)
     waits: dict[date, list[int]] = defaultdict(list)
-    timestamps = runs.order_by().values_list("created_at", "started_at", "finished_at")
-    for created, started, finished in timestamps.iterator(chunk_size=5000):
+    timestamps = runs.order_by().values_list("created_at", "started_at", "finished_at", "waited")
+    for created, started, finished, waited in timestamps.iterator(chunk_size=5000):
         assert finished is not None  # finished_runs(): finished_at is in the range
         day = finished.astimezone(UTC).date()
-        if (duration := elapsed_ms(started, finished)) is not None:
+        if (duration := elapsed_ms(started, finished, less=waited)) is not None:
             durations[day].append(duration)
         if (wait := elapsed_ms(created, started)) is not None:
             waits[day].append(wait)

@@ -9,8 +9,9 @@ Definitions (the dashboard, the API and the tests all rely on them):
 - **Percentiles** use the nearest-rank method: the p-th percentile of n sorted values is the value at rank
   ``ceil(p × n / 100)`` (1-based). It is always an observed value, computed in Python with integer arithmetic,
   so SQLite and PostgreSQL give the same numbers. Durations 1 … 100 s give p50 = 50 s, p95 = 95 s, p99 = 99 s.
-- **Duration** = ``finished_at − started_at``; **queue wait** = ``started_at − created_at``; both in whole
-  milliseconds (floored, never negative). A run that never started (cancelled while queued) has neither.
+- **Duration** = ``finished_at − started_at − waited``: the time a run spent waiting for a person (an approval,
+  answers) is not run time. **Queue wait** = ``started_at − created_at``. Both in whole milliseconds (floored,
+  never negative). A run that never started (cancelled while queued) has neither.
 - **Success rate** = succeeded runs / finished runs (every final state, cancellations included).
 - **Tokens and cost** are the runs' own sums: ``tokens_in`` is all input, of which ``cached_tokens_in`` was
   read from a provider's prompt cache and ``cache_write_tokens`` written to it (each priced at its own rate).
@@ -51,7 +52,7 @@ FINAL_STATUS_ORDER = [
     RunStatus.BUDGET_EXCEEDED,
     RunStatus.CANCELLED,
 ]
-_RUN_FIELDS = ("id", "workspace_id", "status", "created_at", "started_at", "finished_at")
+_RUN_FIELDS = ("id", "workspace_id", "status", "created_at", "started_at", "finished_at", "waited")
 _TOKEN_FIELDS = ("tokens_in", "tokens_out", "cached_tokens_in", "cache_write_tokens")
 _FIGURES = [
     "runs_total", "runs_by_status", "success_rate", "duration_p50_ms", "duration_p95_ms", "duration_p99_ms",
@@ -75,11 +76,12 @@ def percentile(values: Sequence[int], pct: int) -> int | None:
     return ordered[rank - 1]
 
 
-def elapsed_ms(start: datetime | None, end: datetime | None) -> int | None:
-    """Whole milliseconds from start to end (floored, clamped at 0 against clock skew); None if either is unset."""
+def elapsed_ms(start: datetime | None, end: datetime | None, *, less: timedelta | None = None) -> int | None:
+    """Whole milliseconds from start to end, ``less`` a span inside it (floored, clamped at 0 against clock skew);
+    None if either end is unset."""
     if start is None or end is None:
         return None
-    return max(0, (end - start) // _MS)
+    return max(0, (end - start - (less or timedelta(0))) // _MS)
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -118,7 +120,9 @@ def run_figures(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     by_status = dict.fromkeys(FINAL_STATUS_ORDER, 0)
     for run in runs:
         by_status[run["status"]] = by_status.get(run["status"], 0) + 1
-    durations = [d for d in (elapsed_ms(r["started_at"], r["finished_at"]) for r in runs) if d is not None]
+    durations = [
+        d for d in (elapsed_ms(r["started_at"], r["finished_at"], less=r["waited"]) for r in runs) if d is not None
+    ]
     waits = [w for w in (elapsed_ms(r["created_at"], r["started_at"]) for r in runs) if w is not None]
     return {
         "runs_total": len(runs),

@@ -83,6 +83,12 @@ RUN_DURATION = Histogram(
     ["agent", "status"],
     buckets=RUN_BUCKETS,
 )
+RUN_WAIT = Histogram(
+    "raptorflow_run_wait_seconds",
+    "Time a run waited for a person, by what it waited for (awaiting_approval, awaiting_input); not run time.",
+    ["agent", "state"],
+    buckets=(1, 10, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 72 * 3600),
+)
 RUNS_IN_PROGRESS = Gauge(
     "raptorflow_runs_in_progress", "Runs executing right now.", ["agent"], multiprocess_mode="livesum"
 )
@@ -153,6 +159,12 @@ def run_finished(agent: str, status: str | None, started: float) -> None:
     RUNS_IN_PROGRESS.labels(agent).dec()
     if status is not None:
         RUN_DURATION.labels(agent, status).observe(time.monotonic() - started)
+
+
+def run_waited(agent: str, state: str, seconds: float) -> None:
+    """A run stopped waiting for a person after ``seconds`` in ``state`` (called by the run lifecycle)."""
+    if seconds >= 0:
+        RUN_WAIT.labels(agent, state).observe(seconds)
 
 
 def run_final(agent: str, status: str) -> None:

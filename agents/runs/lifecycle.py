@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet, Value
+from django.db.models import Case, DurationField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -112,17 +112,25 @@ def run_transition(
     now = timezone.now()
     if to in FINAL_STATES:
         fields.setdefault("finished_at", now)
+    leaving_a_wait = bool(set(allowed_from) & WAITING_STATES) and to not in WAITING_STATES
     with transaction.atomic():
         matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
         if expected_attempt is not None:
             matching = matching.filter(attempt=expected_attempt)
-        sequence = _sequence_next(matching, status=to, updated_at=now, **fields)  # the move and its event
+        sequence = _sequence_next(matching, status=to, updated_at=now, **fields, **_wait_clock(to, now))
         if sequence is None:
             return False
         previous = run.status
         run.status, run.last_event_seq = to, sequence
         for name, value in fields.items():
             setattr(run, name, value)
+        if to in WAITING_STATES:
+            run.waiting_since = now
+        elif leaving_a_wait:
+            waited = Run.objects.filter(pk=run.pk).values_list("waited", flat=True).get()
+            if previous in WAITING_STATES:
+                metrics.run_waited(_agent_slug(run), previous, (waited - run.waited).total_seconds())
+            run.waited, run.waiting_since = waited, None
         detail = dict(data or {}) | _open_wait(run, to, approval_reason, approval_call, input_ask)
         RunEvent.objects.create(
             run_id=run.pk, sequence=sequence, type=RunEventType.STATUS, data={"status": to, **detail}
@@ -132,6 +140,26 @@ def run_transition(
         changes: dict[str, Any] = {"status": [previous, to], **({"detail": detail} if detail else {})}
         audit_log(f"run.{to}", actor=actor, workspace=run.workspace_id, target=run, changes=changes)
     return True
+
+
+# A run waiting for a person is not working: the time it waits is kept apart (Run.waited), so that its duration
+# (analytics, the run's metrics) is the time it ran, and the wait is a figure of its own.
+WAITING_STATES = frozenset({RunStatus.AWAITING_APPROVAL, RunStatus.AWAITING_INPUT})
+
+
+def _wait_clock(to: RunStatus, now: datetime) -> dict[str, Any]:
+    """The UPDATE's part for the wait clock: a move into a wait starts it; any other move stops a running one and
+    adds what it measured to ``waited`` (in the database, from the row's own ``waiting_since``)."""
+    if to in WAITING_STATES:
+        return {"waiting_since": now}
+    return {
+        "waited": Case(
+            When(waiting_since__isnull=False, then=F("waited") + (Value(now) - F("waiting_since"))),
+            default=F("waited"),
+            output_field=DurationField(),
+        ),
+        "waiting_since": None,
+    }
 
 
 def _check_move(allowed_from: Collection[str], to: RunStatus, approval_reason: str, ask: InputAsk | None) -> None:

@@ -521,3 +521,13 @@ def test_todays_runs_show_before_the_periodic_rollup_has_run(client, viewer, adm
     # Within the minute, another finished run waits for the next refresh (or the periodic rollup).
     make_run(workspace, version, created=now - timedelta(seconds=4), wait_ms=100, duration_ms=2000)
     assert client.get(API).json()["totals"]["runs"] == 1
+
+
+def test_a_runs_duration_leaves_out_the_time_it_waited_for_a_person(workspace, version):
+    """42 s from start to finish, 40 of them waiting for an approver: the run ran for 2 s."""
+    make_run(workspace, version, created=NOON, wait_ms=500, duration_ms=42_000, waited=timedelta(seconds=40))
+    make_run(workspace, version, created=NOON, wait_ms=500, duration_ms=3_000)
+    rollup_day(DAY)
+    assert DailyRollup.objects.get().duration_p95_ms == 3_000  # not 42,000
+    data = dashboard_data(start=DAY, end=DAY, workspace=workspace)
+    assert (data["totals"]["duration_p50_ms"], data["totals"]["duration_p95_ms"]) == (2_000, 3_000)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
+from prometheus_client import REGISTRY
 
 from agents.choices import RunStatus
 from agents.models import Approval, Run
@@ -71,3 +75,32 @@ def test_a_worker_whose_attempt_was_taken_over_cannot_finish_the_run():
     assert not moved
     assert lifecycle.run_checkpoint(run.pk, 1) is None  # the stale attempt learns it at its next checkpoint
     assert lifecycle.run_checkpoint(run.pk, 2) == "running"
+
+
+def test_the_time_a_run_waits_for_a_person_is_kept_apart_from_its_run_time():
+    run = RunFactory(status=RunStatus.RUNNING)
+    assert _to_approval(run, approval_reason="check it")
+    assert Run.objects.values_list("waiting_since", flat=True).get(pk=run.pk) is not None
+    # As if the approver took 90 s: the clock runs in the database from the row's own waiting_since.
+    Run.objects.filter(pk=run.pk).update(waiting_since=F("waiting_since") - timedelta(seconds=90))
+    before = _wait_observations(run, "awaiting_approval")
+    assert lifecycle.run_transition(run, to=RunStatus.QUEUED, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=WORKER)
+    stored = Run.objects.values("waited", "waiting_since").get(pk=run.pk)
+    assert stored["waiting_since"] is None and timedelta(seconds=90) <= stored["waited"] < timedelta(seconds=95)
+    assert run.waited == stored["waited"]
+    assert _wait_observations(run, "awaiting_approval") == before + 1
+    # A move that is not out of a wait leaves the clock alone; a second wait adds to the first.
+    assert lifecycle.run_transition(run, to=RunStatus.RUNNING, allowed_from={RunStatus.QUEUED}, actor=WORKER)
+    assert Run.objects.values_list("waited", flat=True).get(pk=run.pk) == stored["waited"]
+    Approval.objects.filter(run=run).update(status="approved")  # what run_approve does with the move
+    assert _to_approval(run, approval_reason="and again")
+    Run.objects.filter(pk=run.pk).update(waiting_since=F("waiting_since") - timedelta(seconds=10))
+    assert lifecycle.run_transition(
+        run, to=RunStatus.CANCELLED, allowed_from={RunStatus.AWAITING_APPROVAL}, actor=WORKER
+    )
+    assert Run.objects.values_list("waited", flat=True).get(pk=run.pk) >= stored["waited"] + timedelta(seconds=10)
+
+
+def _wait_observations(run: Run, state: str) -> float:
+    agent = run.agent_version.agent.slug
+    return REGISTRY.get_sample_value("raptorflow_run_wait_seconds_count", {"agent": agent, "state": state}) or 0

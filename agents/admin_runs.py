@@ -1,8 +1,10 @@
 """Staff pages for runs: the live run page, its steps and events, and approvals.
 
 The run page polls ``<run>/events/`` (JSON from ``run_live_state``) and carries cancel / approve / reject
-buttons; approvals have an inbox. Every write goes through a service in ``agents.runs.services``, which audits
-it. Imported by ``agents.admin`` so these pages register with it.
+buttons, a staff rating (up or down with a comment: ``feedback_set``) and "add to dataset" (one of the agent's
+datasets; the run's output becomes the case's reference: ``case_from_run``); approvals have an inbox. Every
+write goes through a service (``agents.runs.services``, ``agents.evals.datasets``), which audits it. Imported by
+``agents.admin`` so these pages register with it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,9 +27,12 @@ from django.views.decorators.http import require_POST
 
 from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from raptorflow.audit.actors import Actor
+from raptorflow.errors import ServiceError
 
 from .choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunStatus
-from .models import Approval, Run, RunEvent, RunStep
+from .evals.choices import Rating
+from .evals.datasets import case_from_run, feedback_set, feedback_to_case
+from .models import Approval, EvalDataset, Run, RunEvent, RunFeedback, RunStep
 from .runs.errors import RunError, RunStateError
 from .runs.events import run_events_after
 from .runs.services import run_answer, run_approve, run_cancel, run_reject
@@ -45,6 +51,18 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 # --- Runs ---------------------------------------------------------------------------
+
+
+def run_datasets(run: Run):
+    """The datasets a run may become a case of: its agent's platform datasets and its own workspace's."""
+    return EvalDataset.objects.filter(agent_id=run.agent_version.agent_id).filter(
+        Q(workspace__isnull=True) | Q(workspace_id=run.workspace_id)
+    )
+
+
+def _whole(value: str) -> int:
+    """A primary key typed in a form: 0 (no row has it) when it is not a whole number."""
+    return int(value) if value.strip().isdigit() else 0
 
 
 class ApprovalInline(ReadOnlyInline):
@@ -151,6 +169,8 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         return [
             path("<path:object_id>/events/", wrap(self.events_view), name="agents_run_events"),
             path("<path:object_id>/answer/", wrap(self.answer_view), name="agents_run_answer"),
+            path("<path:object_id>/to-dataset/", wrap(self.to_dataset_view), name="agents_run_to_dataset"),
+            path("<path:object_id>/rate/", wrap(self.rate_view), name="agents_run_rate"),
             *(
                 path(f"<path:object_id>/{verb}/", wrap(self.decide_view), {"decision": verb}, name=f"agents_run_{verb}")
                 for verb in ("cancel", "approve", "reject")
@@ -170,8 +190,65 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
                 "approval": run.approvals.filter(status=ApprovalStatus.PENDING).first(),
                 "input_request": run.input_requests.filter(status=InputRequestStatus.PENDING).first(),
                 "can_decide": self.can_decide(request),
+                "datasets": run_datasets(run) if self.can_add_case(request) and not run.evaluation else None,
+                "can_rate": self.can_rate(request) and not run.evaluation,
+                "my_feedback": RunFeedback.objects.filter(run=run, user=request.user, api_key=None).first(),
+                "feedback": run.feedback.select_related("user", "api_key").order_by("-updated_at")[:20],
+                "downs": run.feedback.filter(rating=Rating.DOWN).select_related("user", "api_key")[:20],
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def can_add_case(self, request: HttpRequest) -> bool:
+        """Add this run to a dataset: staff allowed to change datasets (their cases are edited on them)."""
+        return request.user.has_perm("agents.change_evaldataset")
+
+    def can_rate(self, request: HttpRequest) -> bool:
+        """Staff rating: staff who may see runs and add feedback."""
+        return request.user.has_perm("agents.view_run") and request.user.has_perm("agents.add_runfeedback")
+
+    @method_decorator(require_POST)
+    def to_dataset_view(self, request, object_id: str) -> HttpResponse:
+        """Add the run to one of its agent's datasets as a case: its input, its output as the reference."""
+        if not self.can_add_case(request):
+            raise PermissionDenied
+        run = get_object_or_404(Run.objects.select_related("agent_version", "workspace"), pk=object_id)
+        back = reverse("admin:agents_run_change", args=[run.pk])
+        dataset = run_datasets(run).filter(pk=_whole(request.POST.get("dataset", ""))).first()
+        if dataset is None:
+            self.message_user(request, "Choose one of this agent's datasets.", messages.ERROR)
+            return HttpResponseRedirect(back)
+        name = request.POST.get("name", "").strip()[:200]
+        down = run.feedback.filter(rating=Rating.DOWN, pk=_whole(request.POST.get("feedback", ""))).first()
+        try:
+            if down is not None:  # its comment becomes a judged rubric: that problem must be gone
+                case = feedback_to_case(feedback=down, dataset=dataset, actor=Actor.for_user(request.user), name=name)
+            else:
+                case = case_from_run(run=run, dataset=dataset, actor=Actor.for_user(request.user), name=name)
+        except ServiceError as refusal:
+            self.message_user(request, f"Not added ({refusal.code}): {refusal.message}", messages.ERROR)
+        else:
+            url = reverse("admin:agents_evaldataset_change", args=[dataset.pk])
+            self.message_user(
+                request,
+                format_html('Added as case "{}" to <a href="{}">{}</a> (revision {}); its output is the reference.',
+                            case.name, url, dataset.name, dataset.revision),
+            )  # fmt: skip
+        return HttpResponseRedirect(back)
+
+    @method_decorator(require_POST)
+    def rate_view(self, request, object_id: str) -> HttpResponse:
+        """A staff member's thumbs up or down with a comment (one per person: rating again replaces it)."""
+        if not self.can_rate(request):
+            raise PermissionDenied
+        run = get_object_or_404(Run, pk=object_id)
+        rating, comment = request.POST.get("rating", ""), request.POST.get("comment", "").strip()
+        try:
+            feedback_set(run=run, actor=Actor.for_user(request.user), rating=rating, comment=comment, source="admin")
+        except ServiceError as refusal:
+            self.message_user(request, f"Not rated ({refusal.code}): {refusal.message}", messages.ERROR)
+        else:
+            self.message_user(request, f"{run}: rated {Rating(rating).label.lower()}.")
+        return HttpResponseRedirect(reverse("admin:agents_run_change", args=[run.pk]))
 
     def events_view(self, request, object_id: str) -> JsonResponse:
         """JSON for the live run page: staff only, no workspace membership needed (unlike /api/v1/runs/…/events)."""

@@ -105,18 +105,21 @@ def experiment_create(
     refusal = runnable_refusal(version)
     if refusal is not None:
         raise refusal
-    cases = list(dataset.cases.order_by("id"))
-    if not cases:
-        raise EvalError("dataset_empty", f"{dataset.name} has no cases yet.")
     evaluation_workspace()
     with transaction.atomic():
+        # The revision and the cases read together, under the dataset's row lock: the caller's dataset object
+        # may be stale, and a stale revision would make the gate call this experiment out of date.
+        revision = EvalDataset.objects.select_for_update().values_list("revision", flat=True).get(pk=dataset.pk)
+        cases = list(dataset.cases.order_by("id"))
+        if not cases:
+            raise EvalError("dataset_empty", f"{dataset.name} has no cases yet.")
         experiment = Experiment.objects.create(
             dataset=dataset,
             version=version,
             budget=DEFAULT_BUDGET if budget is None else budget,
             concurrency=concurrency or 4,
             version_digest=version_digest(version),
-            dataset_revision=dataset.revision,
+            dataset_revision=revision,
             cases_total=len(cases),
             created_by=actor.user,
         )

@@ -7,7 +7,8 @@ sent when the transaction commits.
 **Advancing** (``experiment_advance``, the task; idempotent, one at a time per experiment through a cache lock):
 
 1. *collect*: each case whose run has ended (or waits for a person: an evaluation run never does; its proposed
-   output is graded and the run cancelled) is graded: deterministic graders, then judges (agents/evals/judge.py);
+   output, or ``{"asked": [questions]}`` when it asked for what it lacks, is graded and the run cancelled) is
+   graded: deterministic graders, then judges (agents/evals/judge.py);
 2. *launch*: up to ``concurrency`` cases run at once, each a real run of the version (a draft too) in the
    evaluation workspace, flagged ``evaluation`` and sent to the workers as any run; an input the version's schema
    refuses fails its case (``invalid_input``) without a run; once the budget is spent, the cases not started fail
@@ -37,7 +38,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from agents.choices import FINAL_STATES, RunStatus
+from agents.choices import FINAL_STATES, InputRequestStatus, RunStatus
 from agents.models import AgentVersion, Run
 from agents.runs import lifecycle
 from agents.runs.errors import RunStateError
@@ -244,9 +245,13 @@ def _collect(experiment: Experiment) -> None:
 
 
 def _output_of(run: Run) -> Any:
-    """What a run produced: its output when it succeeded, or the output it proposes while waiting for approval."""
+    """What a run produced: its output when it succeeded, the output it proposes while waiting for approval, or
+    ``{"asked": [questions]}`` when it asked for what it lacks (a case may expect an agent to ask, not invent)."""
     if run.status in (RunStatus.SUCCEEDED, RunStatus.AWAITING_APPROVAL) and run.output is not None:
         return run.output
+    if run.status == RunStatus.AWAITING_INPUT:
+        asked = run.input_requests.filter(status=InputRequestStatus.PENDING).order_by("-requested_at").first()
+        return {"asked": asked.questions} if asked is not None else None
     return None
 
 
@@ -257,6 +262,9 @@ def _grade(experiment: Experiment, result: ExperimentResult, run: Run) -> None:
         grades: list[dict[str, Any]] = []
         auto: str = Outcome.FAILED
         error = (code, run.error_message or f"The run ended {run.status}.")
+    elif run.status == RunStatus.AWAITING_INPUT and not result.snapshot.get("graders"):
+        grades, auto = [], Outcome.FAILED  # a case that expects no questions cannot pass on questions
+        error = ("awaiting_input", "The run asked questions; the case has no graders that expect them.")
     else:
         grades = [_one_grade(experiment, result, grader, output) for grader in result.snapshot.get("graders", [])]
         auto, error = case_outcome(grades), ("", "")

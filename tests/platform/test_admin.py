@@ -18,7 +18,7 @@ from tests.factories import PASSWORD, ModelPriceFactory, RunEventFactory, RunFac
 @pytest.fixture
 def populated(db, var_dir, superuser, system_actor):
     """One row of every model, so that every change page has something to show."""
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", no_experiments=True, verbosity=0)  # the first experiments: test_seeded.py
     from agents.models import AgentVersion
     from raptorflow.accounts.models import Workspace
 

@@ -1,4 +1,6 @@
-"""Create (idempotently) the demo: offline provider, skills and agents, a demo workspace and an admin.
+"""Create (idempotently) the demo: offline provider, skills and agents, a demo workspace and an admin, and each
+agent's shipped gating dataset with its published version's first experiment (run here, offline), so the publish
+gate is live on a fresh install (agents/evals/seeded.py).
 
 Running it again changes nothing. The admin password is generated on first
 run, printed, and kept in var/demo-admin-password (mode 0600) so that
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from agents.evals.seeded import seeded_datasets_load, seeded_experiments_record
 from agents.models import Agent
 from agents.services import agent_sync
 from raptorflow.accounts.choices import Role
@@ -53,6 +56,13 @@ DEMO_FOUNDATION = {
 class Command(BaseCommand):
     help = "Create the demo workspace, an admin user, the offline provider and the agent and skill registry."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--no-experiments",
+            action="store_true",
+            help="load the gating datasets but record no first experiments (faster; the gate then asks for one)",
+        )
+
     def handle(self, *args, **options) -> None:
         actor = Actor.system("seed_demo")
         with transaction.atomic():
@@ -66,11 +76,18 @@ class Command(BaseCommand):
                 name="Acme Analytics (demo)", slug=DEMO_SLUG, foundation=DEMO_FOUNDATION, actor=actor
             )
             membership_set(workspace=workspace, user=admin, role=Role.OWNER, actor=actor)
+            datasets = seeded_datasets_load(actor=actor)
+        experiments = [] if options["no_experiments"] else seeded_experiments_record(actor=actor)
         # Totals, then what this call changed: migrate's post_migrate hook may have synced the registry already.
         skill_total, agent_total = Skill.objects.filter(available=True).count(), Agent.objects.count()
         self.stdout.write(
             f"Demo ready: workspace '{workspace.slug}', {skill_total} skills ({skills['created']} new) and "
             f"{agent_total} agents ({agents['agents_created']} new)."
+        )
+        self.stdout.write(
+            f"Gating datasets: {datasets['created']} created, {datasets['updated']} updated; "
+            f"{len(experiments)} first experiments recorded"
+            + "".join(f"\n  {e.version.agent.slug} v{e.version.number}: {_rate(e)}" for e in experiments)
         )
         if password:
             self.stdout.write(self.style.SUCCESS(f"Admin login: {ADMIN_USERNAME} / {password}"))
@@ -92,3 +109,7 @@ class Command(BaseCommand):
             return admin, password
         stored = path.read_text().strip() if path.exists() else ""
         return admin, stored if stored and admin.check_password(stored) else None
+
+
+def _rate(experiment) -> str:
+    return f"{experiment.status}, {experiment.passed} of {experiment.cases_total} cases passed"

@@ -8,6 +8,9 @@ from raptorflow.api.errors import json_404
 admin.site.site_header = "Raptorflow"
 admin.site.site_title = "Raptorflow admin"
 admin.site.index_title = "Console"
+# No navigation sidebar: at 1280 px it took a third of the width from every list. The index groups the models by
+# task (raptorflow/admin_site.py) and every page links back to it through the breadcrumbs.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

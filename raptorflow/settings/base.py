@@ -107,6 +107,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
+FORMAT_MODULE_PATH = ["raptorflow.formats"]  # times with seconds in the console
 USE_I18N = True
 USE_TZ = True
 

@@ -3,6 +3,8 @@ last, the same in a real browser."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.messages import get_messages
@@ -17,7 +19,7 @@ from raptorflow.audit.services import audit_log, audit_seal
 from raptorflow.llm.breaker import breaker_record_failure, breaker_state
 from raptorflow.llm.models import Provider
 from raptorflow.llm.services import provider_breaker_reset, provider_test_connection
-from tests.factories import ModelPriceFactory, UserFactory, WorkspaceFactory
+from tests.factories import AgentVersionFactory, ModelPriceFactory, RunFactory, UserFactory, WorkspaceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -266,6 +268,26 @@ class TestInTheBrowser:
         assert page.page.title().endswith("Raptorflow admin")
         page.screenshot("admin-index")
         page.assert_clean()
+
+    def test_the_lists_fit_at_1280_px_with_long_names_and_times_to_the_second(self, signed_in_page, superuser):
+        """Every column in view with no sideways scrolling (the viewport is 1280 px wide), long values wrapped."""
+        workspace = WorkspaceFactory(name="Fellside Artisan Bakery and Coffee Roasters Limited of Greater Kendal")
+        version = AgentVersionFactory(agent__slug="positioning_strategist_for_very_long_agent_names")
+        RunFactory.create_batch(3, workspace=workspace, agent_version=version, status="succeeded", tokens_in=123456)
+        for _ in range(3):
+            audit_log("workspace.update", actor=Actor.system("console test"), workspace=workspace, target=workspace)
+        page = signed_in_page
+        for url in ("/admin/agents/run/", "/admin/agents/agentversion/", "/admin/audit/auditevent/",
+                    "/admin/skills/skill/", "/admin/accounts/workspace/"):  # fmt: skip
+            page.goto(url)
+            results = "document.querySelector('#changelist .results')"
+            hidden = page.page.evaluate(f"() => {results}.scrollWidth - {results}.clientWidth")
+            assert hidden == 0, f"{url}: {hidden} px of columns out of view"
+            page.assert_clean()
+        page.goto("/admin/agents/run/")
+        created = page.page.locator("#result_list td.field-created_at").first.inner_text()
+        assert re.search(r"\d{2}:\d{2}:\d{2}$", created), created  # to the second
+        page.screenshot("admin-runs-1280")
 
     def test_add_a_provider_test_it_and_find_it_in_the_audit_trail(self, signed_in_page, httpserver):
         httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(OPENAI_REPLY)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
+from django.db.models import Max, OuterRef
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -32,6 +32,7 @@ from .choices import VersionStatus
 from .evals.experiments import experiment_create
 from .evals.gate import may_override, publish_refusal
 from .models import Agent, AgentVersion, GateOverride, WorkspaceSpend
+from .selectors import agentversion_active_id
 from .services import _VERSION_FIELDS, agentversion_create_draft, agentversion_publish
 
 if TYPE_CHECKING:
@@ -107,13 +108,24 @@ def _refusal_text(refusal: ServiceError) -> str:
 
 @admin.register(AgentVersion)
 class AgentVersionAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "agent", "number", "status", "published_at", "published_by", "created_at"]
+    list_display = ["__str__", "agent", "number", "standing", "published_at", "published_by", "created_at"]
     list_filter = ["status", "agent"]
     search_fields = ["agent__slug", "agent__name", "notes"]
     list_select_related = ["agent", "published_by"]
     filter_horizontal = ["skills"]
     actions = ["publish_selected", "new_draft_from_selected"]
     readonly_fields = ["number", "status", "created_by", "created_at", "published_by", "published_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(live_id=agentversion_active_id(OuterRef("agent")))
+
+    @admin.display(description="Status", ordering="status")
+    def standing(self, obj: AgentVersion) -> str:
+        """Which published version new runs use: the agent's latest published one is live, older ones are
+        superseded (runs pinned to them keep them), the rest are drafts."""
+        if obj.status != VersionStatus.PUBLISHED:
+            return obj.get_status_display()
+        return "Live" if obj.pk == getattr(obj, "live_id", None) else "Superseded"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:

@@ -73,6 +73,15 @@ def test_an_apps_own_index_still_lists_that_app(admin_client):
 # --- Provider setup --------------------------------------------------------------------------------
 
 
+def test_the_version_list_marks_the_live_version_and_the_superseded_ones(admin_client):
+    first = AgentVersionFactory(number=1)
+    AgentVersionFactory(agent=first.agent, number=2)
+    AgentVersionFactory(agent=first.agent, number=3, status="draft", published_at=None)
+    html = admin_client.get("/admin/agents/agentversion/", {"agent__id__exact": first.agent.pk}).content.decode()
+    standing = re.findall(r'<td class="field-standing">([^<]+)</td>', html)
+    assert standing == ["Draft", "Live", "Superseded"]  # newest first: only the latest published one is live
+
+
 def test_test_connection_reports_latency_and_is_audited(admin_client, httpserver):
     httpserver.expect_request("/v1/chat/completions", method="POST").respond_with_json(OPENAI_REPLY)
     provider = _provider(httpserver)

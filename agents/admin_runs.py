@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline
+from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline, json_block
 from raptorflow.audit.actors import Actor
 from raptorflow.errors import ServiceError
 
@@ -130,12 +130,12 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         "requested_by",
         "api_key",
         "status",
-        "input",
-        "output",
+        "input_json",
+        "output_json",
         "error_code",
         "error_message",
-        "routing",
-        "flags",
+        "routing_json",
+        "flags_json",
         "idempotency_key",
         "request_id",
         "tokens_in",
@@ -150,6 +150,22 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         "finished_at",
     ]
     fields = readonly_fields  # type: ignore[assignment]  # the stubs type both as invariant lists of different items
+
+    @admin.display(description="Input")
+    def input_json(self, obj: Run) -> str:
+        return json_block(obj.input, label="Input")
+
+    @admin.display(description="Output")
+    def output_json(self, obj: Run) -> str:
+        return json_block(obj.output, label="Output")
+
+    @admin.display(description="Routing")
+    def routing_json(self, obj: Run) -> str:
+        return json_block(obj.routing, label="Routing", open_=False)
+
+    @admin.display(description="Flags")
+    def flags_json(self, obj: Run) -> str:
+        return json_block(obj.flags or None, label="Flags", open_=False)
 
     def has_add_permission(self, request) -> bool:
         return False  # runs start through the API or a service, never by hand-filled form

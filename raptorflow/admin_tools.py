@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
@@ -135,3 +138,23 @@ class ReadOnlyInline(admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields or [f.name for f in self.model._meta.fields]
+
+
+def json_block(value: Any, *, label: str = "JSON", open_: bool = True) -> str:
+    """A JSON value as the console shows it: indented, in a collapsible block, with a button that copies it
+    (raptorflow/static/raptorflow/admin.js; no inline script). "—" for None."""
+    if value is None:
+        return "—"
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    size = ""
+    if isinstance(value, dict | list):
+        noun = "key" if isinstance(value, dict) else "item"
+        size = f"{len(value)} {noun}{'' if len(value) == 1 else 's'}"
+    return format_html(
+        '<details class="json-block"{}><summary>{} {}</summary>'
+        '<button type="button" class="button json-copy">Copy</button><pre>{}</pre></details>',
+        mark_safe(" open") if open_ else "",  # a constant
+        label,
+        size,
+        text,
+    )

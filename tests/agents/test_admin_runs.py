@@ -3,6 +3,7 @@ last, the same in a real browser (one of those tests with a real worker)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -112,6 +113,15 @@ def test_the_run_page_says_whether_the_run_had_ended_when_drawn(admin_client, st
 
 
 # --- Cancel, approve, reject ------------------------------------------------------------
+
+
+def test_the_run_page_shows_input_and_output_as_indented_json_with_a_copy_button(admin_client):
+    run = RunFactory(status=RunStatus.SUCCEEDED, input={"leads": 600, "arpu": 99}, output={"cac": 500.0})
+    html = admin_client.get(reverse("admin:agents_run_change", args=[run.pk])).content.decode()
+    assert '<details class="json-block" open><summary>Input 2 keys</summary>' in html
+    assert "{\n  &quot;arpu&quot;: 99,\n  &quot;leads&quot;: 600\n}" in html  # indented, keys sorted
+    assert "<summary>Output 1 key</summary>" in html and html.count('class="button json-copy"') >= 2
+    assert "raptorflow/admin.js" in html  # the copy button's script, from this site (no inline script)
 
 
 def test_cancel_button_cancels_a_queued_run_and_audits_who(admin_client):
@@ -315,7 +325,11 @@ class TestInTheBrowser:
         )
         page.page.wait_for_selector(RELOADED, timeout=10_000)  # no manual reload
         assert _record_field(page, "status") == "Succeeded"
-        assert "Payback in 7 months." in _record_field(page, "output")
+        assert "Payback in 7 months." in _record_field(page, "output_json")
+        page.page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=page.origin)
+        page.page.click(".field-output_json button.json-copy")
+        copied = page.page.evaluate("() => navigator.clipboard.readText()")
+        assert json.loads(copied) == output
         assert _record_field(page, "finished_at") not in {"", unfinished}
         page.page.wait_for_timeout(3 * POLL_MS)
         assert loads == [page.origin + reverse("admin:agents_run_change", args=[run.pk])] * 2  # reloaded once, no more

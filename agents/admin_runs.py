@@ -105,12 +105,35 @@ def _typed(value: str) -> Any:
         return value.strip()
 
 
-def _what_waits(approval: Approval) -> tuple[str, str]:
-    """(heading, JSON) of what a person decides on: a call the model wants to make, or the run's output."""
+def _what_waits(approval: Approval) -> tuple[str, str, list[tuple[str, str]]]:
+    """(heading, JSON, key figures) of what a person decides on: a call the model wants to make, or the run's
+    output. The key figures are its top-level numbers, yes/no values and short texts, for the inbox's summary."""
     if approval.call:
         name = approval.call.get("name", "")
-        return f"Requested call: {name}", json.dumps(approval.call.get("input"), indent=2, sort_keys=True)
-    return "Proposed output", json.dumps(approval.run.output, indent=2, sort_keys=True)
+        proposed, heading = approval.call.get("input"), f"Requested call: {name}"
+    else:
+        proposed, heading = approval.run.output, "Proposed output"
+    return heading, json.dumps(proposed, indent=2, sort_keys=True), _key_figures(proposed)
+
+
+INBOX_FIGURES = 8  # at most this many key figures per approval: a summary, the rest is one click away
+INBOX_TEXT_CHARS = 80
+
+
+def _key_figures(value: Any) -> list[tuple[str, str]]:
+    if not isinstance(value, dict):
+        return []
+    figures = []
+    for key, item in sorted(value.items()):  # jsonb keeps no order of its own: alphabetical, as the full JSON
+        if isinstance(item, bool):
+            figures.append((key, "yes" if item else "no"))
+        elif isinstance(item, int | float):
+            figures.append((key, f"{item:,}"))
+        elif isinstance(item, str) and len(item) <= INBOX_TEXT_CHARS:
+            figures.append((key, item))
+        if len(figures) == INBOX_FIGURES:
+            break
+    return figures
 
 
 @admin.register(Run)
@@ -391,7 +414,7 @@ class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         pending = (
             Approval.objects.filter(status=ApprovalStatus.PENDING, run__status=RunStatus.AWAITING_APPROVAL)
-            .select_related("run__workspace", "run__agent_version__agent")
+            .select_related("run__workspace", "run__agent_version__agent", "run__requested_by", "run__api_key")
             .order_by("requested_at", "pk")
         )
         context = {

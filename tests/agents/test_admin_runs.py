@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -196,6 +197,19 @@ def test_inbox_lists_pending_approvals_oldest_first_with_reason_and_proposed_out
     assert content.index(str(older.pk)) < content.index(str(newer.pk))
     assert "&quot;tagline&quot;: &quot;older&quot;" in content and "requires a person to approve" in content
     assert str(decided.pk) not in content
+
+
+def test_each_pending_approval_is_summarised_with_the_decision_before_the_whole_output(admin_client):
+    output = {"ltv": 3960.0, "cac": 500, "healthy": True, "verdict": "healthy", "notes": "x" * 500, "rows": [1, 2]}
+    run = _gated_run(output)
+    Run.objects.filter(pk=run.pk).update(cost=Decimal("0.4200"))
+    content = admin_client.get(reverse("admin:agents_approval_inbox")).content.decode()
+    item = content[content.index(f'id="approval-{Approval.objects.get(run=run).pk}"') :]
+    figures = re.findall(r"<div><dt>([^<]+)</dt><dd>([^<]+)</dd></div>", item.split('class="approval-figures"')[1])
+    assert figures == [("cac", "500"), ("healthy", "yes"), ("ltv", "3,960.0"), ("verdict", "healthy")]
+    assert "notes" not in dict(figures) and "rows" not in dict(figures)  # long texts and lists: in the full output
+    assert "<dt>Cost so far</dt><dd>$0.4200</dd>" in item
+    assert item.index("button default approve") < item.index("Proposed output (all of it)")  # decide first
 
 
 def test_inbox_is_for_staff_who_may_see_approvals(client, staff_client):

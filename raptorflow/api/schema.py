@@ -98,3 +98,52 @@ def _tighten_decimals(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _tighten_decimals(value)
+
+
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "description": "The event's type (status, step, progress, delta...), or end."},
+        "id": {"type": "string", "description": "Its sequence number: send it back as Last-Event-ID to resume."},
+        "data": {
+            "type": "string",
+            "description": "JSON: the event as the events operation lists it; for end, the run's final status.",
+        },
+        "retry": {"type": "integer", "description": "Milliseconds an EventSource waits before it reconnects."},
+    },
+}
+
+
+def document_stream(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """POSTPROCESSING_HOOKS: the run's server-sent event stream as an operation. It is a plain Django view (it
+    streams; DRF's response cycle would buffer it), so drf-spectacular cannot see it; it takes the events
+    operation's parameters but ``after`` and ``wait``, its security and its errors."""
+    events = result.get("paths", {}).get("/api/v1/runs/{id}/events/", {}).get("get")
+    if events is None:
+        return result
+    parameters = [p for p in events.get("parameters", []) if p.get("name") not in ("after", "wait")]
+    resume = "Resume after this sequence number (an EventSource sends it by itself when it reconnects)."
+    parameters.append({"in": "header", "name": "Last-Event-ID", "schema": {"type": "integer"}, "description": resume})
+    errors = {code: response for code, response in events.get("responses", {}).items() if not code.startswith("2")}
+    result["paths"]["/api/v1/runs/{id}/stream/"] = {
+        "get": {
+            "operationId": "runs_stream",
+            "summary": "Follow a run as server-sent events",
+            "description": "Each event of the run as `id: <sequence>`, `event: <type>` and `data: <JSON of the event "
+            "as the events operation returns it>`, oldest first, then `event: end` with the final status once the "
+            "run has ended. Served by the stream process, which holds the connection until the run ends; the API "
+            "process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.",
+            "parameters": parameters,
+            "tags": events.get("tags", ["runs"]),
+            "security": events.get("security", []),
+            "responses": {
+                "200": {
+                    "description": "The event stream (text/event-stream).",
+                    # Before Open API 3.2 (itemSchema), a stream's schema describes one event.
+                    "content": {"text/event-stream": {"schema": SSE_EVENT}},
+                },
+                **errors,
+            },
+        }
+    }
+    return result

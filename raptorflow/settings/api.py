@@ -60,6 +60,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "raptorflow.api.schema.tighten",
+        "raptorflow.api.schema.document_stream",
     ],
     # Bodies are documented as JSON only: run input is nested JSON, which form encodings cannot carry, and a
     # client generated from three alternatives for one body picks the last one (multipart).

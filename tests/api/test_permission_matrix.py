@@ -2,8 +2,8 @@
 
 The operations come from the code, not from a list kept by hand (NetBox
 `utilities/testing/api.py`): the OpenAPI schema generated live, plus the routes
-under /api/v1/ that the schema does not describe (the event stream, the schema
-and its docs), found by walking the URL resolver. OPERATIONS classifies each one
+under /api/v1/ that drf-spectacular does not see (the event stream, which a
+schema hook documents, the schema and its docs), found by walking the URL resolver. OPERATIONS classifies each one
 with its access rule and how to call it, and
 `test_every_routed_operation_is_classified` fails on a route nobody classified
 (and on a classified one that is no longer routed).

@@ -72,6 +72,7 @@ from .run_status_enum import RunStatusEnum
 from .run_step import RunStep
 from .run_step_kind_enum import RunStepKindEnum
 from .runs_list_status_item import RunsListStatusItem
+from .runs_stream_response_200 import RunsStreamResponse200
 from .scopes_enum import ScopesEnum
 from .session import Session
 from .skill import Skill
@@ -164,6 +165,7 @@ __all__ = (
     "RunFeedback",
     "RunFeedbackRequest",
     "RunsListStatusItem",
+    "RunsStreamResponse200",
     "RunStatusEnum",
     "RunStep",
     "RunStepKindEnum",

@@ -1,0 +1,285 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.runs_stream_response_200 import RunsStreamResponse200
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    limit: int | Unset = 100,
+    x_workspace: str | Unset = UNSET,
+    last_event_id: int | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_workspace, Unset):
+        headers["X-Workspace"] = x_workspace
+
+    if not isinstance(last_event_id, Unset):
+        headers["Last-Event-ID"] = str(last_event_id)
+
+
+
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/runs/{id}/stream/".format(id=quote(str(id), safe=""),),
+        "params": params,
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | RunsStreamResponse200 | None:
+    if response.status_code == 200:
+        response_200 = RunsStreamResponse200.from_dict(response.text)
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | RunsStreamResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    x_workspace: str | Unset = UNSET,
+    last_event_id: int | Unset = UNSET,
+
+) -> Response[Error | RunsStreamResponse200]:
+    """ Follow a run as server-sent events
+
+     Each event of the run as `id: <sequence>`, `event: <type>` and `data: <JSON of the event as the
+    events operation returns it>`, oldest first, then `event: end` with the final status once the run
+    has ended. Served by the stream process, which holds the connection until the run ends; the API
+    process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.
+
+    Args:
+        id (UUID):
+        limit (int | Unset):  Default: 100.
+        x_workspace (str | Unset):
+        last_event_id (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RunsStreamResponse200]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+limit=limit,
+x_workspace=x_workspace,
+last_event_id=last_event_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    x_workspace: str | Unset = UNSET,
+    last_event_id: int | Unset = UNSET,
+
+) -> Error | RunsStreamResponse200 | None:
+    """ Follow a run as server-sent events
+
+     Each event of the run as `id: <sequence>`, `event: <type>` and `data: <JSON of the event as the
+    events operation returns it>`, oldest first, then `event: end` with the final status once the run
+    has ended. Served by the stream process, which holds the connection until the run ends; the API
+    process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.
+
+    Args:
+        id (UUID):
+        limit (int | Unset):  Default: 100.
+        x_workspace (str | Unset):
+        last_event_id (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RunsStreamResponse200
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+limit=limit,
+x_workspace=x_workspace,
+last_event_id=last_event_id,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    x_workspace: str | Unset = UNSET,
+    last_event_id: int | Unset = UNSET,
+
+) -> Response[Error | RunsStreamResponse200]:
+    """ Follow a run as server-sent events
+
+     Each event of the run as `id: <sequence>`, `event: <type>` and `data: <JSON of the event as the
+    events operation returns it>`, oldest first, then `event: end` with the final status once the run
+    has ended. Served by the stream process, which holds the connection until the run ends; the API
+    process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.
+
+    Args:
+        id (UUID):
+        limit (int | Unset):  Default: 100.
+        x_workspace (str | Unset):
+        last_event_id (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RunsStreamResponse200]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+limit=limit,
+x_workspace=x_workspace,
+last_event_id=last_event_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 100,
+    x_workspace: str | Unset = UNSET,
+    last_event_id: int | Unset = UNSET,
+
+) -> Error | RunsStreamResponse200 | None:
+    """ Follow a run as server-sent events
+
+     Each event of the run as `id: <sequence>`, `event: <type>` and `data: <JSON of the event as the
+    events operation returns it>`, oldest first, then `event: end` with the final status once the run
+    has ended. Served by the stream process, which holds the connection until the run ends; the API
+    process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.
+
+    Args:
+        id (UUID):
+        limit (int | Unset):  Default: 100.
+        x_workspace (str | Unset):
+        last_event_id (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RunsStreamResponse200
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+limit=limit,
+x_workspace=x_workspace,
+last_event_id=last_event_id,
+
+    )).parsed

@@ -17,11 +17,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, IntegerField, Max, QuerySet, Sum
+from django.db.models import Count, IntegerField, Max, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 
-from agents.models import Run
+from agents.evals.choices import Rating
+from agents.models import Run, RunFeedback
 from raptorflow.accounts.models import Workspace
 
 from .models import DailyRollup
@@ -93,6 +94,7 @@ def dashboard_data(*, start: date, end: date, workspace: Workspace | None = None
         "cost_by_agent": _cost_by(rollups, "agent"),
         "cost_by_workspace": _cost_by(rollups, "workspace")[:TOP_WORKSPACES],
         "top_errors": top_errors(runs),
+        "ratings_by_version": ratings_by_version(runs),
     }
 
 
@@ -106,6 +108,26 @@ def top_errors(runs: QuerySet[Run]) -> list[dict[str, Any]]:
     rows = runs.exclude(error_code="").values("error_code").annotate(count=Count("id"))
     ordered = rows.order_by("-count", "error_code")[:TOP_ERRORS]
     return [{"code": row["error_code"], "count": row["count"]} for row in ordered]
+
+
+def ratings_by_version(runs: QuerySet[Run]) -> list[dict[str, Any]]:
+    """Thumbs up and down on the given runs' outputs, per agent version (the versions with any), by agent then
+    version: how people rate what each version returns."""
+    rows = (
+        RunFeedback.objects.filter(run__in=runs)
+        .values("run__agent_version__agent__slug", "run__agent_version__number")
+        .annotate(up=Count("id", filter=Q(rating=Rating.UP)), down=Count("id", filter=Q(rating=Rating.DOWN)))
+        .order_by("run__agent_version__agent__slug", "run__agent_version__number")
+    )
+    return [
+        {
+            "agent": row["run__agent_version__agent__slug"],
+            "version": row["run__agent_version__number"],
+            "up": row["up"],
+            "down": row["down"],
+        }
+        for row in rows
+    ]
 
 
 # --- Helpers -------------------------------------------------------------------------------------------

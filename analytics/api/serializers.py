@@ -128,6 +128,13 @@ class ErrorCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+class VersionRatingsSerializer(serializers.Serializer):
+    agent = serializers.CharField(help_text="Agent slug.")
+    version = serializers.IntegerField(help_text="The agent version's number.")
+    up = serializers.IntegerField(help_text="Thumbs up on its runs' outputs.")
+    down = serializers.IntegerField(help_text="Thumbs down.")
+
+
 class AnalyticsSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -140,3 +147,6 @@ class AnalyticsSerializer(serializers.Serializer):
     cost_by_agent = AgentCostSerializer(many=True)
     cost_by_workspace = WorkspaceCostSerializer(many=True)
     top_errors = ErrorCountSerializer(many=True, help_text="The ten most frequent error codes.")
+    ratings_by_version = VersionRatingsSerializer(
+        many=True, help_text="People's ratings of the period's finished runs, per agent version (POST …/feedback)."
+    )

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.choices import RunStatus, StepKind, StepStatus
-from agents.models import Run
+from agents.models import Run, RunFeedback
 from analytics.models import DailyRollup
 from analytics.selectors import dashboard_data
 from analytics.services import count_fallbacks, percentile, rollup_day, rollup_recent
@@ -531,3 +531,17 @@ def test_a_runs_duration_leaves_out_the_time_it_waited_for_a_person(workspace, v
     assert DailyRollup.objects.get().duration_p95_ms == 3_000  # not 42,000
     data = dashboard_data(start=DAY, end=DAY, workspace=workspace)
     assert (data["totals"]["duration_p50_ms"], data["totals"]["duration_p95_ms"]) == (2_000, 3_000)
+
+
+def test_ratings_show_per_agent_version(api, admin_client, viewer, owner, member, workspace, version):
+    """Thumbs on the period's runs, counted per version; a rating on a run outside the period does not count."""
+    rated = make_run(workspace, version, created=NOON, wait_ms=0, duration_ms=1000)
+    other = make_run(workspace, version, created=NOON - timedelta(days=5), wait_ms=0, duration_ms=1000)
+    RunFeedback.objects.create(run=rated, user=owner, rating="up")
+    RunFeedback.objects.create(run=rated, user=member, rating="down", comment="numbers off")
+    RunFeedback.objects.create(run=other, user=owner, rating="down")
+    rollup_day(DAY)
+    html = admin_client.get(DASHBOARD, {"start": "2025-03-09", "end": "2025-03-11"}).content.decode()
+    assert "Ratings per agent version" in html and f"<td>v{version.number}</td><td>1</td><td>1</td>" in html
+    expected = [{"agent": version.agent.slug, "version": version.number, "up": 1, "down": 1}]
+    assert api(viewer).json()["ratings_by_version"] == expected  # the same client, signed in as the viewer now

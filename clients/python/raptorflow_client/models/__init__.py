@@ -81,6 +81,7 @@ from .skills_list_category import SkillsListCategory
 from .skills_list_kind import SkillsListKind
 from .step_status_enum import StepStatusEnum
 from .usage import Usage
+from .version_ratings import VersionRatings
 from .version_status_enum import VersionStatusEnum
 from .workspace import Workspace
 from .workspace_cost import WorkspaceCost
@@ -177,6 +178,7 @@ __all__ = (
     "SkillsListKind",
     "StepStatusEnum",
     "Usage",
+    "VersionRatings",
     "VersionStatusEnum",
     "Workspace",
     "WorkspaceCost",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
   from ..models.analytics_day import AnalyticsDay
   from ..models.analytics_figures import AnalyticsFigures
   from ..models.error_count import ErrorCount
+  from ..models.version_ratings import VersionRatings
   from ..models.workspace_cost import WorkspaceCost
 
 
@@ -41,6 +42,8 @@ class Analytics:
             cost_by_agent (list[AgentCost]):
             cost_by_workspace (list[WorkspaceCost]):
             top_errors (list[ErrorCount]): The ten most frequent error codes.
+            ratings_by_version (list[VersionRatings]): People's ratings of the period's finished runs, per agent version
+                (POST …/feedback).
      """
 
     start: datetime.date
@@ -52,6 +55,7 @@ class Analytics:
     cost_by_agent: list[AgentCost]
     cost_by_workspace: list[WorkspaceCost]
     top_errors: list[ErrorCount]
+    ratings_by_version: list[VersionRatings]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -63,6 +67,7 @@ class Analytics:
         from ..models.analytics_day import AnalyticsDay # noqa: PLC0415
         from ..models.analytics_figures import AnalyticsFigures # noqa: PLC0415
         from ..models.error_count import ErrorCount # noqa: PLC0415
+        from ..models.version_ratings import VersionRatings # noqa: PLC0415
         from ..models.workspace_cost import WorkspaceCost # noqa: PLC0415
         start = self.start.isoformat()
 
@@ -106,6 +111,13 @@ class Analytics:
 
 
 
+        ratings_by_version = []
+        for ratings_by_version_item_data in self.ratings_by_version:
+            ratings_by_version_item = ratings_by_version_item_data.to_dict()
+            ratings_by_version.append(ratings_by_version_item)
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -119,6 +131,7 @@ class Analytics:
             "cost_by_agent": cost_by_agent,
             "cost_by_workspace": cost_by_workspace,
             "top_errors": top_errors,
+            "ratings_by_version": ratings_by_version,
         })
 
         return field_dict
@@ -131,6 +144,7 @@ class Analytics:
         from ..models.analytics_day import AnalyticsDay # noqa: PLC0415
         from ..models.analytics_figures import AnalyticsFigures # noqa: PLC0415
         from ..models.error_count import ErrorCount # noqa: PLC0415
+        from ..models.version_ratings import VersionRatings # noqa: PLC0415
         from ..models.workspace_cost import WorkspaceCost # noqa: PLC0415
         d = dict(src_dict)
         start = datetime.date.fromisoformat(d.pop("start"))
@@ -208,6 +222,16 @@ class Analytics:
             top_errors.append(top_errors_item)
 
 
+        ratings_by_version = []
+        _ratings_by_version = d.pop("ratings_by_version")
+        for ratings_by_version_item_data in (_ratings_by_version):
+            ratings_by_version_item = VersionRatings.from_dict(ratings_by_version_item_data)
+
+
+
+            ratings_by_version.append(ratings_by_version_item)
+
+
         analytics = cls(
             start=start,
             end=end,
@@ -218,6 +242,7 @@ class Analytics:
             cost_by_agent=cost_by_agent,
             cost_by_workspace=cost_by_workspace,
             top_errors=top_errors,
+            ratings_by_version=ratings_by_version,
         )
 
 

@@ -28,3 +28,19 @@ class ServiceError(Exception):
     def error_fields(self) -> Mapping[str, Sequence[str]] | None:
         """The per-field details of the API's error body (``{"field": ["…"]}``), if any."""
         return self.errors if isinstance(self.errors, Mapping) and self.errors else None
+
+
+class ConflictError(ServiceError):
+    """The request conflicts with the current state of what it acts on (HTTP 409)."""
+
+    http_status = 409
+    default_code = "conflict"
+
+
+class UnprocessableError(ServiceError):
+    """A request that matches the documented schema but that the business rules refuse: it names a row that does
+    not exist, a date in the past, a range that is too long... (HTTP 422; a request that breaks the schema is a
+    400 ``invalid_input``, and a conflict with the current state a 409). Decision 0025."""
+
+    http_status = 422
+    default_code = "unprocessable"

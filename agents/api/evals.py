@@ -10,18 +10,32 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from agents.api.serializers import agent_not_found, is_agent_slug
 from agents.evals.datasets import case_from_run, dataset_create, dataset_delete, dataset_export_lines, dataset_import
 from agents.evals.errors import EvalError
 from agents.models import Agent, EvalCase, EvalDataset, Run
 from raptorflow.api.access import READ_RUNS, WRITE_RUNS
-from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS
+from raptorflow.api.schema import ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS
+from raptorflow.api.serializers import StrictCharField, StrictModelSerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
 MAX_JSONL_CHARS = 2_000_000
 
 
-class EvalDatasetSerializer(serializers.ModelSerializer):
-    agent = serializers.SlugRelatedField(slug_field="slug", queryset=Agent.objects.filter(enabled=True))
+class EnabledAgentField(serializers.SlugRelatedField):
+    """An enabled agent by slug: anything but a string is a 400, a string that names none a 422 (decision 0025)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        agent = Agent.objects.filter(enabled=True, slug=data).first() if is_agent_slug(data) else None
+        if agent is None:
+            raise agent_not_found(data)
+        return agent
+
+
+class EvalDatasetSerializer(StrictModelSerializer):
+    agent = EnabledAgentField(slug_field="slug", queryset=Agent.objects.filter(enabled=True))
     case_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -31,7 +45,7 @@ class EvalDatasetSerializer(serializers.ModelSerializer):
 
 
 class EvalImportSerializer(serializers.Serializer):
-    jsonl = serializers.CharField(max_length=MAX_JSONL_CHARS, help_text="One case per line (name, input, …).")
+    jsonl = StrictCharField(max_length=MAX_JSONL_CHARS, help_text="One case per line (name, input, …).")
     replace = serializers.BooleanField(default=False, help_text="Remove the cases the JSONL does not name.")
 
 
@@ -47,8 +61,8 @@ class EvalExportSerializer(serializers.Serializer):
 
 class EvalCaseFromRunSerializer(serializers.Serializer):
     run = serializers.UUIDField()
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    rubric = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    rubric = StrictCharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class EvalCaseSerializer(serializers.ModelSerializer):
@@ -80,7 +94,9 @@ class EvalDatasetViewSet(
         return datasets.annotate(case_count=Count("cases")).order_by("agent__slug", "name")
 
     @extend_schema(
-        summary="Create a dataset", request=EvalDatasetSerializer, responses={201: EvalDatasetSerializer, **ERRORS}
+        summary="Create a dataset",
+        request=EvalDatasetSerializer,
+        responses={201: EvalDatasetSerializer, **ERRORS, **UNPROCESSABLE},
     )
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
@@ -97,7 +113,7 @@ class EvalDatasetViewSet(
         dataset_delete(dataset=instance, actor=self.actor)
 
     @extend_schema(summary="Import cases from JSONL", request=EvalImportSerializer,
-                   responses={200: EvalImportResultSerializer, **ERRORS})  # fmt: skip
+                   responses={200: EvalImportResultSerializer, **ERRORS, **UNPROCESSABLE})  # fmt: skip
     @action(detail=True, methods=["post"], url_path="import")
     def import_jsonl(self, request, *args, **kwargs):
         dataset = self.get_object()
@@ -113,8 +129,11 @@ class EvalDatasetViewSet(
         dataset = self.get_object()
         return Response({"jsonl": "".join(f"{line}\n" for line in dataset_export_lines(dataset))})
 
-    @extend_schema(summary="Add a run of this workspace as a case (its output the reference)",
-                   request=EvalCaseFromRunSerializer, responses={201: EvalCaseSerializer, **ERRORS})  # fmt: skip
+    @extend_schema(
+        summary="Add a run of this workspace as a case (its output the reference)",
+        request=EvalCaseFromRunSerializer,
+        responses={201: EvalCaseSerializer, **ERRORS, **UNPROCESSABLE},
+    )
     @action(detail=True, methods=["post"], url_path="cases-from-run")
     def case_from_run(self, request, *args, **kwargs):
         dataset = self.get_object()

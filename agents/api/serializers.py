@@ -18,7 +18,8 @@ from agents.models import (
     validate_model_tools,
 )
 from agents.selectors import agent_get_for_run
-from raptorflow.api.serializers import SharedFieldsMixin, StrictBooleanField
+from raptorflow.api.serializers import SharedFieldsMixin, StrictBooleanField, StrictCharField, StrictModelSerializer
+from raptorflow.errors import UnprocessableError
 
 if TYPE_CHECKING:
     from raptorflow.accounts.models import User
@@ -100,15 +101,28 @@ class RunDetailSerializer(RunSerializer):
 _SLUG_MAX = Agent._meta.get_field("slug").max_length or 50  # always set on a SlugField (50 is its default)
 
 
+def is_agent_slug(data: str) -> bool:
+    """Whether the text could be an agent's slug: any other names no agent (and may not be a valid cache key, or
+    a string PostgreSQL can compare)."""
+    return len(data) <= _SLUG_MAX and slug_re.fullmatch(data) is not None
+
+
+def agent_not_found(data: str) -> UnprocessableError:
+    """A string the schema allows that names no agent to use: a 422 ``agent_not_found`` (decision 0025)."""
+    message = f"No enabled agent has the slug '{smart_str(data)[:_SLUG_MAX]}'."
+    return UnprocessableError("agent_not_found", message, {"agent": [message]})
+
+
 class AgentSlugField(serializers.SlugRelatedField):
-    """An agent by slug, looked up through the agent cache (with its active version's id)."""
+    """An agent by slug, looked up through the agent cache (with its active version's id). Anything but a string
+    is a 400; a string that names no enabled agent a 422 ``agent_not_found``."""
 
     def to_internal_value(self, data):
-        # Only a well-formed slug reaches the cache: any other text names no agent, and may not be a valid key.
-        is_slug = isinstance(data, str) and len(data) <= _SLUG_MAX and slug_re.fullmatch(data)
-        agent = agent_get_for_run(data) if is_slug else None
+        if not isinstance(data, str):
+            self.fail("invalid")
+        agent = agent_get_for_run(data) if is_agent_slug(data) else None
         if agent is None:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+            raise agent_not_found(data)
         return agent
 
 
@@ -118,7 +132,7 @@ class RunCreateSerializer(serializers.Serializer):
 
 
 class RunDecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comment = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class RunAnswerSerializer(serializers.Serializer):
@@ -126,10 +140,10 @@ class RunAnswerSerializer(serializers.Serializer):
 
 
 class RunCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=500, default="")
 
 
-class RunFeedbackSerializer(serializers.ModelSerializer):
+class RunFeedbackSerializer(StrictModelSerializer):
     class Meta:
         model = RunFeedback
         fields = ["rating", "comment", "created_at", "updated_at"]
@@ -138,7 +152,7 @@ class RunFeedbackSerializer(serializers.ModelSerializer):
 
 
 class AgentVersionPublishSerializer(serializers.Serializer):
-    override_reason = serializers.CharField(
+    override_reason = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=2000,
@@ -162,7 +176,7 @@ class RunEventPageSerializer(serializers.Serializer):
     next_after = serializers.IntegerField(help_text="Pass as ?after= to get the events that follow.")
 
 
-class AgentVersionSerializer(serializers.ModelSerializer):
+class AgentVersionSerializer(StrictModelSerializer):
     agent: serializers.SlugRelatedField[Agent] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     # many=True makes a ManyRelatedField; the stubs type the call as the single field.
     skills: serializers.ManyRelatedField = serializers.SlugRelatedField(  # type: ignore[assignment]
@@ -173,7 +187,7 @@ class AgentVersionSerializer(serializers.ModelSerializer):
     )
     # Declared (the model has a JSONField) so that the schema says what it holds: a list of names.
     model_tools = serializers.ListField(
-        child=serializers.CharField(max_length=200),
+        child=StrictCharField(max_length=200),
         required=False,
         validators=[validate_model_tools],
         help_text=AgentVersion._meta.get_field("model_tools").help_text,
@@ -212,7 +226,7 @@ class AgentSerializer(serializers.ModelSerializer):
 
 
 class DispatchSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
+    text = StrictCharField(max_length=5000)
     run = StrictBooleanField(default=False, help_text="Also start a run of the chosen agent.")
     input = serializers.DictField(required=False, help_text="The run's input; required by most agents.")
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from agents.choices import VersionStatus
@@ -30,11 +30,13 @@ from raptorflow.api.schema import (
     ERRORS,
     IDEMPOTENCY_KEY,
     TOO_LARGE,
+    UNPROCESSABLE,
     WORKSPACE_PARAMS,
     ErrorSerializer,
 )
 from raptorflow.api.serializers import QuerySerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
+from raptorflow.errors import ConflictError
 
 from . import serializers as s
 from .filtersets import RunFilterSet
@@ -124,7 +126,15 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         summary="Start a run",
         parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
         request=s.RunCreateSerializer,
-        responses={201: s.RunSerializer, 200: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET, **TOO_LARGE},
+        responses={
+            201: s.RunSerializer,
+            200: s.RunSerializer,
+            **ERRORS,
+            **UNPROCESSABLE,
+            **CONFLICT,
+            **BUDGET,
+            **TOO_LARGE,
+        },
         examples=[
             OpenApiExample(
                 "Unit economics",
@@ -181,10 +191,10 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         summary="Answer the questions a run waits on",
         parameters=WORKSPACE_PARAMS,
         request=s.RunAnswerSerializer,
-        responses={200: s.RunSerializer, **ERRORS, **CONFLICT},
+        responses={200: s.RunSerializer, **ERRORS, **UNPROCESSABLE, **CONFLICT},
         description="A run that lacks what it needs asks (status `awaiting_input`; its detail shows "
         "`input_request.questions`). Answer every required question by its key; each answer must match the "
-        "question's schema (else 400 `invalid_answers` with the errors by key). The run then goes back to the "
+        "question's schema (else 422 `invalid_answers` with the errors by key). The run then goes back to the "
         "queue and continues where it asked. 409 `not_awaiting_input` when it is not waiting.",
     )
     @action(detail=True, methods=["post"], url_path="input")
@@ -199,7 +209,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         summary="Rate a run's output",
         parameters=WORKSPACE_PARAMS,
         request=s.RunFeedbackSerializer,
-        responses={201: s.RunFeedbackSerializer, 200: s.RunFeedbackSerializer, **ERRORS},
+        responses={201: s.RunFeedbackSerializer, 200: s.RunFeedbackSerializer, **ERRORS, **UNPROCESSABLE},
         description="Thumbs up or down on the output, with an optional comment. One rating per person (or API "
         "key) and run: rating again replaces it (200). Staff can turn a thumbs-down into an evaluation case.",
     )
@@ -263,7 +273,9 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List an agent's versions", responses={200: s.AgentVersionSerializer, **ERRORS}),
     retrieve=extend_schema(summary="Get an agent version", responses={200: s.AgentVersionSerializer, **ERRORS}),
-    partial_update=extend_schema(summary="Edit a draft", responses={200: s.AgentVersionSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary="Edit a draft", responses={200: s.AgentVersionSerializer, **ERRORS, **CONFLICT}
+    ),
 )
 class AgentVersionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
@@ -276,6 +288,13 @@ class AgentVersionViewSet(
     lookup_value_regex = r"\d+"
     pagination_class = None
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def list(self, request, *args, **kwargs):
+        # An agent that does not exist has no versions to list: a 404, not an empty list (as for one version).
+        slug = self.kwargs["agent_slug"]
+        if not (s.is_agent_slug(slug) and Agent.objects.filter(slug=slug).exists()):
+            raise NotFound()
+        return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -300,7 +319,8 @@ class AgentVersionViewSet(
 
     def perform_update(self, serializer):
         if serializer.instance.status != VersionStatus.DRAFT:
-            raise ValidationError({"status": ["A published version cannot change; create a new draft."]})
+            problem = "A published version cannot change; create a new draft."
+            raise ConflictError("version_published", problem, {"status": [problem]})
         agentversion_update(version=serializer.instance, actor=actor_for(self.request), **serializer.validated_data)
 
     @extend_schema(
@@ -341,7 +361,15 @@ class DispatchViewSet(WorkspaceScopedViewSet):
         summary="Route a request (and optionally run it)",
         parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
         request=s.DispatchSerializer,
-        responses={200: s.RouteDecisionSerializer, 201: s.RunSerializer, **ERRORS, **CONFLICT, **BUDGET, **TOO_LARGE},
+        responses={
+            200: s.RouteDecisionSerializer,
+            201: s.RunSerializer,
+            **ERRORS,
+            **UNPROCESSABLE,
+            **CONFLICT,
+            **BUDGET,
+            **TOO_LARGE,
+        },
         examples=[
             OpenApiExample(
                 "Route only", request_only=True, value={"text": "What are our CAC and LTV at 5% churn?", "run": False}
@@ -360,9 +388,10 @@ class DispatchViewSet(WorkspaceScopedViewSet):
         body = s.DispatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        key = request.headers.get("Idempotency-Key", "").strip() if data["run"] else ""
-        if len(key) > 255:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 255:  # refused as the schema says, even when it is not used (run false)
             raise ValidationError({"Idempotency-Key": ["At most 255 characters."]})
+        key = key if data["run"] else ""
         fingerprint = self._fingerprint(data) if key else ""
         if key and (earlier := self._dispatched_run(key, fingerprint)) is not None:
             return Response(s.RunSerializer(earlier).data, status=status.HTTP_200_OK)

@@ -9,7 +9,11 @@ from raptorflow.errors import ServiceError
 
 
 class EvalError(ServiceError):
-    """A dataset, case, experiment or feedback request that cannot be honoured (``errors``: by field)."""
+    """A dataset, case, experiment or feedback request that cannot be honoured (``errors``: by field). It matches
+    the API's schema but not the rules (a taken name, a case that does not fit the agent, another agent's run):
+    a 422 (decision 0025)."""
+
+    http_status = 422
 
     def __init__(self, code: str, message: str, errors: Mapping[str, Sequence[str]] | None = None):
         super().__init__(code, message, dict(errors or {}))

@@ -27,11 +27,16 @@ class RunStateError(RunError):
 
 
 class RunInputError(RunError):
-    """The agent cannot run, or the input does not match its schema."""
+    """The agent cannot run, or the input does not match its schema (the agent's own, which the OpenAPI schema
+    cannot state: a 422, decision 0025)."""
+
+    http_status = 422
 
 
 class AnswersError(RunError):
-    """The answers to a run's questions do not fit them (listed by question key)."""
+    """The answers to a run's questions do not fit them (listed by question key; a 422, decision 0025)."""
+
+    http_status = 422
 
     def error_fields(self) -> Mapping[str, Sequence[str]] | None:
         return {"answers": self.errors} if self.errors else None

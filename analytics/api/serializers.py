@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from analytics.selectors import default_range, default_start, range_problem
 from raptorflow.api.serializers import QuerySerializer
+from raptorflow.errors import UnprocessableError
 
 
 class _MoneyOptions(TypedDict):
@@ -78,7 +79,9 @@ class AnalyticsQuerySerializer(QuerySerializer):
         end = attrs.get("end") or default_range()[1]
         start = attrs.get("start") or default_start(end)
         if problem := range_problem(start, end):
-            raise serializers.ValidationError({"start": [problem]})
+            # Schema-valid dates the dashboard does not serve (before or after the dates it knows, start after end,
+            # longer than MAX_RANGE_DAYS): a 422 with its own code, not a malformed request (decision 0025).
+            raise UnprocessableError("invalid_range", problem, {"start": [problem]})
         return {"start": start, "end": end}
 
 

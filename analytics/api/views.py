@@ -19,7 +19,7 @@ from analytics.selectors import dashboard_data
 from analytics.services import rollup_today_if_stale
 from raptorflow.accounts.models import Workspace
 from raptorflow.api.access import READ_WORKSPACE
-from raptorflow.api.schema import ERRORS, WORKSPACE_PARAMS
+from raptorflow.api.schema import ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
 from .serializers import AnalyticsQuerySerializer, AnalyticsSerializer, UsageQuerySerializer, UsageSerializer
@@ -67,7 +67,7 @@ class AnalyticsViewSet(WorkspaceScopedViewSet):
     @extend_schema(
         summary="Analytics for a range of days",
         parameters=[*WORKSPACE_PARAMS, AnalyticsQuerySerializer],
-        responses={200: AnalyticsSerializer, **ERRORS},
+        responses={200: AnalyticsSerializer, **ERRORS, **UNPROCESSABLE},
         description="The workspace's runs that finished in the UTC days start … end (at most 366; the last 30 by "
         "default): per day and in total the runs, success rate, duration and queue-wait percentiles "
         "(nearest rank), tokens (input, of which read from and written to a prompt cache, and output), cost, "

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
-from raptorflow.errors import ServiceError
+from raptorflow.errors import ServiceError, UnprocessableError
 
 from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace, hash_api_key
@@ -51,7 +51,7 @@ def workspace_create_owned(*, name: str, owner: User, actor: Actor, slug: str = 
     conflict, not a validation error, so the caller can pick another."""
     slug = slug or slugify(name)[:80]
     if not slug:
-        raise ServiceError("invalid_input", "The name needs a letter or digit to make a slug from; give a slug.")
+        raise UnprocessableError("slug_needed", "The name has no letter or digit to make a slug from; give a slug.")
     taken = WorkspaceConflictError(message=f"The slug {slug!r} is taken; choose another.")
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=owner.pk).first()  # one creation per person at a time

@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from .errors import error_body
 from .schema import ERRORS
+from .serializers import StrictCharField
 
 
 def _lockout_message(request) -> tuple[str, int]:
@@ -48,8 +49,8 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
 
 
 class LoginSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
 
 
 SessionSerializer = inline_serializer(

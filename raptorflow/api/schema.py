@@ -4,6 +4,8 @@ states in the schema the limits the code enforces."""
 import re
 from typing import Any
 
+from django.core.validators import RegexValidator
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -33,6 +35,15 @@ ERRORS = {
     404: _error("Not found (also another workspace's)", "not_found", "Not found."),
     429: _error("Rate limited; see Retry-After", "throttled", "Too many requests; retry in 12 s."),
 }
+# A request the schema allows that the business rules refuse: it names a row that does not exist, a date in the
+# past, a range that is too long... (decision 0025). Each refusal has its own code; the example is one of them.
+UNPROCESSABLE = {
+    422: _error(
+        "Valid, but refused by the rules (a row that does not exist, a date in the past...)",
+        "agent_not_found",
+        "No enabled agent has the slug 'unit_economic'.",
+    )
+}
 CONFLICT = {409: _error("Conflicts with the current state", "idempotency_conflict", "This Idempotency-Key was used.")}
 TOO_LARGE = {
     413: _error("The body or the run input is too large", "payload_too_large", "The request body is too large.")
@@ -51,7 +62,7 @@ WORKSPACE_PARAMS = [
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "maxLength": 255},
     OpenApiParameter.HEADER,
     required=False,
     description="Any unique string (≤ 255). Repeating a request with the same key returns the first run.",
@@ -59,8 +70,51 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 
 # drf-spectacular writes a decimal's pattern with every digit optional (``^-?\d{0,8}(?:\.\d{0,6})?$``), which
-# "" and "-" match; DRF refuses both. The lookahead asks for at least one digit.
-_DECIMAL_PATTERN = re.compile(r"^\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+# "" and "-" match; DRF refuses both. The lookahead asks for at least one digit. (StrictDecimalField's pattern may
+# have no sign: see below.)
+_DECIMAL_PATTERN = re.compile(r"^\^(-\?)?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+
+# The characters Python's str.strip() removes (those whose isspace() is true), as a JSON Schema (ECMA) class: not
+# ``\s``, which differs (it has U+FEFF, and lacks U+001C to U+001F).
+_PYTHON_WHITESPACE = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_ONLY_WHITESPACE = f"[^{_PYTHON_WHITESPACE}]"
+
+
+class CharFieldExtension(OpenApiSerializerFieldExtension):
+    """A request's text field that trims whitespace and may not be blank refuses "   " (a 400): its schema says so,
+    with a pattern asking for one character that is not whitespace (minLength counts the spaces)."""
+
+    target_class = "rest_framework.fields.CharField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        field = self.target
+        if (
+            direction == "request"
+            and isinstance(schema, dict)
+            and schema.get("type") == "string"
+            and not field.allow_blank
+            and field.trim_whitespace
+            and "pattern" not in schema
+            and "format" not in schema
+            and not any(isinstance(validator, RegexValidator) for validator in field.validators)  # a pattern of its own
+        ):
+            schema["pattern"] = NOT_ONLY_WHITESPACE
+        return schema
+
+
+class StrictDecimalFieldExtension(OpenApiSerializerFieldExtension):
+    """A decimal with a minimum of zero or more has no sign in its pattern (a string's schema has no minimum)."""
+
+    target_class = "raptorflow.api.serializers.StrictDecimalField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        minimum = self.target.min_value
+        if minimum is not None and minimum >= 0 and isinstance(schema.get("pattern"), str):
+            schema["pattern"] = schema["pattern"].replace("^-?", "^", 1)
+        return schema
 
 
 def tighten(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -91,8 +145,8 @@ def _tighten_decimals(node: Any) -> None:
     if isinstance(node, dict):
         pattern = node.get("pattern")
         if isinstance(pattern, str) and (match := _DECIMAL_PATTERN.match(pattern)):
-            whole, fraction = match.groups()
-            node["pattern"] = rf"^-?(?=\.?\d)\d{{0,{whole}}}(?:\.\d{{0,{fraction}}})?$"
+            sign, whole, fraction = match.groups()
+            node["pattern"] = rf"^{sign or ''}(?=\.?\d)\d{{0,{whole}}}(?:\.\d{{0,{fraction}}})?$"
         for value in node.values():
             _tighten_decimals(value)
     elif isinstance(node, list):
@@ -117,13 +171,16 @@ SSE_EVENT = {
 def document_stream(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """POSTPROCESSING_HOOKS: the run's server-sent event stream as an operation. It is a plain Django view (it
     streams; DRF's response cycle would buffer it), so drf-spectacular cannot see it; it takes the events
-    operation's parameters but ``after`` and ``wait``, its security and its errors."""
+    operation's path and header parameters (not its query: the stream pages by itself), its security and errors."""
     events = result.get("paths", {}).get("/api/v1/runs/{id}/events/", {}).get("get")
     if events is None:
         return result
-    parameters = [p for p in events.get("parameters", []) if p.get("name") not in ("after", "wait")]
-    resume = "Resume after this sequence number (an EventSource sends it by itself when it reconnects)."
-    parameters.append({"in": "header", "name": "Last-Event-ID", "schema": {"type": "integer"}, "description": resume})
+    parameters = [p for p in events.get("parameters", []) if p.get("in") != "query"]  # the stream takes none
+    resume = (
+        "Resume after this sequence number (an EventSource sends it by itself when it reconnects); anything but "
+        "digits starts from the first event."
+    )
+    parameters.append({"in": "header", "name": "Last-Event-ID", "schema": {"type": "string"}, "description": resume})
     errors = {code: response for code, response in events.get("responses", {}).items() if not code.startswith("2")}
     result["paths"]["/api/v1/runs/{id}/stream/"] = {
         "get": {

@@ -32,7 +32,9 @@ MAX_PHASES = 12
 MAX_PHASE_DAYS = 3650
 
 _DAYS = {"type": "integer", "minimum": 1, "maximum": MAX_PHASE_DAYS}
-_MONEY = {"type": "number", "minimum": 0, "maximum": 1e12}
+MAX_MONEY = 1e12
+_MONEY = {"type": "number", "minimum": 0, "maximum": MAX_MONEY}
+_TOTAL_MONEY = {**_MONEY, "maximum": MAX_MONEY * MAX_PHASES}  # a sum of up to MAX_PHASES phase costs
 PHASE_IN = {
     "type": "object",
     "additionalProperties": False,
@@ -174,7 +176,7 @@ def _dated(start: date, phases: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "cost": {
                 "type": ["object", "null"],
                 "required": ["low", "high"],
-                "properties": {"low": _MONEY, "high": _MONEY},
+                "properties": {"low": _TOTAL_MONEY, "high": _TOTAL_MONEY},
             },
             "timeline_days": {"type": ["integer", "null"], "minimum": 1},
             "checks": {"type": "array", "items": _CHECK},

@@ -117,9 +117,16 @@ class TestTheApiKeysEndpoint:
         assert "scopes" in response.json()["errors"]
         assert not APIKey.objects.exists()
 
-    @pytest.mark.parametrize("body", [{"scopes": []}, {"name": ""}, {"expires_at": "2001-01-01T00:00:00Z"}])
-    def test_a_key_needs_a_name_a_scope_and_a_future_expiry(self, as_user, owner, body):
-        assert _create(as_user(owner), **body).status_code == 400
+    @pytest.mark.parametrize("body", [{"scopes": []}, {"name": ""}, {"name": "  "}, {"name": 7}])
+    def test_a_key_needs_a_name_and_a_scope(self, as_user, owner, body):
+        response = _create(as_user(owner), **body)
+        assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
+
+    def test_an_expiry_in_the_past_is_a_422(self, as_user, owner):
+        response = _create(as_user(owner), expires_at="2001-01-01T00:00:00Z")
+        assert (response.status_code, response.json()["code"]) == (422, "expires_in_past")
+        assert "expires_at" in response.json()["errors"]
+        assert not APIKey.objects.exists()
 
     def test_an_expiry_in_the_future_is_kept(self, as_user, owner):
         expires = (timezone.now() + timedelta(days=30)).replace(microsecond=0)

@@ -60,10 +60,22 @@ def test_an_owner_adds_a_member_by_username_or_email_and_it_is_audited(as_user, 
     assert AuditEvent.objects.filter(action="membership.create", workspace=workspace).count() == 2
 
 
-def test_adding_an_unknown_user_is_a_400(as_user, owner):
+def test_adding_an_unknown_user_is_a_422_user_not_found(as_user, owner):
     response = as_user(owner).post(MEMBERS, {"user": "nobody@example.com"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert response.json()["code"] == "user_not_found"
     assert "user" in response.json()["errors"]
+
+
+def test_a_blank_user_names_nobody_even_one_with_a_blank_email(as_user, owner):
+    UserFactory(email="")
+    response = as_user(owner).post(MEMBERS, {"user": "  "}, format="json")
+    assert (response.status_code, response.json()["code"]) == (422, "user_not_found")
+
+
+def test_a_user_is_a_string_not_a_number(as_user, owner):
+    response = as_user(owner).post(MEMBERS, {"user": 1}, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
 
 
 def test_adding_someone_already_in_is_a_409(as_user, owner, member):

@@ -84,10 +84,16 @@ def test_an_invalid_foundation_is_a_400_with_the_schema_messages_and_nothing_cha
     assert workspace.name != "Renamed"
 
 
-def test_a_negative_budget_is_rejected(as_user, owner, workspace):
-    response = as_user(owner).patch(f"{API}/workspaces/{workspace.slug}", {"monthly_budget": "-1"}, format="json")
+@pytest.mark.parametrize("budget", ["-1", "-0", " 5", "1e3", 12, 12.5, True])
+def test_a_budget_is_a_decimal_string_and_never_negative(as_user, owner, workspace, budget):
+    response = as_user(owner).patch(f"{API}/workspaces/{workspace.slug}", {"monthly_budget": budget}, format="json")
     assert response.status_code == 400
     assert "monthly_budget" in response.json()["errors"]
+
+
+def test_a_budget_as_a_decimal_string_is_kept_as_written(as_user, owner, workspace):
+    response = as_user(owner).patch(f"{API}/workspaces/{workspace.slug}", {"monthly_budget": "12.30"}, format="json")
+    assert (response.status_code, response.json()["monthly_budget"]) == (200, "12.30")
 
 
 @pytest.mark.parametrize("persona", ["member", "viewer"])
@@ -174,3 +180,11 @@ def test_one_person_owns_at_most_the_configured_number(as_user, newcomer, settin
     codes = [client.post(f"{API}/workspaces", {"name": f"W{n}"}, format="json").status_code for n in range(3)]
     assert codes == [201, 201, 409]
     assert client.post(f"{API}/workspaces", {"name": "W9"}, format="json").json()["code"] == "workspace_limit"
+
+
+def test_a_name_that_gives_no_slug_needs_one_and_a_number_is_not_a_name(as_user, newcomer):
+    client = as_user(newcomer)
+    unnamed = client.post(f"{API}/workspaces", {"name": "!!!"}, format="json")
+    assert (unnamed.status_code, unnamed.json()["code"]) == (422, "slug_needed")
+    assert client.post(f"{API}/workspaces", {"name": "!!!", "slug": "bangs"}, format="json").status_code == 201
+    assert client.post(f"{API}/workspaces", {"name": 7}, format="json").status_code == 400  # the schema says text

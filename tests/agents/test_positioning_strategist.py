@@ -479,7 +479,8 @@ def test_missing_competitors_and_differentiators_are_asked_then_the_model_writes
     questions = writer.get(f"/api/v1/runs/{run.pk}").json()["input_request"]["questions"]
     assert [q["key"] for q in questions] == ["competitors", "differentiators"]
     refused = writer.post(f"/api/v1/runs/{run.pk}/input", {"answers": {"competitors": []}}, format="json")
-    assert refused.status_code == 400  # an empty list is not an answer; differentiators is required
+    # an empty list is not an answer; differentiators is required (the run's own questions: a 422)
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_answers")
     run = answer(
         writer, run, {"competitors": CANTABILE["competitors"], "differentiators": DIFFERENTIATORS["cantabile"]}
     )

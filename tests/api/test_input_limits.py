@@ -47,8 +47,8 @@ def test_a_run_input_over_its_limit_is_a_413(writer, settings):
     assert (response.status_code, response.json()["code"]) == (413, "input_too_large")
 
 
-def test_a_string_longer_than_the_schema_allows_is_a_400_naming_the_field(writer):
+def test_a_string_longer_than_the_agents_schema_allows_is_a_422_naming_the_field(writer):
     body = json.dumps({"agent": "content_creator", "input": {"type": "blog", "topic": "z" * 20_000}})
     response = _post(writer, body)
-    assert response.status_code == 400
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_input")  # the agent's schema (0025)
     assert any(error.startswith("topic:") for error in response.json()["errors"]["input"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import validate_slug
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +17,8 @@ from raptorflow.accounts.choices import Role, Scope
 from raptorflow.accounts.erasure import CONFIRMATION
 from raptorflow.accounts.models import APIKey, Membership, User, Workspace
 from raptorflow.accounts.schemas import FOUNDATION_SCHEMA
+from raptorflow.api.serializers import StrictCharField, StrictChoiceField, StrictModelSerializer
+from raptorflow.errors import UnprocessableError
 
 # The foundation's JSON Schema, published in the OpenAPI document ($schema is not an OpenAPI keyword).
 _FOUNDATION_OPENAPI = {key: value for key, value in FOUNDATION_SCHEMA.items() if key != "$schema"}
@@ -42,14 +45,17 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
 
 class WorkspaceCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    slug = serializers.SlugField(
-        max_length=80, required=False, help_text="The workspace's address in the API; made from the name if left out."
+    name = StrictCharField(max_length=200)
+    slug = StrictCharField(
+        max_length=80,
+        required=False,
+        validators=[validate_slug],
+        help_text="The workspace's address in the API (letters, digits, - and _); made from the name if left out.",
     )
     foundation = FoundationField(required=False, validators=Workspace._meta.get_field("foundation").validators)
 
 
-class WorkspaceUpdateSerializer(serializers.ModelSerializer):
+class WorkspaceUpdateSerializer(StrictModelSerializer):
     # ModelSerializer copies the model's validators, so an invalid foundation is a 400 with the schema messages.
     foundation = FoundationField(required=False, validators=Workspace._meta.get_field("foundation").validators)
 
@@ -69,13 +75,18 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipCreateSerializer(serializers.Serializer):
-    user = serializers.CharField(max_length=254, help_text="Username or email address of an existing user.")
-    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+    # Not trimmed here: validate_user strips, so "  " is a name no user has (a 422), not a blank field (a 400).
+    user = StrictCharField(
+        max_length=254, trim_whitespace=False, help_text="Username or email address of an existing user."
+    )
+    role = StrictChoiceField(choices=Role.choices, default=Role.MEMBER)
 
     def validate_user(self, value: str) -> User:
-        user = _find_user(value.strip())
+        identifier = value.strip()
+        user = _find_user(identifier) if identifier else None  # "" would match a user whose email is blank
         if user is None:
-            raise serializers.ValidationError("No single active user has this username or email address.")
+            message = "No single active user has this username or email address."
+            raise UnprocessableError("user_not_found", message, {"user": [message]})
         return user
 
 
@@ -89,11 +100,11 @@ def _find_user(identifier: str) -> User | None:
 
 
 class MembershipUpdateSerializer(serializers.Serializer):
-    role = serializers.ChoiceField(choices=Role.choices)
+    role = StrictChoiceField(choices=Role.choices)
 
 
 class APIKeySerializer(serializers.ModelSerializer):
-    scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), read_only=True)
+    scopes = serializers.ListField(child=StrictChoiceField(choices=Scope.choices), read_only=True)
     created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -109,7 +120,7 @@ class APIKeySerializer(serializers.ModelSerializer):
 
 
 class APIKeyCreatedSerializer(APIKeySerializer):
-    key = serializers.CharField(
+    key = StrictCharField(
         read_only=True, help_text="The secret, shown this once: store it now. Send as `Authorization: Api-Key <key>`."
     )
 
@@ -119,22 +130,24 @@ class APIKeyCreatedSerializer(APIKeySerializer):
 
 
 class APIKeyCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
     scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=Scope.choices),
+        child=StrictChoiceField(choices=Scope.choices),
         allow_empty=False,
+        min_length=1,  # allow_empty alone leaves minItems out of the schema
         help_text="What the key may do; `admin` implies every scope.",
     )
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     def validate_expires_at(self, value: Any) -> Any:
         if value is not None and value <= timezone.now():
-            raise serializers.ValidationError("Must be in the future.")
+            problem = "Must be in the future."
+            raise UnprocessableError("expires_in_past", f"expires_at: {problem}", {"expires_at": [problem]})
         return value
 
 
 class EraseSerializer(serializers.Serializer):
-    confirm = serializers.ChoiceField(
+    confirm = StrictChoiceField(
         choices=[CONFIRMATION],
         help_text=f"Exactly `{CONFIRMATION}`: erasure cannot be undone.",
     )

@@ -42,7 +42,7 @@ from raptorflow.accounts.services import (
 from raptorflow.api.access import MANAGE, READ_WORKSPACE, Access
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import actor_for
-from raptorflow.api.schema import CONFLICT, ERRORS, WORKSPACE_PARAMS, ErrorSerializer
+from raptorflow.api.schema import CONFLICT, ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS, ErrorSerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 from raptorflow.audit.actors import Actor
 
@@ -115,9 +115,10 @@ class WorkspaceMemberAccess(permissions.BasePermission):
     create=extend_schema(
         summary="Create a workspace; you become its owner",
         request=s.WorkspaceCreateSerializer,
-        responses={201: s.WorkspaceSerializer, **ERRORS, **CONFLICT},
+        responses={201: s.WorkspaceSerializer, **ERRORS, **CONFLICT, **UNPROCESSABLE},
         description="Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the "
-        "slug is in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces.",
+        "slug is in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces, 422 "
+        "`slug_needed` when the name gives no slug and none is sent.",
     ),
     retrieve=extend_schema(summary="Get a workspace", responses={200: s.WorkspaceSerializer, **ERRORS}),
     partial_update=extend_schema(
@@ -233,7 +234,7 @@ def _apply_workspace_changes(workspace: Workspace, fields: dict[str, Any], *, ac
         summary="Add a member",
         parameters=WORKSPACE_PARAMS,
         request=s.MembershipCreateSerializer,
-        responses={201: s.MembershipSerializer, **ERRORS, **ALREADY_MEMBER},
+        responses={201: s.MembershipSerializer, **ERRORS, **UNPROCESSABLE, **ALREADY_MEMBER},
         description="Adds an existing user, named by username or email. Only an owner may grant `owner`.",
     ),
     partial_update=extend_schema(
@@ -319,7 +320,7 @@ class MembershipViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         summary="Create an API key",
         parameters=WORKSPACE_PARAMS,
         request=s.APIKeyCreateSerializer,
-        responses={201: s.APIKeyCreatedSerializer, **ERRORS},
+        responses={201: s.APIKeyCreatedSerializer, **ERRORS, **UNPROCESSABLE},
         description="The response holds the secret `key`, this once only: it is stored as a hash and never shown "
         "again.",
     ),

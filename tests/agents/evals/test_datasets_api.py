@@ -1,5 +1,5 @@
 """A workspace's own datasets through the API: members create, import, export and add runs as cases; viewers
-read; strangers see nothing; bad input is a 400 with a code."""
+read; strangers see nothing; a malformed request is a 400, one the rules refuse a 422, each with a code."""
 
 from __future__ import annotations
 
@@ -37,12 +37,12 @@ def test_a_member_creates_a_dataset_imports_cases_and_exports_them(as_user, memb
     assert [json.loads(line) for line in exported.splitlines()] == [json.loads(x) for x in case_lines().splitlines()]
 
     taken = client.post(API, {"agent": "unit_economics", "name": "pricing-checks"}, format="json")
-    assert (taken.status_code, taken.json()["code"]) == (400, "name_taken")
+    assert (taken.status_code, taken.json()["code"]) == (422, "name_taken")
 
 
-def test_a_bad_jsonl_is_a_400_naming_the_lines(as_user, member, own_dataset):
+def test_a_bad_jsonl_is_a_422_naming_the_lines(as_user, member, own_dataset):
     response = as_user(member).post(f"{API}/{own_dataset.pk}/import", {"jsonl": '{"name": "a"}\nnope\n'}, format="json")
-    assert (response.status_code, response.json()["code"]) == (400, "invalid_jsonl")
+    assert (response.status_code, response.json()["code"]) == (422, "invalid_jsonl")
     assert response.json()["errors"]["jsonl"][0].startswith("line 2: not JSON")
 
 
@@ -56,7 +56,7 @@ def test_a_run_of_the_workspace_becomes_a_case_and_another_workspaces_run_does_n
     case = client.post(f"{API}/{own_dataset.pk}/cases-from-run", {"run": str(ours.pk), "name": "ours"}, format="json")
     assert (case.status_code, case.json()["reference_output"]) == (201, {"cac": 500})
     refused = client.post(f"{API}/{own_dataset.pk}/cases-from-run", {"run": str(theirs.pk)}, format="json")
-    assert (refused.status_code, refused.json()["code"]) == (400, "run_not_found")
+    assert (refused.status_code, refused.json()["code"]) == (422, "run_not_found")
 
 
 def test_viewers_read_strangers_see_nothing_and_platform_datasets_stay_out(

@@ -80,14 +80,14 @@ def test_the_same_idempotency_key_and_body_give_the_same_run(writer):
     assert conflict.json()["code"] == "idempotency_conflict"
 
 
-def test_bad_input_is_a_400_naming_each_problem(writer):
+def test_input_that_does_not_fit_the_agent_is_a_422_naming_each_problem(writer):
     response = _start(writer, {"spend": "lots"})
-    assert response.status_code == 400
+    assert response.status_code == 422  # the agent's input schema, which the OpenAPI document cannot state
     body = response.json()
     assert body["code"] == "invalid_input"
     assert "spend: 'lots' is not of type 'number'" in body["errors"]["input"]
     unknown = writer.post("/api/v1/runs", {"agent": "nope", "input": {}}, format="json")
-    assert (unknown.status_code, unknown.json()["code"]) == (400, "invalid_input")
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "agent_not_found")
     assert "agent" in unknown.json()["errors"]
     not_json = writer.post("/api/v1/runs", "{", content_type="application/json")
     assert (not_json.status_code, not_json.json()["code"]) == (400, "parse_error")
@@ -263,18 +263,24 @@ def test_an_agent_disabled_in_the_admin_refuses_the_next_run(writer):
     agent.enabled = False
     agent.save()
     refused = _start(writer)
-    assert (refused.status_code, refused.json()["code"]) == (400, "agent_unavailable")
+    assert (refused.status_code, refused.json()["code"]) == (422, "agent_unavailable")
 
 
-@pytest.mark.parametrize("name", ["no such agent\x7f", "x" * 101, "ünïcode", 42])
-def test_an_agent_name_that_is_not_a_slug_is_a_400_not_a_500(writer, name):
+@pytest.mark.parametrize("name", ["no such agent\x7f", "x" * 101, "ünïcode"])
+def test_an_agent_name_that_is_not_a_slug_names_no_agent_a_422_not_a_500(writer, name):
+    response = writer.post("/api/v1/runs", {"agent": name, "input": {}}, format="json")
+    assert (response.status_code, response.json()["code"]) == (422, "agent_not_found")
+
+
+@pytest.mark.parametrize("name", [42, True, None, ["unit_economics"]])
+def test_an_agent_that_is_not_a_string_is_a_400(writer, name):
     response = writer.post("/api/v1/runs", {"agent": name, "input": {}}, format="json")
     assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
 
 
-def test_an_unknown_agent_is_a_400_naming_it(writer):
+def test_an_unknown_agent_is_a_422_naming_it(writer):
     response = writer.post("/api/v1/runs", {"agent": "no_such_agent", "input": {}}, format="json")
-    assert response.status_code == 400
+    assert (response.status_code, response.json()["code"]) == (422, "agent_not_found")
     assert "no_such_agent" in str(response.json()["errors"]["agent"])
 
 

@@ -62,7 +62,7 @@ def test_a_run_missing_a_figure_asks_for_it_and_continues_with_the_answer(sizer,
     assert event.data["status"] == "awaiting_input" and event.data["questions"][0]["key"] == "monthly_price"
 
     refused = writer.post(f"/api/v1/runs/{run.pk}/input", {"answers": {"monthly_price": -5, "x": 1}}, format="json")
-    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_answers")
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_answers")
     assert refused.json()["errors"]["answers"] == [
         "x: not a question of this run",
         "monthly_price/(root): -5 is less than or equal to the minimum of 0",

@@ -27,7 +27,8 @@ class WorkspaceCreateRequest:
     """ 
         Attributes:
             name (str):
-            slug (str | Unset): The workspace's address in the API; made from the name if left out.
+            slug (str | Unset): The workspace's address in the API (letters, digits, - and _); made from the name if left
+                out.
             foundation (WorkspaceCreateRequestFoundation | Unset):
      """
 

@@ -91,6 +91,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -125,7 +132,7 @@ def sync_detailed(
 
      A run that lacks what it needs asks (status `awaiting_input`; its detail shows
     `input_request.questions`). Answer every required question by its key; each answer must match the
-    question's schema (else 400 `invalid_answers` with the errors by key). The run then goes back to the
+    question's schema (else 422 `invalid_answers` with the errors by key). The run then goes back to the
     queue and continues where it asked. 409 `not_awaiting_input` when it is not waiting.
 
     Args:
@@ -167,7 +174,7 @@ def sync(
 
      A run that lacks what it needs asks (status `awaiting_input`; its detail shows
     `input_request.questions`). Answer every required question by its key; each answer must match the
-    question's schema (else 400 `invalid_answers` with the errors by key). The run then goes back to the
+    question's schema (else 422 `invalid_answers` with the errors by key). The run then goes back to the
     queue and continues where it asked. 409 `not_awaiting_input` when it is not waiting.
 
     Args:
@@ -204,7 +211,7 @@ async def asyncio_detailed(
 
      A run that lacks what it needs asks (status `awaiting_input`; its detail shows
     `input_request.questions`). Answer every required question by its key; each answer must match the
-    question's schema (else 400 `invalid_answers` with the errors by key). The run then goes back to the
+    question's schema (else 422 `invalid_answers` with the errors by key). The run then goes back to the
     queue and continues where it asked. 409 `not_awaiting_input` when it is not waiting.
 
     Args:
@@ -246,7 +253,7 @@ async def asyncio(
 
      A run that lacks what it needs asks (status `awaiting_input`; its detail shows
     `input_request.questions`). Answer every required question by its key; each answer must match the
-    question's schema (else 400 `invalid_answers` with the errors by key). The run then goes back to the
+    question's schema (else 422 `invalid_answers` with the errors by key). The run then goes back to the
     queue and continues where it asked. 409 `not_awaiting_input` when it is not waiting.
 
     Args:

@@ -19,9 +19,8 @@ from uuid import UUID
 def _get_kwargs(
     id: UUID,
     *,
-    limit: int | Unset = 100,
     x_workspace: str | Unset = UNSET,
-    last_event_id: int | Unset = UNSET,
+    last_event_id: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -29,25 +28,17 @@ def _get_kwargs(
         headers["X-Workspace"] = x_workspace
 
     if not isinstance(last_event_id, Unset):
-        headers["Last-Event-ID"] = str(last_event_id)
-
+        headers["Last-Event-ID"] = last_event_id
 
 
 
     
 
-    params: dict[str, Any] = {}
-
-    params["limit"] = limit
-
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
+    
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/runs/{id}/stream/".format(id=quote(str(id), safe=""),),
-        "params": params,
     }
 
 
@@ -118,9 +109,8 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    limit: int | Unset = 100,
     x_workspace: str | Unset = UNSET,
-    last_event_id: int | Unset = UNSET,
+    last_event_id: str | Unset = UNSET,
 
 ) -> Response[Error | RunsStreamResponse200]:
     """ Follow a run as server-sent events
@@ -132,9 +122,8 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        limit (int | Unset):  Default: 100.
         x_workspace (str | Unset):
-        last_event_id (int | Unset):
+        last_event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,7 +136,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id=id,
-limit=limit,
 x_workspace=x_workspace,
 last_event_id=last_event_id,
 
@@ -163,9 +151,8 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    limit: int | Unset = 100,
     x_workspace: str | Unset = UNSET,
-    last_event_id: int | Unset = UNSET,
+    last_event_id: str | Unset = UNSET,
 
 ) -> Error | RunsStreamResponse200 | None:
     """ Follow a run as server-sent events
@@ -177,9 +164,8 @@ def sync(
 
     Args:
         id (UUID):
-        limit (int | Unset):  Default: 100.
         x_workspace (str | Unset):
-        last_event_id (int | Unset):
+        last_event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,7 +179,6 @@ def sync(
     return sync_detailed(
         id=id,
 client=client,
-limit=limit,
 x_workspace=x_workspace,
 last_event_id=last_event_id,
 
@@ -203,9 +188,8 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    limit: int | Unset = 100,
     x_workspace: str | Unset = UNSET,
-    last_event_id: int | Unset = UNSET,
+    last_event_id: str | Unset = UNSET,
 
 ) -> Response[Error | RunsStreamResponse200]:
     """ Follow a run as server-sent events
@@ -217,9 +201,8 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        limit (int | Unset):  Default: 100.
         x_workspace (str | Unset):
-        last_event_id (int | Unset):
+        last_event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -232,7 +215,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id=id,
-limit=limit,
 x_workspace=x_workspace,
 last_event_id=last_event_id,
 
@@ -248,9 +230,8 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    limit: int | Unset = 100,
     x_workspace: str | Unset = UNSET,
-    last_event_id: int | Unset = UNSET,
+    last_event_id: str | Unset = UNSET,
 
 ) -> Error | RunsStreamResponse200 | None:
     """ Follow a run as server-sent events
@@ -262,9 +243,8 @@ async def asyncio(
 
     Args:
         id (UUID):
-        limit (int | Unset):  Default: 100.
         x_workspace (str | Unset):
-        last_event_id (int | Unset):
+        last_event_id (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -278,7 +258,6 @@ async def asyncio(
     return (await asyncio_detailed(
         id=id,
 client=client,
-limit=limit,
 x_workspace=x_workspace,
 last_event_id=last_event_id,
 

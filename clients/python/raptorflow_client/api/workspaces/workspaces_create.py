@@ -84,6 +84,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -115,7 +122,8 @@ def sync_detailed(
     """ Create a workspace; you become its owner
 
      Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the slug is
-    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces.
+    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces, 422
+    `slug_needed` when the name gives no slug and none is sent.
 
     Args:
         body (WorkspaceCreateRequest):
@@ -149,7 +157,8 @@ def sync(
     """ Create a workspace; you become its owner
 
      Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the slug is
-    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces.
+    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces, 422
+    `slug_needed` when the name gives no slug and none is sent.
 
     Args:
         body (WorkspaceCreateRequest):
@@ -178,7 +187,8 @@ async def asyncio_detailed(
     """ Create a workspace; you become its owner
 
      Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the slug is
-    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces.
+    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces, 422
+    `slug_needed` when the name gives no slug and none is sent.
 
     Args:
         body (WorkspaceCreateRequest):
@@ -212,7 +222,8 @@ async def asyncio(
     """ Create a workspace; you become its owner
 
      Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the slug is
-    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces.
+    in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces, 422
+    `slug_needed` when the name gives no slug and none is sent.
 
     Args:
         body (WorkspaceCreateRequest):

@@ -165,7 +165,9 @@ def icp_schema(*, for_model: bool, checked: bool = True) -> dict[str, Any]:
     if not for_model:
         pain_props["source"] = _described(_TEXT, "Who stated it: `model`, or the foundation field it was taken from.")
     properties: dict[str, Any] = {
-        "name": {"type": "string", "minLength": 1, "maxLength": _name_limit(for_model=for_model, checked=checked),
+        # pattern: more than blanks; settle() compares and suffixes names stripped, and a blank one would be empty.
+        "name": {"type": "string", "minLength": 1, "pattern": r"\S",
+                 "maxLength": _name_limit(for_model=for_model, checked=checked),
                  "description": "A short name, unique among the workspace's ICPs."},
         "tagline": {"type": "string", "minLength": 1, "maxLength": 300 if for_model else 2000,
                     "description": "One line: who, and why."},

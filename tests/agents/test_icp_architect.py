@@ -22,6 +22,7 @@ from agents import registry as agents
 from agents.models import InputRequest
 from agents.registry import QUESTIONS_SCHEMA, ModelUnavailable
 from agents.specialists import icp_architect
+from skills import registry as skills_registry
 from skills.library import company_words, icp, icp_checks
 from tests.agents.conftest import ValidatingContext, call_skill, run_agent
 from tests.agents.scripted_runs import (
@@ -601,3 +602,9 @@ def test_an_empty_foundation_waits_for_answers_then_the_model_profiles_them(regi
     ]  # fmt: skip
     assert run.output["grounding"]["problems"][0]["phrase"] == "tired of losing colonies over winter"
     assert run.output["validation"]["passed"], run.output["validation"]
+
+
+def test_a_blank_icp_name_is_refused_by_the_schema_not_emptied_by_settling():
+    """Found by the skills' property test: settle() strips names, so a name of blanks came back as ""."""
+    schema = skills_registry.get("icp.check").input_schema["properties"]["icps"]["items"]["properties"]["name"]
+    assert not Draft202012Validator(schema).is_valid("   ") and Draft202012Validator(schema).is_valid(" Bakers ")

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DurationField, F, QuerySet, Value, When
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.utils import timezone
 
 from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunEventType, RunStatus
@@ -34,6 +35,11 @@ from raptorflow.audit.services import audit_log
 from raptorflow.db import update_returning
 
 RunId = UUID | str
+
+# Sent inside the transaction of every status move (``run``, ``previous``, ``to``). Receivers that talk to the
+# outside world (webhooks, a pipeline's next step) defer their work with ``transaction.on_commit``, so a move
+# that rolls back tells nobody. Nothing here knows who listens.
+run_moved = Signal()
 
 
 def _sequence_next(runs: QuerySet[Run], **fields: Any) -> int | None:
@@ -139,6 +145,7 @@ def run_transition(
             metrics.run_final(_agent_slug(run), to)
         changes: dict[str, Any] = {"status": [previous, to], **({"detail": detail} if detail else {})}
         audit_log(f"run.{to}", actor=actor, workspace=run.workspace_id, target=run, changes=changes)
+        run_moved.send(sender=Run, run=run, previous=previous, to=to)
     return True
 
 

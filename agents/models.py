@@ -232,6 +232,16 @@ class Run(models.Model):
         editable=False,
         help_text="A case of an experiment (agents/evals): kept out of usage, billing and analytics.",
     )
+    pipeline_run = models.ForeignKey(
+        "agents.PipelineRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="runs",
+        help_text="The pipeline run this run is a step of.",
+    )  # fmt: skip
+    pipeline_step = models.CharField(max_length=40, blank=True, help_text="Its step's key in the pipeline.")
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups",
+        help_text="The run this one follows up (its thread is the chain of parents).",
+    )  # fmt: skip
+    instructions = models.TextField(blank=True, help_text="A follow-up's instructions for revising its parent.")
     idempotency_key = models.CharField(max_length=255, blank=True)
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     request_id = models.CharField(max_length=64, blank=True)
@@ -453,6 +463,13 @@ from .evals.models import (  # noqa: E402
     GateOverride,
     RunFeedback,
 )
+from .pipelines.models import (  # noqa: E402
+    Pipeline,
+    PipelineEvent,
+    PipelineRun,
+    PipelineStep,
+    PipelineVersion,
+)
 
 __all__ = [
     "Agent",
@@ -464,6 +481,11 @@ __all__ = [
     "ExperimentResult",
     "GateOverride",
     "InputRequest",
+    "Pipeline",
+    "PipelineEvent",
+    "PipelineRun",
+    "PipelineStep",
+    "PipelineVersion",
     "PublishedVersionError",
     "Run",
     "RunEvent",

@@ -12,6 +12,7 @@ from celery import shared_task
 from django.conf import settings
 
 from .evals.tasks import experiment_advance_task  # noqa: F401 - registers agents.experiment_advance
+from .pipelines.services import pipelines_sweep
 from .runs.retention import run_purge_old_details
 from .runs.runtime import run_execute
 from .runs.services import EXECUTE_RUN_TASK
@@ -28,6 +29,12 @@ def execute_run_task(run_id: str) -> str | None:
 def sweep_runs_task() -> dict[str, int]:
     """Re-enqueue lost runs, recover runs of dead workers, expire and restore approvals."""
     return run_sweep()
+
+
+@shared_task(name="agents.sweep_pipelines", ignore_result=True, expires=25)
+def sweep_pipelines_task() -> int:
+    """Move on pipeline runs that a child's move did not (its process died before it could)."""
+    return pipelines_sweep()
 
 
 @shared_task(name="agents.purge_run_details", ignore_result=True, expires=3600, soft_time_limit=1800, time_limit=1900)

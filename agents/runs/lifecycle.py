@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from django.conf import settings
@@ -28,6 +28,7 @@ from django.utils import timezone
 from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunEventType, RunStatus
 from agents.evals.ledger import experiment_charge_run, experiment_hold, experiment_of_run, experiment_release
 from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, SpendReservation, WorkspaceSpend
+from agents.pipelines.ledger import mirror_run_event, pipeline_charge, pipeline_hold, pipeline_release
 from agents.selectors import agentversion_published, month_start
 from raptorflow import metrics
 from raptorflow.audit.actors import Actor
@@ -42,22 +43,43 @@ RunId = UUID | str
 run_moved = Signal()
 
 
-def _sequence_next(runs: QuerySet[Run], **fields: Any) -> int | None:
+class _Next(NamedTuple):
+    sequence: int
+    pipeline_run_id: UUID | None
+    pipeline_step: str
+
+
+def _sequence_next(runs: QuerySet[Run], **fields: Any) -> _Next | None:
     """Update the run matched by ``runs`` with ``fields`` and take its next event number, in one statement
     (UPDATE … RETURNING). None when no run matched (the conditions in ``runs`` did not hold).
 
     Incrementing the counter takes the row lock, so two writers get distinct, gap-free numbers. Call it in
-    the transaction that inserts the event.
+    the transaction that inserts the event. It also returns the run's pipeline run and step, if any, so that a
+    step's events reach its pipeline's stream without a query more (``_event_create``).
     """
-    bumped = update_returning(runs, ("last_event_seq",), last_event_seq=F("last_event_seq") + 1, **fields)
-    return int(bumped[0][0]) if bumped else None
+    bumped = update_returning(
+        runs,
+        ("last_event_seq", "pipeline_run_id", "pipeline_step"),
+        last_event_seq=F("last_event_seq") + 1,
+        **fields,
+    )
+    return _Next(int(bumped[0][0]), bumped[0][1], bumped[0][2]) if bumped else None
+
+
+def _event_create(run_id: RunId, taken: _Next, event_type: str, data: dict[str, Any]) -> RunEvent:
+    """Insert a run's event under the number ``taken``; a pipeline step's event is copied to its pipeline."""
+    event = RunEvent.objects.create(run_id=run_id, sequence=taken.sequence, type=event_type, data=data)
+    if taken.pipeline_run_id is not None:
+        mirror_run_event(taken.pipeline_run_id, taken.pipeline_step, run_id, taken.sequence, event_type, data)
+    return event
 
 
 def run_insert(**fields: Any) -> Run:
     """Insert a new queued run with its first event. Call inside the creating transaction."""
     with transaction.atomic(savepoint=False):
         run = Run.objects.create(status=RunStatus.QUEUED, last_event_seq=1, **fields)
-        RunEvent.objects.create(run=run, sequence=1, type=RunEventType.STATUS, data={"status": RunStatus.QUEUED})
+        first = _Next(1, run.pipeline_run_id, run.pipeline_step)
+        _event_create(run.pk, first, RunEventType.STATUS, {"status": RunStatus.QUEUED})
     return run
 
 
@@ -65,17 +87,17 @@ def run_event_append(run_id: RunId, event_type: RunEventType, data: dict[str, An
     """Append an event to a run's stream with the next sequence number."""
     # No savepoint inside a caller's transaction: an error here fails the caller's transaction as a whole.
     with transaction.atomic(savepoint=False):
-        sequence = _sequence_next(Run.objects.filter(pk=run_id))
-        if sequence is None:
+        taken = _sequence_next(Run.objects.filter(pk=run_id))
+        if taken is None:
             raise Run.DoesNotExist(f"Run {run_id} does not exist.")
-        return RunEvent.objects.create(run_id=run_id, sequence=sequence, type=event_type, data=data or {})
+        return _event_create(run_id, taken, event_type, data or {})
 
 
 def run_claim(run_id: RunId) -> Run | None:
     """queued → running, in one conditional update, taking the next attempt. Only one worker can win it."""
     now = timezone.now()
     with transaction.atomic():
-        sequence = _sequence_next(
+        taken = _sequence_next(
             Run.objects.filter(pk=run_id, status=RunStatus.QUEUED),
             status=RunStatus.RUNNING,
             attempt=F("attempt") + 1,
@@ -83,11 +105,10 @@ def run_claim(run_id: RunId) -> Run | None:
             updated_at=now,
             started_at=Coalesce(F("started_at"), Value(now)),  # the first attempt's start
         )
-        if sequence is None:
+        if taken is None:
             return None
         run = Run.objects.select_related("workspace").get(pk=run_id)
-        data = {"status": RunStatus.RUNNING, "attempt": run.attempt}
-        RunEvent.objects.create(run=run, sequence=sequence, type=RunEventType.STATUS, data=data)
+        _event_create(run.pk, taken, RunEventType.STATUS, {"status": RunStatus.RUNNING, "attempt": run.attempt})
     run.agent_version = agentversion_published(run.agent_version_id) or run.agent_version
     return run
 
@@ -123,11 +144,11 @@ def run_transition(
         matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
         if expected_attempt is not None:
             matching = matching.filter(attempt=expected_attempt)
-        sequence = _sequence_next(matching, status=to, updated_at=now, **fields, **_wait_clock(to, now))
-        if sequence is None:
+        taken = _sequence_next(matching, status=to, updated_at=now, **fields, **_wait_clock(to, now))
+        if taken is None:
             return False
         previous = run.status
-        run.status, run.last_event_seq = to, sequence
+        run.status, run.last_event_seq = to, taken.sequence
         for name, value in fields.items():
             setattr(run, name, value)
         if to in WAITING_STATES:
@@ -138,9 +159,7 @@ def run_transition(
                 metrics.run_waited(_agent_slug(run), previous, (waited - run.waited).total_seconds())
             run.waited, run.waiting_since = waited, None
         detail = dict(data or {}) | _open_wait(run, to, approval_reason, approval_call, input_ask)
-        RunEvent.objects.create(
-            run_id=run.pk, sequence=sequence, type=RunEventType.STATUS, data={"status": to, **detail}
-        )
+        _event_create(run.pk, taken, RunEventType.STATUS, {"status": to, **detail})
         if to in FINAL_STATES:
             metrics.run_final(_agent_slug(run), to)
         changes: dict[str, Any] = {"status": [previous, to], **({"detail": detail} if detail else {})}
@@ -239,6 +258,8 @@ def run_charge(
             workspace_spend_add(run.workspace_id, month_start(run.created_at), cost)
             if run.evaluation:  # and to its experiment (agents/evals/ledger.py)
                 experiment_charge_run(run.pk, cost)
+            if run.pipeline_run_id is not None:  # and to its pipeline run (agents/pipelines/ledger.py)
+                pipeline_charge(run.pipeline_run_id, cost)
 
 
 def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendReservation | None:
@@ -257,6 +278,9 @@ def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendRe
         if experiment is not None and not experiment_hold(experiment, amount):
             transaction.set_rollback(True)  # the workspace's hold above goes too
             return None
+        if run.pipeline_run_id is not None and not pipeline_hold(run.pipeline_run_id, amount):
+            transaction.set_rollback(True)
+            return None
         return SpendReservation.objects.create(
             workspace_id=run.workspace_id, run=run, month=month, amount=amount, experiment_id=experiment
         )
@@ -271,6 +295,11 @@ def spend_settle(reservation: SpendReservation) -> None:
             )
             if reservation.experiment_id is not None:
                 experiment_release(reservation.experiment_id, reservation.amount)
+            pipeline_run_id = (
+                Run.objects.filter(pk=reservation.run_id).values_list("pipeline_run_id", flat=True).first()
+            )
+            if pipeline_run_id is not None:
+                pipeline_release(pipeline_run_id, reservation.amount)
 
 
 def run_spent(run_id: RunId) -> Decimal:

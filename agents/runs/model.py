@@ -183,6 +183,7 @@ class StepHost(Protocol):
     run: Run
     version: AgentVersion
     foundation: dict[str, Any]
+    follow_up: dict[str, Any] | None
     deadline: float
 
     def checkpoint(self, *, database: bool = True) -> None: ...
@@ -380,12 +381,25 @@ class ModelCalls:
         if self.ctx.foundation:
             foundation = json.dumps(self.ctx.foundation, ensure_ascii=False, sort_keys=True)
             head.append(Message("system", f"The company (its foundation, as JSON): {foundation}", cache=True))
-        return [*head, Message("user", prompt)]
+        return [*head, *self._follow_up(), Message("user", prompt)]
 
     def text(self, prompt: str, system: str, purpose: str) -> str:
         instructions = "\n\n".join(p for p in (self.version.system_prompt, system) if p)
         messages = [Message("system", instructions, cache=True)] if instructions else []
-        return self.complete([*messages, Message("user", prompt)], purpose).text
+        return self.complete([*messages, *self._follow_up(), Message("user", prompt)], purpose).text
+
+    def _follow_up(self) -> list[Message]:
+        """For a follow-up run: the earlier run's input and output, and the person's instructions for revising it."""
+        follow_up = self.ctx.follow_up
+        if not follow_up:
+            return []
+        earlier = json.dumps(
+            {"input": follow_up["earlier_input"], "output": follow_up["earlier_output"]}, ensure_ascii=False
+        )
+        return [
+            Message("system", f"This run revises an earlier answer of yours. The earlier run, as JSON: {earlier}"),
+            Message("system", f"Revise it as the person asks: {follow_up['instructions']}"),
+        ]
 
     def json(self, messages: list[Message], schema: Mapping[str, Any], name: str, purpose: str) -> dict[str, Any]:
         output = OutputSchema(name=_WIRE_NAME.sub("_", name)[:64], schema=schema, strict=_strict_ready(schema))

@@ -88,6 +88,15 @@ class RunContext:
         self.version: AgentVersion = run.agent_version
         # An evaluation run sees its case's foundation (agents/evals), not the evaluation workspace's.
         self.foundation: dict[str, Any] = case_foundation(run.pk) if run.evaluation else run.workspace.foundation
+        # A follow-up revises its parent's result: the model sees what was asked, what came out, and the instructions.
+        self.follow_up: dict[str, Any] | None = None
+        if run.parent_id is not None:
+            parent = Run.objects.filter(pk=run.parent_id).values("input", "output").first() or {}
+            self.follow_up = {
+                "instructions": run.instructions,
+                "earlier_input": parent.get("input"),
+                "earlier_output": parent.get("output"),
+            }
         self.deadline = time.monotonic() + self.version.timeout_seconds
         self._claim_fresh = True
         # A first attempt has no steps: skip the query.
@@ -393,6 +402,15 @@ def _known_end(run: Run, exc: Exception) -> tuple[str, str, str] | None:
 
 def _succeed(run: Run, output: dict[str, Any]) -> str:
     gated = run.agent_version.requires_approval
+    if run.parent_id is not None and not run.steps.filter(kind=StepKind.LLM, status=StepStatus.SUCCEEDED).exists():
+        # A follow-up's instructions are for a model; without one the result is only recomputed from the input.
+        lifecycle.run_event_append(
+            run.pk,
+            RunEventType.PROGRESS,
+            {"message": "No model answered, so the instructions were not applied: this result is recomputed from "
+             "the input (with its changes) alone. Configure a model provider to revise with instructions.",
+             "needs_model": ["instructions"]},
+        )  # fmt: skip
     moved = lifecycle.run_transition(
         run,
         to=RunStatus.AWAITING_APPROVAL if gated else RunStatus.SUCCEEDED,

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunStatus
 from agents.models import Agent, AgentVersion, Approval, Run
 from agents.safety import injection_flags
-from agents.selectors import agentversion_active, workspace_month_spend
+from agents.selectors import agentversion_active, agentversion_published, workspace_month_spend
 from raptorflow import context
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.choices import Outcome
@@ -136,6 +136,109 @@ def run_create(
     except IntegrityError:
         # The unique (workspace, idempotency key) refused the insert: the key was used before, or by a request
         # racing this one. The first run answers (same request) or it is a conflict (another request).
+        replay = _idempotent_replay(workspace, idempotency_key, request_hash) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay, False
+    return run, True
+
+
+def run_follow_up(
+    *,
+    parent: Run,
+    actor: Actor,
+    instructions: str,
+    input_changes: dict[str, Any] | None = None,
+    idempotency_key: str = "",
+    pipeline_step: str = "",
+) -> tuple[Run, bool]:
+    """Start a follow-up of a finished run: the same agent version, the parent's input with ``input_changes``
+    laid over it (top-level fields), and the parent's input and output as context for the model, with the
+    ``instructions`` (agents/runs/model.py). Returns (run, created), idempotent as ``run_create``.
+
+    The parent must have succeeded: a follow-up revises a result, and a run that failed has none to revise."""
+    if parent.status != RunStatus.SUCCEEDED:
+        raise RunStateError("not_succeeded", "Only a run that succeeded can be followed up; start a new run instead.")
+    version = agentversion_active_or(parent.agent_version)
+    data = {**parent.input, **(input_changes or {})}
+    request_hash = _request_hash(version.agent, {"follow_up": str(parent.pk), "instructions": instructions, **data})
+    if idempotency_key and (replay := _idempotent_replay(parent.workspace, idempotency_key, request_hash)):
+        return replay, False
+    errors = schema_errors(version.input_validator, data)
+    if errors:
+        raise RunInputError(
+            "invalid_input", f"The input with the changes does not match {version.agent.slug}'s input schema.", errors
+        )
+    _check_budget(parent.workspace)
+    return _insert(
+        workspace=parent.workspace,
+        version=version,
+        input=data,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        parent=parent,
+        instructions=instructions,
+        pipeline_run_id=parent.pipeline_run_id if pipeline_step else None,
+        pipeline_step=pipeline_step,
+        changes={"agent": [None, version.agent.slug], "parent": [None, str(parent.pk)]},
+    )
+
+
+def run_create_step(
+    *, workspace: Any, version: AgentVersion, input: dict[str, Any], actor: Actor, pipeline_run_id: Any, step: str
+) -> Run:
+    """Insert a pipeline step's run (its input checked by the caller against ``version``), audited, enqueued on
+    commit. The pipeline's budget, not this call, decides what it may spend (agents/pipelines/ledger.py)."""
+    run, _ = _insert(
+        workspace=workspace,
+        version=version,
+        input=input,
+        actor=actor,
+        request_hash=_request_hash(version.agent, input),
+        pipeline_run_id=pipeline_run_id,
+        pipeline_step=step,
+        changes={"agent": [None, version.agent.slug], "pipeline_step": [None, step]},
+    )
+    return run
+
+
+def agentversion_active_or(version: AgentVersion) -> AgentVersion:
+    """``version`` as the process memoises published versions (with the agent and a compiled validator)."""
+    return agentversion_published(version.pk) or version
+
+
+def _insert(
+    *,
+    workspace: Any,
+    version: AgentVersion,
+    input: dict[str, Any],
+    actor: Actor,
+    request_hash: str,
+    changes: dict[str, Any],
+    idempotency_key: str = "",
+    **fields: Any,
+) -> tuple[Run, bool]:
+    flags = injection_flags(input)
+    try:
+        with transaction.atomic():
+            run = lifecycle.run_insert(
+                workspace=workspace,
+                agent_version=version,
+                requested_by=actor.user,
+                api_key=actor.api_key,
+                input=input,
+                idempotency_key=idempotency_key,
+                request_hash=request_hash,
+                request_id=context.current().request_id,
+                flags=flags,
+                **fields,
+            )
+            audit_log("run.create", actor=actor, workspace=workspace, target=run, changes=changes)
+            if flags:
+                audit_log("run.flagged", actor=actor, workspace=workspace, target=run, changes={"flags": [None, flags]})
+            transaction.on_commit(lambda: run_enqueue(run))
+    except IntegrityError:
         replay = _idempotent_replay(workspace, idempotency_key, request_hash) if idempotency_key else None
         if replay is None:
             raise

@@ -83,6 +83,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("RAPTORFLOW_SWEEP_INTERVAL_SECONDS", 30, minimum=1),
         "options": {"queue": QueueName.MAINTENANCE.value, "expires": 25},
     },
+    "sweep-pipelines": {
+        "task": "agents.sweep_pipelines",
+        "schedule": env_int("RAPTORFLOW_SWEEP_INTERVAL_SECONDS", 30, minimum=1),
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": 25},
+    },
     # Audit events join the hash chain here, off the request path (docs/decisions/0002).
     "seal-audit": {
         "task": "audit.seal",

@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agents.evals.seeded import seeded_datasets_load, seeded_experiments_record
-from agents.models import Agent
+from agents.models import Agent, Pipeline
+from agents.pipelines.builtin import pipeline_sync
 from agents.services import agent_sync
 from raptorflow.accounts.choices import Role
 from raptorflow.accounts.models import User, Workspace
@@ -77,12 +78,14 @@ class Command(BaseCommand):
             )
             membership_set(workspace=workspace, user=admin, role=Role.OWNER, actor=actor)
             datasets = seeded_datasets_load(actor=actor)
+            pipelines = pipeline_sync(actor=actor)
         experiments = [] if options["no_experiments"] else seeded_experiments_record(actor=actor)
         # Totals, then what this call changed: migrate's post_migrate hook may have synced the registry already.
         skill_total, agent_total = Skill.objects.filter(available=True).count(), Agent.objects.count()
         self.stdout.write(
             f"Demo ready: workspace '{workspace.slug}', {skill_total} skills ({skills['created']} new) and "
-            f"{agent_total} agents ({agents['agents_created']} new)."
+            f"{agent_total} agents ({agents['agents_created']} new), "
+            f"{Pipeline.objects.filter(workspace=None).count()} pipelines ({len(pipelines)} published now)."
         )
         self.stdout.write(
             f"Gating datasets: {datasets['created']} created, {datasets['updated']} updated; "

@@ -26,6 +26,7 @@ from raptorflow.errors import ServiceError
 
 from . import (
     admin_evals,  # noqa: F401 - registers the evaluation pages (datasets, experiments, feedback)
+    admin_pipelines,  # noqa: F401 - registers the pipeline pages (pipelines, versions, pipeline runs)
     admin_runs,  # noqa: F401 - registers the run pages (runs, steps, events, approvals)
 )
 from .choices import VersionStatus

@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -36,6 +36,7 @@ from .models import Approval, EvalDataset, Run, RunEvent, RunFeedback, RunStep
 from .runs.errors import RunError, RunStateError
 from .runs.events import run_events_after
 from .runs.services import run_answer, run_approve, run_cancel, run_reject
+from .selectors import run_thread
 
 EVENTS_PER_POLL = 200
 STEPS_SHOWN = 500
@@ -159,6 +160,9 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         "error_message",
         "routing_json",
         "flags_json",
+        "thread_links",
+        "pipeline_link",
+        "instructions",
         "idempotency_key",
         "request_id",
         "tokens_in",
@@ -189,6 +193,28 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
     @admin.display(description="Flags")
     def flags_json(self, obj: Run) -> str:
         return json_block(obj.flags or None, label="Flags", open_=False)
+
+    @admin.display(description="Thread")
+    def thread_links(self, obj: Run) -> str:
+        """The follow-up chain the run belongs to, oldest first (this run in bold)."""
+        if obj.parent_id is None and not obj.follow_ups.exists():
+            return "—"
+        return format_html_join(
+            " → ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:agents_run_change", args=[run.pk]),
+                 format_html("<strong>{}</strong>", str(run.pk)[:8]) if run.pk == obj.pk else str(run.pk)[:8])
+                for run in run_thread(obj)
+            ),
+        )  # fmt: skip
+
+    @admin.display(description="Pipeline run")
+    def pipeline_link(self, obj: Run) -> str:
+        if obj.pipeline_run_id is None:
+            return "—"
+        url = reverse("admin:agents_pipelinerun_change", args=[obj.pipeline_run_id])
+        return format_html('<a href="{}">{}</a> (step {})', url, str(obj.pipeline_run_id)[:8], obj.pipeline_step)
 
     def has_add_permission(self, request) -> bool:
         return False  # runs start through the API or a service, never by hand-filled form

@@ -154,3 +154,24 @@ def workspace_month_spend(workspace: Workspace | int, *, now: datetime | None = 
         row = cursor.fetchone()
     # to_python: SQLite hands back a float, which the field rounds to its precision as the ORM would.
     return WorkspaceSpend._meta.get_field("amount").to_python(row[0]) if row else Decimal("0")
+
+
+THREAD_MAX = 200
+
+
+def run_thread(run: Run) -> list[Run]:
+    """The follow-up chain ``run`` belongs to: from its first run, every follow-up of it (and theirs), oldest
+    first. Walks up the parents (at most THREAD_MAX), then down by levels, within the run's workspace."""
+    root, seen = run, {run.pk}
+    while root.parent_id is not None and len(seen) < THREAD_MAX:
+        parent = Run.objects.filter(pk=root.parent_id, workspace_id=run.workspace_id).first()
+        if parent is None or parent.pk in seen:
+            break
+        root = parent
+        seen.add(parent.pk)
+    thread, level = [root], [root.pk]
+    while level and len(thread) < THREAD_MAX:
+        children = list(Run.objects.filter(parent_id__in=level, workspace_id=run.workspace_id).order_by("created_at"))
+        thread += children
+        level = [child.pk for child in children]
+    return sorted(thread[:THREAD_MAX], key=lambda r: r.created_at)

@@ -68,10 +68,15 @@ class RunSerializer(SharedFieldsMixin, serializers.ModelSerializer):
         fields = [
             "id", "agent", "agent_version", "status", "input", "output", "error_code", "error_message",
             "routing", "flags", "idempotency_key", "tokens_in", "tokens_out", "cached_tokens_in",
-            "cache_write_tokens", "cost", "attempt", "created_at", "started_at", "finished_at",
+            "cache_write_tokens", "cost", "attempt", "parent", "instructions", "pipeline_run", "pipeline_step",
+            "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
-        extra_kwargs = RunStepSerializer.Meta.extra_kwargs
+        extra_kwargs = {
+            **RunStepSerializer.Meta.extra_kwargs,
+            "parent": {"help_text": "The run this one follows up (GET …/thread for the whole chain)."},
+            "pipeline_run": {"help_text": "The pipeline run this run is a step of."},
+        }
 
 
 class InputRequestSerializer(SharedFieldsMixin, serializers.ModelSerializer):
@@ -137,6 +142,13 @@ class RunDecisionSerializer(serializers.Serializer):
 
 class RunAnswerSerializer(serializers.Serializer):
     answers = serializers.DictField(help_text="One entry per question key; each must match its question's schema.")
+
+
+class FollowUpSerializer(serializers.Serializer):
+    instructions = StrictCharField(max_length=5000, help_text="What to change in the parent's result.")
+    input = serializers.DictField(
+        required=False, default=dict, help_text="Top-level input fields to change; the rest is the parent's input."
+    )
 
 
 class RunCancelSerializer(serializers.Serializer):

@@ -2,7 +2,7 @@ from django.urls import re_path
 
 from raptorflow.api.routers import OptionalSlashRouter
 
-from . import evals, stream, views
+from . import evals, pipelines, stream, views
 
 router = OptionalSlashRouter()
 router.register("runs", views.RunViewSet, basename="run")
@@ -10,6 +10,8 @@ router.register("agents", views.AgentViewSet, basename="agent")
 router.register(r"agents/(?P<agent_slug>[-\w]+)/versions", views.AgentVersionViewSet, basename="agent-version")
 router.register("dispatch", views.DispatchViewSet, basename="dispatch")
 router.register("eval-datasets", evals.EvalDatasetViewSet, basename="eval-dataset")
+router.register("pipelines", pipelines.PipelineViewSet, basename="pipeline")
+router.register("pipeline-runs", pipelines.PipelineRunViewSet, basename="pipeline-run")
 
 urlpatterns = [
     # The API process never holds a request: this /stream sends what there is and ends. The proxy routes /stream

@@ -18,8 +18,8 @@ from agents.evals.datasets import feedback_set
 from agents.models import Agent, AgentVersion, Run
 from agents.runs.events import EventPage, run_events_after
 from agents.runs.lifecycle import RunId
-from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_reject
-from agents.selectors import run_attach_approvals, run_attach_input_request, run_attach_versions
+from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_follow_up, run_reject
+from agents.selectors import run_attach_approvals, run_attach_input_request, run_attach_versions, run_thread
 from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
 from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
@@ -97,7 +97,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     access = {
         "list": READ_RUNS, "retrieve": READ_RUNS, "events": READ_RUNS,
         "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": APPROVE_RUNS, "reject": APPROVE_RUNS,
-        "answer": WRITE_RUNS, "feedback": WRITE_RUNS,
+        "answer": WRITE_RUNS, "feedback": WRITE_RUNS, "follow_up": WRITE_RUNS, "thread": READ_RUNS,
     }  # fmt: skip
     filterset_class = RunFilterSet
     pagination_class = CreatedCursorPagination
@@ -221,6 +221,54 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         feedback, created = feedback_set(run=run, actor=self.actor, **body.validated_data)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(s.RunFeedbackSerializer(feedback).data, status=code)
+
+    @extend_schema(
+        summary="Follow up a run",
+        parameters=[*WORKSPACE_PARAMS, IDEMPOTENCY_KEY],
+        request=s.FollowUpSerializer,
+        responses={201: s.RunSerializer, 200: s.RunSerializer, **ERRORS, **UNPROCESSABLE, **CONFLICT, **BUDGET},
+        examples=[
+            OpenApiExample(
+                "Shorter, for LinkedIn",
+                request_only=True,
+                value={"instructions": "Make it shorter and end with a question.", "input": {"platform": "linkedin"}},
+            )
+        ],
+        description="Starts a new run of the same agent version with the parent's input (and the given changes "
+        "laid over it); the model sees the parent's input and output and the instructions. Only a run that "
+        "succeeded can be followed up (409 not_succeeded). Without a model the instructions cannot be applied: "
+        "the new run says so in a progress event (needs_model) and recomputes from the input alone.",
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request, *args, **kwargs):
+        parent = self.get_object()
+        body = s.FollowUpSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 255:
+            raise ValidationError({"Idempotency-Key": ["At most 255 characters."]})
+        run, created = run_follow_up(
+            parent=parent,
+            actor=self.actor,
+            instructions=body.validated_data["instructions"],
+            input_changes=body.validated_data["input"],
+            idempotency_key=key,
+        )
+        run = run_attach_versions([run])[0]
+        location = reverse("api:run-detail", kwargs={"pk": run.pk, "version": request.version})
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(s.RunSerializer(run).data, status=code, headers={"Location": location})
+
+    @extend_schema(
+        summary="A run's thread",
+        parameters=WORKSPACE_PARAMS,
+        responses={200: s.RunSerializer(many=True), **ERRORS},
+        description="The chain of follow-ups the run belongs to, from the first run on, oldest first.",
+    )
+    @action(detail=True, methods=["get"])
+    def thread(self, request, *args, **kwargs):
+        run = self.get_object()
+        return Response(s.RunSerializer(run_attach_versions(run_thread(run)), many=True).data)
 
     def _decide(self, service):
         run = self.get_object()

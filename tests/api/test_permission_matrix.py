@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,7 +38,10 @@ from rest_framework.test import APIClient
 
 from agents.choices import RunStatus
 from agents.evals.datasets import dataset_create
-from agents.models import Agent, AgentVersion, EvalDataset
+from agents.models import Agent, AgentVersion, EvalDataset, Pipeline, PipelineRun, PipelineStep, PipelineVersion
+from agents.pipelines.builtin import pipeline_sync
+from agents.pipelines.choices import PipelineStepStatus
+from agents.pipelines.services import pipeline_define
 from agents.services import agentversion_create_draft
 from raptorflow.accounts.api.views import OWN_WORKSPACE
 from raptorflow.accounts.choices import Role
@@ -68,6 +72,7 @@ from tests.factories import (
 API = "/api/v1"
 AGENT = "unit_economics"
 SKILL = "finance.unit_economics"
+POST_PIPELINE = "publish-ready-post"
 UNIT = {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05}
 CALLERS = ["anonymous", "viewer", "member", "admin", "owner", "stranger", "key_without_scope", "revoked", "expired"]
 ROLE_OF = {"viewer": Role.VIEWER, "member": Role.MEMBER, "admin": Role.ADMIN, "owner": Role.OWNER}
@@ -201,6 +206,62 @@ def run_as_case(world: World) -> dict:
     return {"run": str(finished_run(world))}
 
 
+def finished_unit_run(world: World) -> Any:
+    """A run that succeeded with an input its agent takes (a follow-up starts from it)."""
+    version = _published_version()
+    return RunFactory(workspace=world.workspace, agent_version=version, input=UNIT, status=RunStatus.SUCCEEDED).pk
+
+
+def _platform_pipeline() -> PipelineVersion:
+    if not Pipeline.objects.filter(workspace=None, slug=POST_PIPELINE).exists():
+        pipeline_sync(actor=Actor.system("tests"))
+    return Pipeline.objects.get(workspace=None, slug=POST_PIPELINE).versions.get(status="published")
+
+
+def _pipeline_run(world: World, status: str) -> PipelineRun:
+    run = PipelineRun.objects.create(
+        workspace=world.workspace, version=_platform_pipeline(), input={}, budget=Decimal("1"), status=status
+    )
+    held = PipelineStepStatus.AWAITING_APPROVAL if status == "awaiting_approval" else PipelineStepStatus.PENDING
+    PipelineStep.objects.create(pipeline_run=run, key="draft", position=0, status=held)
+    PipelineStep.objects.create(pipeline_run=run, key="check", position=1)
+    return run
+
+
+def finished_pipeline_run(world: World) -> Any:
+    return _pipeline_run(world, "succeeded").pk
+
+
+def live_pipeline_run(world: World) -> Any:
+    return _pipeline_run(world, "running").pk
+
+
+def pipeline_run_awaiting_approval(world: World) -> Any:
+    return _pipeline_run(world, "awaiting_approval").pk
+
+
+def platform_pipeline(world: World) -> str:
+    return _platform_pipeline().pipeline.slug
+
+
+UNIT_STEP = {"key": "ue", "agent": AGENT, "input": {name: {"const": value} for name, value in UNIT.items()}}
+
+
+def new_pipeline(world: World) -> dict:
+    return {"slug": f"own-{Pipeline.objects.count() + 1}", "name": "Unit economics", "steps": [UNIT_STEP]}
+
+
+def own_pipeline_draft(world: World) -> str:
+    slug = f"draft-{Pipeline.objects.count() + 1}"
+    pipeline_define(workspace=world.workspace, slug=slug, name="Draft", steps=[UNIT_STEP], actor=world.actor)
+    return slug
+
+
+def start_pipeline(world: World) -> dict:
+    _platform_pipeline()
+    return {"pipeline": POST_PIPELINE, "input": {"type": "blog", "topic": "Cash-flow forecasts for small shops"}}
+
+
 def newcomer(world: World) -> dict:
     return {"user": UserFactory().username, "role": "viewer"}  # a new person each time
 
@@ -256,6 +317,7 @@ class Operation:
 Op = Operation
 RUN, KEY, MEMBER = f"{API}/runs/{{id}}", f"{API}/api-keys/{{id}}", f"{API}/members/{{id}}"
 DATASET = f"{API}/eval-datasets/{{id}}"
+PIPE, PRUN = f"{API}/pipelines/{{slug}}", f"{API}/pipeline-runs/{{id}}"
 VERSIONS = f"{API}/agents/{{agent_slug}}/versions"
 
 OPERATIONS = [
@@ -329,6 +391,20 @@ OPERATIONS = [
     Op("POST", f"{RUN}/reject", APPROVE_RUNS, {"id": run_awaiting_approval}),
     Op("POST", f"{RUN}/input", WRITE_RUNS, {"id": run_awaiting_input}, body={"answers": {"price": 49}}),
     Op("POST", f"{RUN}/feedback", WRITE_RUNS, {"id": finished_run}, body={"rating": "down", "comment": "Vague."}),
+    Op("POST", f"{RUN}/follow-up", WRITE_RUNS, {"id": finished_unit_run}, body={"instructions": "Shorter."}),
+    Op("GET", f"{RUN}/thread", READ_RUNS, {"id": finished_run}),
+    # Pipelines: the platform's and the workspace's own; defining one is a member's (decision 0033).
+    Op("GET", f"{API}/pipelines", READ_AGENTS),
+    Op("POST", f"{API}/pipelines", WRITE_RUNS, body=new_pipeline),
+    Op("GET", PIPE, READ_AGENTS, {"slug": platform_pipeline}),
+    Op("POST", f"{PIPE}/publish", WRITE_RUNS, {"slug": own_pipeline_draft}, body={"version": 1}),
+    Op("GET", f"{API}/pipeline-runs", READ_RUNS),
+    Op("POST", f"{API}/pipeline-runs", WRITE_RUNS, body=start_pipeline),
+    Op("GET", PRUN, READ_RUNS, {"id": finished_pipeline_run}),
+    Op("GET", f"{PRUN}/events", READ_RUNS, {"id": finished_pipeline_run}),
+    Op("POST", f"{PRUN}/cancel", WRITE_RUNS, {"id": live_pipeline_run}),
+    Op("POST", f"{PRUN}/approve", APPROVE_RUNS, {"id": pipeline_run_awaiting_approval}),
+    Op("POST", f"{PRUN}/reject", APPROVE_RUNS, {"id": pipeline_run_awaiting_approval}),
     # A workspace's own evaluation datasets (decision 0024).
     Op("GET", f"{API}/eval-datasets", READ_RUNS),
     Op("POST", f"{API}/eval-datasets", WRITE_RUNS, body=new_dataset),

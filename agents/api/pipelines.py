@@ -163,18 +163,20 @@ class PipelineRunSerializer(serializers.Serializer):
 
     @extend_schema_field(PipelineStepSerializer(many=True))
     def get_steps(self, run: PipelineRun) -> list[dict[str, Any]]:
-        return step_rows(run, outputs=self.context.get("outputs", False))
+        return PipelineStepSerializer(step_rows(run, outputs=self.context.get("outputs", False)), many=True).data
 
     @extend_schema_field(PipelineTotalsSerializer)
     def get_totals(self, run: PipelineRun) -> dict[str, Any]:
         rows = step_rows(run, outputs=False)
         end = run.finished_at or timezone.now()
-        return {
-            "cost": sum((Decimal(str(r["cost"])) for r in rows), Decimal("0")),
-            "tokens_in": sum(r["tokens_in"] for r in rows),
-            "tokens_out": sum(r["tokens_out"] for r in rows),
-            "duration_seconds": round((end - run.created_at).total_seconds(), 3),
-        }
+        return PipelineTotalsSerializer(
+            {
+                "cost": sum((Decimal(str(r["cost"])) for r in rows), Decimal("0")),
+                "tokens_in": sum(r["tokens_in"] for r in rows),
+                "tokens_out": sum(r["tokens_out"] for r in rows),
+                "duration_seconds": round((end - run.created_at).total_seconds(), 3),
+            }
+        ).data
 
 
 class PipelineRunCreateSerializer(serializers.Serializer):

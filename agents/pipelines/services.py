@@ -54,7 +54,14 @@ FEEDBACK_MAX_CHARS = 4000
 
 
 class PipelineDefinitionError(RunInputError):
-    """The definition does not hold together (422 with the problems by where)."""
+    """The definition does not hold together (422 with the problems by where: ``steps/<key>/input/<field>``)."""
+
+    def __init__(self, code: str, message: str, problems: dict[str, list[str]]):
+        super().__init__(code, message, [f"{where}: {m}" for where, messages in problems.items() for m in messages])
+        self.problems = problems
+
+    def error_fields(self) -> dict[str, list[str]]:
+        return self.problems
 
 
 # --- Defining ------------------------------------------------------------------------------------------------
@@ -84,8 +91,7 @@ def pipeline_check(*, input_schema: Any, steps: Any) -> None:
     if not problems:
         problems = definition_errors(steps, input_schema=input_schema, agent_schemas=agent_schemas(steps))
     if problems:
-        errors = [f"{where}: {message}" for where, messages in problems.items() for message in messages]
-        raise PipelineDefinitionError("invalid_pipeline", "The pipeline's definition does not hold together.", errors)
+        raise PipelineDefinitionError("invalid_pipeline", "The pipeline's definition does not hold together.", problems)
 
 
 def pipeline_define(

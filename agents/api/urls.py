@@ -2,7 +2,7 @@ from django.urls import re_path
 
 from raptorflow.api.routers import OptionalSlashRouter
 
-from . import evals, pipelines, stream, views
+from . import evals, pipeline_stream, pipelines, stream, views
 
 router = OptionalSlashRouter()
 router.register("runs", views.RunViewSet, basename="run")
@@ -17,5 +17,10 @@ urlpatterns = [
     # The API process never holds a request: this /stream sends what there is and ends. The proxy routes /stream
     # and /events to the stream process, which waits (agents/api/stream_urls.py).
     re_path(r"^runs/(?P<pk>[0-9a-f-]{36})/stream/?$", stream.run_stream_now, name="run-stream"),
+    re_path(
+        r"^pipeline-runs/(?P<pk>[0-9a-f-]{36})/stream/?$",
+        pipeline_stream.pipeline_stream_now,
+        name="pipeline-run-stream",
+    ),
     *router.urls,
 ]

@@ -169,12 +169,48 @@ SSE_EVENT = {
 
 
 def document_stream(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """POSTPROCESSING_HOOKS: the run's server-sent event stream as an operation. It is a plain Django view (it
-    streams; DRF's response cycle would buffer it), so drf-spectacular cannot see it; it takes the events
-    operation's path and header parameters (not its query: the stream pages by itself), its security and errors."""
-    events = result.get("paths", {}).get("/api/v1/runs/{id}/events/", {}).get("get")
+    """POSTPROCESSING_HOOKS: the server-sent event streams (of a run, of a pipeline run) as operations. They are
+    plain Django views (they stream; DRF's response cycle would buffer them), so drf-spectacular cannot see them;
+    each takes its events operation's path and header parameters (not its query: the stream pages by itself), its
+    security and errors."""
+    for resource, operation_id, noun in (("runs", "runs_stream", "run"),
+                                         ("pipeline-runs", "pipeline_runs_stream", "pipeline run")):  # fmt: skip
+        _document_one_stream(result, resource, operation_id, noun)
+    return result
+
+
+def _document_one_stream(result: dict[str, Any], resource: str, operation_id: str, noun: str) -> None:
+    events = result.get("paths", {}).get(f"/api/v1/{resource}/{{id}}/events/", {}).get("get")
     if events is None:
-        return result
+        return
+    parameters = [p for p in events.get("parameters", []) if p.get("in") != "query"]  # the stream takes none
+    resume = (
+        "Resume after this sequence number (an EventSource sends it by itself when it reconnects); anything but "
+        "digits starts from the first event."
+    )
+    parameters.append({"in": "header", "name": "Last-Event-ID", "schema": {"type": "string"}, "description": resume})
+    errors = {code: response for code, response in events.get("responses", {}).items() if not code.startswith("2")}
+    result["paths"][f"/api/v1/{resource}/{{id}}/stream/"] = {
+        "get": {
+            "operationId": operation_id,
+            "summary": f"Follow a {noun} as server-sent events",
+            "description": f"Each event of the {noun} as `id: <sequence>`, `event: <type>` and `data: <JSON of the "
+            "event as the events operation returns it>`, oldest first, then `event: end` with the final status once "
+            f"the {noun} has ended. Served by the stream process, which holds the connection until the {noun} ends; "
+            "the API process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.",
+            "parameters": parameters,
+            "tags": events.get("tags", [resource]),
+            "security": events.get("security", []),
+            "responses": {
+                "200": {
+                    "description": "The event stream (text/event-stream).",
+                    # Before Open API 3.2 (itemSchema), a stream's schema describes one event.
+                    "content": {"text/event-stream": {"schema": SSE_EVENT}},
+                },
+                **errors,
+            },
+        }
+    }
     parameters = [p for p in events.get("parameters", []) if p.get("in") != "query"]  # the stream takes none
     resume = (
         "Resume after this sequence number (an EventSource sends it by itself when it reconnects); anything but "

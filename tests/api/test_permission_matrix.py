@@ -402,6 +402,7 @@ OPERATIONS = [
     Op("POST", f"{API}/pipeline-runs", WRITE_RUNS, body=start_pipeline),
     Op("GET", PRUN, READ_RUNS, {"id": finished_pipeline_run}),
     Op("GET", f"{PRUN}/events", READ_RUNS, {"id": finished_pipeline_run}),
+    Op("GET", f"{PRUN}/stream", READ_RUNS, {"id": finished_pipeline_run}),
     Op("POST", f"{PRUN}/cancel", WRITE_RUNS, {"id": live_pipeline_run}),
     Op("POST", f"{PRUN}/approve", APPROVE_RUNS, {"id": pipeline_run_awaiting_approval}),
     Op("POST", f"{PRUN}/reject", APPROVE_RUNS, {"id": pipeline_run_awaiting_approval}),

@@ -65,14 +65,19 @@ async def pipeline_wait(pipeline_run_id: str, *, after: int, timeout: float) -> 
     return await watcher.wait(pipeline_run_id, after=after, timeout=timeout)
 
 
-def _page(pipeline_run_id: str, after: int, limit: int, status: str | None = None) -> dict[str, Any] | None:
-    """A page of the stream (None if the pipeline run is gone), then the connection closed."""
-    try:
+def _read(pipeline_run_id: str, after: int, limit: int, status: str | None = None) -> dict[str, Any] | None:
+    """A page of the stream; None if the pipeline run is gone."""
+    if status is None:
+        status = PipelineRun.objects.filter(pk=pipeline_run_id).values_list("status", flat=True).first()
         if status is None:
-            status = PipelineRun.objects.filter(pk=pipeline_run_id).values_list("status", flat=True).first()
-            if status is None:
-                return None
-        return pipeline_event_page(pipeline_run_id, status, after=after, limit=limit)
+            return None
+    return pipeline_event_page(pipeline_run_id, status, after=after, limit=limit)
+
+
+def _page(pipeline_run_id: str, after: int, limit: int, status: str | None = None) -> dict[str, Any] | None:
+    """``_read``, then the connection closed: a stream holds none between reads."""
+    try:
+        return _read(pipeline_run_id, after, limit, status)
     finally:
         connections.close_all()
 
@@ -168,7 +173,7 @@ def pipeline_stream_now(request: HttpRequest, pk: str, version: str | None = Non
         _visible(request, pk)
     except exceptions.APIException as exc:
         return _error_response(exc)
-    page = _page(pk, _resume_point(request), BATCH_NOW)
+    page = _read(pk, _resume_point(request), BATCH_NOW)
     if page is None:
         return _error_response(exceptions.NotFound())
     tail = [_end(page["status"])] if page["final"] else []

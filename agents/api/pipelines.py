@@ -162,11 +162,11 @@ class PipelineRunSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(PipelineStepSerializer(many=True))
-    def get_steps(self, run: PipelineRun) -> list[dict[str, Any]]:
+    def get_steps(self, run: PipelineRun) -> Any:
         return PipelineStepSerializer(step_rows(run, outputs=self.context.get("outputs", False)), many=True).data
 
     @extend_schema_field(PipelineTotalsSerializer)
-    def get_totals(self, run: PipelineRun) -> dict[str, Any]:
+    def get_totals(self, run: PipelineRun) -> Any:
         rows = step_rows(run, outputs=False)
         end = run.finished_at or timezone.now()
         return PipelineTotalsSerializer(

@@ -22,7 +22,7 @@ field's enum, best first), then this step again, at most ``max`` times.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
@@ -95,7 +95,7 @@ def step_needs(step: Mapping[str, Any]) -> set[str]:
     return needs
 
 
-def step_order(steps: list[Mapping[str, Any]]) -> list[str]:
+def step_order(steps: Sequence[Mapping[str, Any]]) -> list[str]:
     """The keys in an order where every step comes after the ones it needs (raises CycleError)."""
     graph = {step["key"]: step_needs(step) for step in steps}
     return list(TopologicalSorter(graph).static_order())

@@ -22,8 +22,6 @@ from django.db.models import Q
 
 from .choices import FailurePolicy, PipelineRunStatus, PipelineStepStatus
 
-_MONEY = {"max_digits": 12, "decimal_places": 6, "default": Decimal("0")}
-
 
 class PublishedPipelineError(ValidationError):
     """A published pipeline version was asked to change."""
@@ -115,8 +113,13 @@ class PipelineRun(models.Model):
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.TextField(blank=True)
     budget = models.DecimalField(max_digits=12, decimal_places=6)
-    spent = models.DecimalField(**_MONEY)
-    reserved = models.DecimalField(**_MONEY, help_text="Held for model calls in flight (their worst case).")
+    spent = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+    reserved = models.DecimalField(
+        max_digits=12,
+        decimal_places=6,
+        default=Decimal("0"),
+        help_text="Held for model calls in flight (their worst case).",
+    )
     idempotency_key = models.CharField(max_length=255, blank=True)
     last_event_seq = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

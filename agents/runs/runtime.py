@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -91,7 +91,7 @@ class RunContext:
         # A follow-up revises its parent's result: the model sees what was asked, what came out, and the instructions.
         self.follow_up: dict[str, Any] | None = None
         if run.parent_id is not None:
-            parent = Run.objects.filter(pk=run.parent_id).values("input", "output").first() or {}
+            parent: Mapping[str, Any] = Run.objects.filter(pk=run.parent_id).values("input", "output").first() or {}
             self.follow_up = {
                 "instructions": run.instructions,
                 "earlier_input": parent.get("input"),

@@ -211,32 +211,3 @@ def _document_one_stream(result: dict[str, Any], resource: str, operation_id: st
             },
         }
     }
-    parameters = [p for p in events.get("parameters", []) if p.get("in") != "query"]  # the stream takes none
-    resume = (
-        "Resume after this sequence number (an EventSource sends it by itself when it reconnects); anything but "
-        "digits starts from the first event."
-    )
-    parameters.append({"in": "header", "name": "Last-Event-ID", "schema": {"type": "string"}, "description": resume})
-    errors = {code: response for code, response in events.get("responses", {}).items() if not code.startswith("2")}
-    result["paths"]["/api/v1/runs/{id}/stream/"] = {
-        "get": {
-            "operationId": "runs_stream",
-            "summary": "Follow a run as server-sent events",
-            "description": "Each event of the run as `id: <sequence>`, `event: <type>` and `data: <JSON of the event "
-            "as the events operation returns it>`, oldest first, then `event: end` with the final status once the "
-            "run has ended. Served by the stream process, which holds the connection until the run ends; the API "
-            "process sends the events so far and closes, and an EventSource reconnects with Last-Event-ID.",
-            "parameters": parameters,
-            "tags": events.get("tags", ["runs"]),
-            "security": events.get("security", []),
-            "responses": {
-                "200": {
-                    "description": "The event stream (text/event-stream).",
-                    # Before Open API 3.2 (itemSchema), a stream's schema describes one event.
-                    "content": {"text/event-stream": {"schema": SSE_EVENT}},
-                },
-                **errors,
-            },
-        }
-    }
-    return result

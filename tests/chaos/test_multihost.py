@@ -2,9 +2,10 @@
 hosts in network namespaces (tests/chaos/lab.py), production settings, real PostgreSQL, Redis, gunicorn, beat and
 a Celery worker.
 
-(a) While runs of a compute-only agent (unit_economics, offline provider) are being started and executed, the
-    worker host is cut off from the db host (PostgreSQL and the broker) for 30 s, then healed: every accepted run
-    reaches a final state, with exactly one final status event, and none is lost.
+(a) While runs of a compute-only agent (unit_economics, offline provider) are being started and executed, and two
+    runs of a slow test agent are in the middle of their steps, the worker host is cut off from the db host
+    (PostgreSQL and the broker) for 30 s, then healed: every accepted run reaches a final state, with exactly one
+    final status event, and none is lost.
 (b) The web host is cut off from the broker only (PostgreSQL still reachable): POST /api/v1/runs keeps answering
     201 and, once healed, the sweeper sends the stranded runs again and they execute, each once.
 
@@ -36,7 +37,11 @@ RECOVERY = {
     "RAPTORFLOW_SWEEP_INTERVAL_SECONDS": "3",
     "RAPTORFLOW_QUEUED_STALE_SECONDS": "8",
     "RAPTORFLOW_HEARTBEAT_STALE_SECONDS": "10",
+    # The tests' own agents, loaded the way an operator adds agents: it-slow-steps pauses between its steps, so a
+    # run is certainly executing when the partition starts.
+    "RAPTORFLOW_AGENT_MODULES": "tests.fixtures.sample_agents",
 }
+SLOW = {"agent": "it-slow-steps", "input": {"steps": 6, "pause": 1.0}}
 RESULTS: dict[str, dict] = {}
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
 
@@ -76,12 +81,12 @@ class Client:
     refused: list[tuple[int, str]] = field(default_factory=list)
     slowest_s: float = 0.0
 
-    def post(self, http: httpx.Client) -> None:
+    def post(self, http: httpx.Client, body: dict | None = None) -> None:
         started = time.monotonic()
         try:
             response = http.post(
                 "/api/v1/runs",
-                json={"agent": "unit_economics", "input": UNIT},
+                json=body or {"agent": "unit_economics", "input": UNIT},
                 headers={"Idempotency-Key": uuid.uuid4().hex},
             )
         except httpx.HTTPError as exc:
@@ -132,6 +137,10 @@ def outcome(lab: Lab, ids: list[str]) -> dict:
     }
 
 
+def running(lab: Lab, ids: list[str]) -> int:
+    return int(lab.psql(f"SELECT count(*) FROM agents_run WHERE id IN ({ids_sql(ids)}) AND status = 'running'"))
+
+
 def not_final(lab: Lab, ids: list[str]) -> int:
     return int(lab.psql(f"SELECT count(*) FROM agents_run WHERE id IN ({ids_sql(ids)}) AND status NOT IN {FINAL}"))
 
@@ -148,7 +157,13 @@ def test_worker_cut_off_from_the_db_host_for_30_s_every_run_final_exactly_once(l
 
     driver = threading.Thread(target=drive, daemon=True)
     driver.start()
-    time.sleep(8)
+    time.sleep(6)
+    slow = Client(lab)  # two runs that are executing when the cut comes
+    with slow.http() as http:
+        for _ in range(2):
+            slow.post(http, SLOW)
+    assert len(slow.accepted) == 2, slow.refused
+    wait(lambda: running(lab, slow.accepted) == 2, 30, f"the slow runs to start\n{lab.tail('worker')}")
     before = len(client.accepted)
     cut_at = time.time()
     lab.cut("worker")
@@ -158,7 +173,7 @@ def test_worker_cut_off_from_the_db_host_for_30_s_every_run_final_exactly_once(l
     time.sleep(5)
     stop.set()
     driver.join(30)
-    ids = client.accepted
+    ids = client.accepted + slow.accepted
     started = time.monotonic()
     wait(lambda: not_final(lab, ids) == 0, 150, f"every run to be final\n{lab.tail('worker')}", interval=1)
     drained_s = time.monotonic() - started
@@ -176,6 +191,7 @@ def test_worker_cut_off_from_the_db_host_for_30_s_every_run_final_exactly_once(l
     RESULTS["worker_partition"] = {
         "partition_s": PARTITION_S,
         "accepted": len(ids),
+        "slow_runs": len(slow.accepted),
         "accepted_before_cut": before,
         "refused": len(client.refused),
         "finished_before_cut": int(finished[0]),
@@ -189,6 +205,7 @@ def test_worker_cut_off_from_the_db_host_for_30_s_every_run_final_exactly_once(l
     assert not client.refused, client.refused[:5]  # the web host was never cut off
     assert before > 5 and len(ids) > before + 60, "runs were started before and during the partition"
     assert int(finished[0]) > 0 and int(finished[2]) > 0, finished
+    assert int(finished[3]) >= 2, "the slow runs were executing when the worker was cut off"
     assert int(finished[1]) == 0, "a run finished while its worker was cut off from the database"
     assert result["in_database"] == len(ids)  # none lost
     assert result["final_status_events_per_run"] == {"1": str(len(ids))}, result  # final exactly once

@@ -98,3 +98,11 @@ bench: install-dev
 
 bench-quick: install-dev
 	$(BIN)/python bench/run.py --quick --out var/bench-quick.json
+
+# The multi-host failure test (tests/chaos/, docs/chaos.md): web, worker and the database/broker as separate hosts in
+# Linux network namespaces, partitioned and healed while runs execute. Needs root, iproute2, nftables, PostgreSQL's
+# server binaries and redis-server (nftables is installed here when missing); about four minutes, six at most.
+.PHONY: chaos
+chaos: install-dev
+	@command -v nft >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null; }
+	timeout 360 $(BIN)/pytest tests/chaos -m chaos -p no:randomly -v $(PYTEST_ARGS)

@@ -233,6 +233,15 @@ class Run(models.Model):
         help_text="A case of an experiment (agents/evals): kept out of usage, billing and analytics.",
     )
     idempotency_key = models.CharField(max_length=255, blank=True)
+    schedule = models.ForeignKey(
+        "agents.Schedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="runs",
+        help_text="The schedule that started this run, if one did.",
+    )
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     request_id = models.CharField(max_length=64, blank=True)
     tokens_in = models.PositiveBigIntegerField(default=0)
@@ -453,6 +462,7 @@ from .evals.models import (  # noqa: E402
     GateOverride,
     RunFeedback,
 )
+from .schedules.models import Schedule  # noqa: E402 - as the evaluation models: agents/schedules/models.py
 
 __all__ = [
     "Agent",
@@ -469,6 +479,7 @@ __all__ = [
     "RunEvent",
     "RunFeedback",
     "RunStep",
+    "Schedule",
     "SpendReservation",
     "WorkspaceSpend",
     "validate_model_tools",

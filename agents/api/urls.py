@@ -1,5 +1,6 @@
 from django.urls import re_path
 
+from agents.schedules.api import ScheduleViewSet
 from raptorflow.api.routers import OptionalSlashRouter
 
 from . import evals, stream, views
@@ -10,6 +11,7 @@ router.register("agents", views.AgentViewSet, basename="agent")
 router.register(r"agents/(?P<agent_slug>[-\w]+)/versions", views.AgentVersionViewSet, basename="agent-version")
 router.register("dispatch", views.DispatchViewSet, basename="dispatch")
 router.register("eval-datasets", evals.EvalDatasetViewSet, basename="eval-dataset")
+router.register("schedules", ScheduleViewSet, basename="schedule")
 
 urlpatterns = [
     # The API process never holds a request: this /stream sends what there is and ends. The proxy routes /stream

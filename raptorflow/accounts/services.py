@@ -119,12 +119,12 @@ def workspace_update_foundation(*, workspace: Workspace, foundation: dict[str, A
 
 
 # What workspace_update may change; the foundation has its own service (it is validated and audited whole).
-WORKSPACE_UPDATABLE_FIELDS = frozenset({"name", "monthly_budget"})
+WORKSPACE_UPDATABLE_FIELDS = frozenset({"name", "monthly_budget", "timezone"})
 
 
 @transaction.atomic
 def workspace_update(*, workspace: Workspace, actor: Actor, **fields: Any) -> Workspace:
-    """Change a workspace's name or monthly budget; audits only the fields that really changed.
+    """Change a workspace's name, monthly budget or time zone; audits only the fields that really changed.
 
     Unknown fields are a programming error (TypeError), so a typo cannot pass silently.
     """

@@ -40,7 +40,7 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ["slug", "name", "monthly_budget", "foundation", "role", "created_at", "updated_at"]
+        fields = ["slug", "name", "monthly_budget", "timezone", "foundation", "role", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -61,7 +61,7 @@ class WorkspaceUpdateSerializer(StrictModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ["name", "monthly_budget", "foundation"]
+        fields = ["name", "monthly_budget", "timezone", "foundation"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -122,11 +122,12 @@ class WorkspaceMemberAccess(permissions.BasePermission):
     ),
     retrieve=extend_schema(summary="Get a workspace", responses={200: s.WorkspaceSerializer, **ERRORS}),
     partial_update=extend_schema(
-        summary="Change a workspace's name, budget or foundation",
+        summary="Change a workspace's name, budget, time zone or foundation",
         request=s.WorkspaceUpdateSerializer,
         responses={200: s.WorkspaceSerializer, **ERRORS},
         description="Needs the admin role (or an API key with the `admin` scope). The foundation is replaced "
-        "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.",
+        "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. "
+        "`timezone` is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on.",
     ),
     destroy=extend_schema(
         summary="Delete a workspace with all its runs",

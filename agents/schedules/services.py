@@ -164,7 +164,7 @@ def schedule_update(*, schedule: Schedule, actor: Actor, **fields: Any) -> Sched
     unknown = set(fields) - UPDATABLE
     if unknown:
         raise TypeError(f"schedule_update cannot change {', '.join(sorted(unknown))}")
-    schedule = Schedule.objects.select_for_update().select_related("workspace", "agent").get(pk=schedule.pk)
+    schedule = Schedule.objects.select_for_update(of=("self",)).select_related("workspace", "agent").get(pk=schedule.pk)
     before = _snapshot(schedule)
     if "cron" in fields:
         fields["cron"] = _check_cron(fields["cron"])
@@ -187,7 +187,7 @@ def schedule_update(*, schedule: Schedule, actor: Actor, **fields: Any) -> Sched
 @transaction.atomic
 def schedule_pause(*, schedule: Schedule, actor: Actor) -> Schedule:
     """Stop firing until resumed. Idempotent: pausing a paused schedule changes and audits nothing."""
-    schedule = Schedule.objects.select_for_update().select_related("workspace", "agent").get(pk=schedule.pk)
+    schedule = Schedule.objects.select_for_update(of=("self",)).select_related("workspace", "agent").get(pk=schedule.pk)
     if schedule.paused:
         return schedule
     schedule.paused, schedule.next_fire_at = True, None
@@ -201,7 +201,7 @@ def schedule_pause(*, schedule: Schedule, actor: Actor) -> Schedule:
 def schedule_resume(*, schedule: Schedule, actor: Actor) -> Schedule:
     """Fire again, from the next fire time after now: the fire times passed while paused were skipped on purpose
     (the missed-fire policy is for time nobody chose to lose)."""
-    schedule = Schedule.objects.select_for_update().select_related("workspace", "agent").get(pk=schedule.pk)
+    schedule = Schedule.objects.select_for_update(of=("self",)).select_related("workspace", "agent").get(pk=schedule.pk)
     if not schedule.paused:
         return schedule
     schedule.paused = False

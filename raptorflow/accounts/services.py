@@ -17,6 +17,7 @@ from raptorflow.audit.services import audit_log
 from raptorflow.errors import ServiceError, UnprocessableError
 
 from .choices import Role, Scope
+from .timezones import known_timezones
 from .models import APIKey, Membership, User, Workspace, hash_api_key
 from .selectors import apikey_cache_forget
 
@@ -131,6 +132,9 @@ def workspace_update(*, workspace: Workspace, actor: Actor, **fields: Any) -> Wo
     unknown = set(fields) - WORKSPACE_UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"workspace_update cannot change {', '.join(sorted(unknown))}")
+    if "timezone" in fields and fields["timezone"] not in known_timezones():
+        message = f"{fields['timezone']!r} is not an IANA time zone name (for example Europe/Paris or UTC)."
+        raise UnprocessableError("invalid_timezone", message, {"timezone": [message]})
     changes = {name: [getattr(workspace, name), value] for name, value in fields.items()}
     changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
     if not changes:

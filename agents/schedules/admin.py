@@ -31,7 +31,7 @@ class ScheduleForm(forms.ModelForm):
         fields = ["workspace", "name", "target_kind", "agent", "input", "cron", "missed_fire_policy", "paused"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         workspace = data.get("workspace") or getattr(self.instance, "workspace", None)
         if self.errors or workspace is None:
             return data

@@ -90,7 +90,8 @@ def _check_agent_input(agent: Agent | None, data: Any) -> None:
 
 
 def _check_name(workspace: Any, name: str, *, exclude: int | None = None) -> None:
-    taken = Schedule.objects.filter(workspace=workspace, name=name).exclude(pk=exclude).exists()
+    others = Schedule.objects.filter(workspace=workspace, name=name)
+    taken = (others.exclude(pk=exclude) if exclude is not None else others).exists()
     if taken:
         raise ScheduleError("name_taken", f"The workspace already has a schedule named {name!r}.")
 

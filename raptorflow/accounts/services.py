@@ -17,9 +17,9 @@ from raptorflow.audit.services import audit_log
 from raptorflow.errors import ServiceError, UnprocessableError
 
 from .choices import Role, Scope
-from .timezones import known_timezones
 from .models import APIKey, Membership, User, Workspace, hash_api_key
 from .selectors import apikey_cache_forget
+from .timezones import known_timezones
 
 
 class ScopeError(ServiceError, ValueError):

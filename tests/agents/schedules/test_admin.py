@@ -34,9 +34,7 @@ def test_the_change_page_shows_the_next_five_fire_times(registry_synced, workspa
     assert page.count("Mon ") == 5 and page.count(" 09:00 CE") == 5  # CET or CEST
 
 
-def test_adding_through_the_admin_is_audited_and_checks_the_input(
-    registry_synced, workspace, superuser, admin_client
-):
+def test_adding_through_the_admin_is_audited_and_checks_the_input(registry_synced, workspace, superuser, admin_client):
     agent = Agent.objects.get(slug="unit_economics")
     url = reverse("admin:agents_schedule_add")
     refused = admin_client.post(url, _form(workspace, agent, input=json.dumps({"spend": "lots"}), cron="0 9 * *"))

@@ -21,9 +21,12 @@ def test_a_member_creates_a_schedule_and_sees_its_next_five_fire_times_in_the_wo
     registry_synced, workspace, member, owner, as_user
 ):
     client = as_user(owner)
-    assert client.patch(f"/api/v1/workspaces/{workspace.slug}", {"timezone": "Europe/Paris"}, format="json").json()[
-        "timezone"
-    ] == "Europe/Paris"
+    assert (
+        client.patch(f"/api/v1/workspaces/{workspace.slug}", {"timezone": "Europe/Paris"}, format="json").json()[
+            "timezone"
+        ]
+        == "Europe/Paris"
+    )
     response = as_user(member).post(API, BODY, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()

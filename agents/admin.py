@@ -33,6 +33,7 @@ from .choices import VersionStatus
 from .evals.experiments import experiment_create
 from .evals.gate import may_override, publish_refusal
 from .models import Agent, AgentVersion, GateOverride, WorkspaceSpend
+from .schedules import admin as schedules_admin  # noqa: F401 - registers the schedule pages
 from .selectors import agentversion_active_id
 from .services import _VERSION_FIELDS, agentversion_create_draft, agentversion_publish
 

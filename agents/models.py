@@ -243,6 +243,15 @@ class Run(models.Model):
     )  # fmt: skip
     instructions = models.TextField(blank=True, help_text="A follow-up's instructions for revising its parent.")
     idempotency_key = models.CharField(max_length=255, blank=True)
+    schedule = models.ForeignKey(
+        "agents.Schedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="runs",
+        help_text="The schedule that started this run, if one did.",
+    )
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     request_id = models.CharField(max_length=64, blank=True)
     tokens_in = models.PositiveBigIntegerField(default=0)
@@ -470,6 +479,7 @@ from .pipelines.models import (  # noqa: E402
     PipelineStep,
     PipelineVersion,
 )
+from .schedules.models import Schedule  # noqa: E402 - as the evaluation models: agents/schedules/models.py
 
 __all__ = [
     "Agent",
@@ -491,6 +501,7 @@ __all__ = [
     "RunEvent",
     "RunFeedback",
     "RunStep",
+    "Schedule",
     "SpendReservation",
     "WorkspaceSpend",
     "validate_model_tools",

@@ -17,6 +17,7 @@ from .runs.retention import run_purge_old_details
 from .runs.runtime import run_execute
 from .runs.services import EXECUTE_RUN_TASK
 from .runs.sweeper import run_sweep
+from .schedules.services import schedules_tick
 
 
 @shared_task(name=EXECUTE_RUN_TASK, acks_late=True, ignore_result=True)
@@ -35,6 +36,13 @@ def sweep_runs_task() -> dict[str, int]:
 def sweep_pipelines_task() -> int:
     """Move on pipeline runs that a child's move did not (its process died before it could)."""
     return pipelines_sweep()
+
+
+@shared_task(name="agents.tick_schedules", ignore_result=True, expires=9, soft_time_limit=60, time_limit=90)
+def tick_schedules_task() -> dict[str, int]:
+    """Fire the schedules whose fire time has come (decision 0030). Safe to run twice at once: each schedule is
+    taken with SKIP LOCKED, and each fire time's run has an idempotency key of its own."""
+    return schedules_tick()
 
 
 @shared_task(name="agents.purge_run_details", ignore_result=True, expires=3600, soft_time_limit=1800, time_limit=1900)

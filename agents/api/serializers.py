@@ -67,7 +67,7 @@ class RunSerializer(SharedFieldsMixin, serializers.ModelSerializer):
         model = Run
         fields = [
             "id", "agent", "agent_version", "status", "input", "output", "error_code", "error_message",
-            "routing", "flags", "idempotency_key", "tokens_in", "tokens_out", "cached_tokens_in",
+            "routing", "flags", "idempotency_key", "schedule", "tokens_in", "tokens_out", "cached_tokens_in",
             "cache_write_tokens", "cost", "attempt", "parent", "instructions", "pipeline_run", "pipeline_step",
             "created_at", "started_at", "finished_at",
         ]  # fmt: skip

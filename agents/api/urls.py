@@ -1,5 +1,6 @@
 from django.urls import re_path
 
+from agents.schedules.api import ScheduleViewSet
 from raptorflow.api.routers import OptionalSlashRouter
 
 from . import evals, pipeline_stream, pipelines, stream, views
@@ -12,6 +13,7 @@ router.register("dispatch", views.DispatchViewSet, basename="dispatch")
 router.register("eval-datasets", evals.EvalDatasetViewSet, basename="eval-dataset")
 router.register("pipelines", pipelines.PipelineViewSet, basename="pipeline")
 router.register("pipeline-runs", pipelines.PipelineRunViewSet, basename="pipeline-run")
+router.register("schedules", ScheduleViewSet, basename="schedule")
 
 urlpatterns = [
     # The API process never holds a request: this /stream sends what there is and ends. The proxy routes /stream

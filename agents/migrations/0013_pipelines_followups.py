@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('agents', '0010_run_waited'),
+        ('agents', '0012_schedules'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

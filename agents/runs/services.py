@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, RunStatus
-from agents.models import Agent, AgentVersion, Approval, Run
+from agents.models import Agent, AgentVersion, Approval, Run, Schedule
 from agents.safety import injection_flags
 from agents.selectors import agentversion_active, agentversion_published, workspace_month_spend
 from raptorflow import context
@@ -99,11 +99,13 @@ def run_create(
     idempotency_key: str = "",
     routing: dict[str, Any] | None = None,
     flags: list[str] | None = None,
+    schedule: Schedule | None = None,
 ) -> tuple[Run, bool]:
     """Validate, check the budget, insert, audit and enqueue a run. Returns (run, created).
 
     With an ``idempotency_key``, the same key and request return the first run
-    (``created`` False); the same key with another request is a conflict.
+    (``created`` False); the same key with another request is a conflict. ``schedule``: the schedule that
+    starts it (agents/schedules), recorded on the run.
     """
     request_hash = _request_hash(agent, input)
     try:
@@ -128,6 +130,7 @@ def run_create(
                 request_id=context.current().request_id,
                 routing=routing,
                 flags=flags,
+                schedule=schedule,
             )
             audit_log("run.create", actor=actor, workspace=workspace, target=run, changes={"agent": [None, agent.slug]})
             if flags:

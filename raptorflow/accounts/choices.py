@@ -16,6 +16,8 @@ class Scope(models.TextChoices):
     RUNS_WRITE = "runs:write", "Start, cancel and answer runs"
     RUNS_APPROVE = "runs:approve", "Approve or reject runs waiting for a decision (never the key's own runs)"
     AGENTS_READ = "agents:read", "Read agents, versions and skills"
+    SCHEDULES_READ = "schedules:read", "Read the workspace's schedules"
+    SCHEDULES_WRITE = "schedules:write", "Create, change, pause, resume and delete schedules (they start runs)"
     AUDIT_READ = "audit:read", "Read the workspace's audit trail"
     ADMIN = "admin", "Manage members, keys and the foundation"
 

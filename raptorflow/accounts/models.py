@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .choices import Role, Scope
 from .schemas import validate_foundation
+from .timezones import validate_timezone
 
 
 class User(AbstractUser):
@@ -36,6 +37,12 @@ class Workspace(models.Model):
         help_text="USD per calendar month across all runs; 0 allows only free (offline or cached) calls.",
     )
     foundation = models.JSONField(default=dict, blank=True, validators=[validate_foundation])
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="IANA time zone name (e.g. Europe/Paris): the zone the workspace's schedules' cron times are in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -19,6 +19,7 @@ from raptorflow.errors import ServiceError, UnprocessableError
 from .choices import Role, Scope
 from .models import APIKey, Membership, User, Workspace, hash_api_key
 from .selectors import apikey_cache_forget
+from .timezones import known_timezones
 
 
 class ScopeError(ServiceError, ValueError):
@@ -119,18 +120,21 @@ def workspace_update_foundation(*, workspace: Workspace, foundation: dict[str, A
 
 
 # What workspace_update may change; the foundation has its own service (it is validated and audited whole).
-WORKSPACE_UPDATABLE_FIELDS = frozenset({"name", "monthly_budget"})
+WORKSPACE_UPDATABLE_FIELDS = frozenset({"name", "monthly_budget", "timezone"})
 
 
 @transaction.atomic
 def workspace_update(*, workspace: Workspace, actor: Actor, **fields: Any) -> Workspace:
-    """Change a workspace's name or monthly budget; audits only the fields that really changed.
+    """Change a workspace's name, monthly budget or time zone; audits only the fields that really changed.
 
     Unknown fields are a programming error (TypeError), so a typo cannot pass silently.
     """
     unknown = set(fields) - WORKSPACE_UPDATABLE_FIELDS
     if unknown:
         raise TypeError(f"workspace_update cannot change {', '.join(sorted(unknown))}")
+    if "timezone" in fields and fields["timezone"] not in known_timezones():
+        message = f"{fields['timezone']!r} is not an IANA time zone name (for example Europe/Paris or UTC)."
+        raise UnprocessableError("invalid_timezone", message, {"timezone": [message]})
     changes = {name: [getattr(workspace, name), value] for name, value in fields.items()}
     changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
     if not changes:

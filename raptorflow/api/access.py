@@ -26,6 +26,10 @@ READ_WORKSPACE = Access(Role.VIEWER, Scope.WORKSPACE_READ)
 READ_RUNS = Access(Role.VIEWER, Scope.RUNS_READ)
 WRITE_RUNS = Access(Role.MEMBER, Scope.RUNS_WRITE)
 READ_AGENTS = Access(Role.VIEWER, Scope.AGENTS_READ)
+# A schedule starts runs on its own, every time it fires: its own scope, so that a key that may start one run is not
+# by that alone allowed to set up a standing order (agents/schedules, decision 0030).
+READ_SCHEDULES = Access(Role.VIEWER, Scope.SCHEDULES_READ)
+WRITE_SCHEDULES = Access(Role.MEMBER, Scope.SCHEDULES_WRITE)
 READ_AUDIT = Access(Role.ADMIN, Scope.AUDIT_READ)
 MANAGE = Access(Role.ADMIN, Scope.ADMIN)
 # A decision on a gated run is a separate duty from starting one (issue: separation of duties): an admin or

@@ -74,6 +74,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS  # connecting, for every transport
 
+# How often beat asks for due schedules (agents/schedules, decision 0030): a fire time starts its run at most this
+# late (plus the maintenance queue's wait).
+SCHEDULE_TICK_SECONDS = env_float("RAPTORFLOW_SCHEDULE_TICK_SECONDS", 10.0, minimum=0.5)
 AUDIT_SEAL_SECONDS = env_float("RAPTORFLOW_AUDIT_SEAL_SECONDS", 2.0, minimum=0.5)
 
 # Periodic tasks expire rather than pile up when beat runs ahead of the workers.
@@ -87,6 +90,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agents.sweep_pipelines",
         "schedule": env_int("RAPTORFLOW_SWEEP_INTERVAL_SECONDS", 30, minimum=1),
         "options": {"queue": QueueName.MAINTENANCE.value, "expires": 25},
+    },
+    # Due schedules start their runs; two beats, or a restarted one, cannot fire a fire time twice (decision 0030).
+    "tick-schedules": {
+        "task": "agents.tick_schedules",
+        "schedule": SCHEDULE_TICK_SECONDS,
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": SCHEDULE_TICK_SECONDS * 0.9},
     },
     # Audit events join the hash chain here, off the request path (docs/decisions/0002).
     "seal-audit": {

@@ -20,6 +20,10 @@ RAPTORFLOW_ADMIN_MAX_PAGES = env_int("RAPTORFLOW_ADMIN_MAX_PAGES", 200, minimum=
 RAPTORFLOW_APPROVAL_TTL_HOURS = env_int("RAPTORFLOW_APPROVAL_TTL_HOURS", 72, minimum=1)
 # How long a run that asked questions waits for answers before the sweeper cancels it.
 RAPTORFLOW_INPUT_TTL_HOURS = env_int("RAPTORFLOW_INPUT_TTL_HOURS", 72, minimum=1)
+# Schedules (agents/schedules, decision 0030): a fire time is on time while the tick comes within this many seconds
+# of it; later, it is missed and the schedule's missed-fire policy decides (skip, or run once).
+RAPTORFLOW_SCHEDULE_GRACE_SECONDS = env_int("RAPTORFLOW_SCHEDULE_GRACE_SECONDS", 120, minimum=1)
+RAPTORFLOW_MAX_SCHEDULES_PER_WORKSPACE = env_int("RAPTORFLOW_MAX_SCHEDULES_PER_WORKSPACE", 100, minimum=1)
 # Circuit breaker per provider (state shared through the cache).
 RAPTORFLOW_BREAKER_FAILURES = env_int("RAPTORFLOW_BREAKER_FAILURES", 5, minimum=1)
 RAPTORFLOW_BREAKER_COOLOFF_SECONDS = env_int("RAPTORFLOW_BREAKER_COOLOFF_SECONDS", 30, minimum=1)

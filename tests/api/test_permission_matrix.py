@@ -38,10 +38,20 @@ from rest_framework.test import APIClient
 
 from agents.choices import RunStatus
 from agents.evals.datasets import dataset_create
-from agents.models import Agent, AgentVersion, EvalDataset, Pipeline, PipelineRun, PipelineStep, PipelineVersion
+from agents.models import (
+    Agent,
+    AgentVersion,
+    EvalDataset,
+    Pipeline,
+    PipelineRun,
+    PipelineStep,
+    PipelineVersion,
+    Schedule,
+)
 from agents.pipelines.builtin import pipeline_sync
 from agents.pipelines.choices import PipelineStepStatus
 from agents.pipelines.services import pipeline_define
+from agents.schedules.services import schedule_create
 from agents.services import agentversion_create_draft
 from raptorflow.accounts.api.views import OWN_WORKSPACE
 from raptorflow.accounts.choices import Role
@@ -53,8 +63,10 @@ from raptorflow.api.access import (
     READ_AGENTS,
     READ_AUDIT,
     READ_RUNS,
+    READ_SCHEDULES,
     READ_WORKSPACE,
     WRITE_RUNS,
+    WRITE_SCHEDULES,
     Access,
 )
 from raptorflow.audit.actors import Actor
@@ -202,6 +214,24 @@ def new_dataset(world: World) -> dict:
     return {"agent": AGENT, "name": f"new-{EvalDataset.objects.count() + 1}"}  # a new name each time
 
 
+def new_schedule(world: World) -> dict:
+    return {"name": f"new-{Schedule.objects.count() + 1}", "agent": AGENT, "input": UNIT, "cron": "0 9 * * 1"}
+
+
+def own_schedule(world: World) -> int:
+    name = f"sched-{Schedule.objects.count() + 1}"
+    agent = Agent.objects.get(slug=AGENT)
+    return schedule_create(
+        workspace=world.workspace, actor=world.actor, name=name, cron="0 9 * * *", agent=agent, input=UNIT
+    ).pk
+
+
+def paused_schedule(world: World) -> int:
+    pk = own_schedule(world)
+    Schedule.objects.filter(pk=pk).update(paused=True, next_fire_at=None)
+    return pk
+
+
 def run_as_case(world: World) -> dict:
     return {"run": str(finished_run(world))}
 
@@ -318,6 +348,7 @@ Op = Operation
 RUN, KEY, MEMBER = f"{API}/runs/{{id}}", f"{API}/api-keys/{{id}}", f"{API}/members/{{id}}"
 DATASET = f"{API}/eval-datasets/{{id}}"
 PIPE, PRUN = f"{API}/pipelines/{{slug}}", f"{API}/pipeline-runs/{{id}}"
+SCHEDULE = f"{API}/schedules/{{id}}"
 VERSIONS = f"{API}/agents/{{agent_slug}}/versions"
 
 OPERATIONS = [
@@ -414,6 +445,14 @@ OPERATIONS = [
     Op("GET", f"{DATASET}/export", READ_RUNS, {"id": own_dataset}),
     Op("POST", f"{DATASET}/import", WRITE_RUNS, {"id": own_dataset}, body={"jsonl": '{"name": "one"}\n'}),
     Op("POST", f"{DATASET}/cases-from-run", WRITE_RUNS, {"id": own_dataset}, body=run_as_case),
+    # Schedules (decision 0030): their own scopes, since each starts runs on its own.
+    Op("GET", f"{API}/schedules", READ_SCHEDULES),
+    Op("POST", f"{API}/schedules", WRITE_SCHEDULES, body=new_schedule),
+    Op("GET", SCHEDULE, READ_SCHEDULES, {"id": own_schedule}),
+    Op("PATCH", SCHEDULE, WRITE_SCHEDULES, {"id": own_schedule}, {"cron": "30 8 * * 1-5"}),
+    Op("DELETE", SCHEDULE, WRITE_SCHEDULES, {"id": own_schedule}),
+    Op("POST", f"{SCHEDULE}/pause", WRITE_SCHEDULES, {"id": own_schedule}),
+    Op("POST", f"{SCHEDULE}/resume", WRITE_SCHEDULES, {"id": paused_schedule}),
     # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),
 ]

@@ -11,6 +11,7 @@ def test_registered_task_names_are_stable():
         "agents.experiment_advance",
         "agents.purge_run_details",
         "agents.sweep_runs",
+        "agents.tick_schedules",
         "analytics.rollup_recent",
         "audit.pseudonymise",
         "audit.seal",

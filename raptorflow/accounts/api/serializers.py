@@ -40,7 +40,7 @@ class WorkspaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Workspace
-        fields = ["slug", "name", "monthly_budget", "foundation", "role", "created_at", "updated_at"]
+        fields = ["slug", "name", "monthly_budget", "timezone", "foundation", "role", "created_at", "updated_at"]
         read_only_fields = fields
 
 
@@ -58,10 +58,15 @@ class WorkspaceCreateSerializer(serializers.Serializer):
 class WorkspaceUpdateSerializer(StrictModelSerializer):
     # ModelSerializer copies the model's validators, so an invalid foundation is a 400 with the schema messages.
     foundation = FoundationField(required=False, validators=Workspace._meta.get_field("foundation").validators)
+    # A name the zone database does not know is the service's 422 invalid_timezone: the schema cannot list the
+    # names (they come from the machine's tz database), so a string is all it states (decision 0025).
+    timezone = StrictCharField(
+        max_length=64, required=False, help_text="IANA time zone name (Europe/Paris); the zone schedules fire in."
+    )
 
     class Meta:
         model = Workspace
-        fields = ["name", "monthly_budget", "foundation"]
+        fields = ["name", "monthly_budget", "timezone", "foundation"]
 
 
 class MembershipSerializer(serializers.ModelSerializer):

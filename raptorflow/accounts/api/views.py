@@ -52,6 +52,16 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
+INVALID_TIMEZONE = {
+    422: OpenApiResponse(
+        ErrorSerializer,
+        description="Valid, but refused: a time zone the zone database does not know",
+        examples=[OpenApiExample("invalid_timezone", {"code": "invalid_timezone",
+                                                      "message": "'Europe/Atlantis' is not an IANA time zone name."})],
+    )
+}  # fmt: skip
+
+
 def _conflict(description: str, code: str, message: str) -> dict[int, OpenApiResponse]:
     example = OpenApiExample(code, {"code": code, "message": message})
     return {409: OpenApiResponse(ErrorSerializer, description=description, examples=[example])}
@@ -122,11 +132,13 @@ class WorkspaceMemberAccess(permissions.BasePermission):
     ),
     retrieve=extend_schema(summary="Get a workspace", responses={200: s.WorkspaceSerializer, **ERRORS}),
     partial_update=extend_schema(
-        summary="Change a workspace's name, budget or foundation",
+        summary="Change a workspace's name, budget, time zone or foundation",
         request=s.WorkspaceUpdateSerializer,
-        responses={200: s.WorkspaceSerializer, **ERRORS},
+        responses={200: s.WorkspaceSerializer, **ERRORS, **INVALID_TIMEZONE},
         description="Needs the admin role (or an API key with the `admin` scope). The foundation is replaced "
-        "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.",
+        "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. "
+        "`timezone` is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on, and a name "
+        "the zone database does not know is a 422 `invalid_timezone`.",
     ),
     destroy=extend_schema(
         summary="Delete a workspace with all its runs",

@@ -7,6 +7,8 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .metrics import register as register_metrics
         from .runs.retention import register_data_rights
 
         register_data_rights()
+        register_metrics()

@@ -104,3 +104,48 @@ def test_the_exported_names_are_what_a_scrape_shows(client, exported):
     }
     assert {"raptorflow_queue_depth", "raptorflow_audit_unsealed_oldest_age_seconds"} <= scraped
     assert scraped <= exported
+
+
+# --- Grafana ---------------------------------------------------------------------------------------------------------
+
+
+def dashboard_exprs() -> list[str]:
+    dashboard = json.loads(DASHBOARD.read_text())
+    panels = [panel for panel in dashboard["panels"] if panel["type"] != "row"]
+    assert panels and all(panel.get("targets") for panel in panels), "every panel queries something"
+    return [target["expr"] for panel in panels for target in panel["targets"]]
+
+
+def test_the_dashboard_is_grafana_json_whose_panels_do_not_overlap():
+    dashboard = json.loads(DASHBOARD.read_text())
+    assert dashboard["uid"] and dashboard["schemaVersion"] >= 36
+    ids = [panel["id"] for panel in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    cells = [
+        (panel["gridPos"]["x"] + dx, panel["gridPos"]["y"] + dy)
+        for panel in dashboard["panels"]
+        for dx in range(panel["gridPos"]["w"])
+        for dy in range(panel["gridPos"]["h"])
+    ]
+    assert len(cells) == len(set(cells)), "two panels overlap"
+    assert all(x < 24 for x, _ in cells)
+
+
+def test_the_dashboard_queries_only_exported_metrics_and_shows_every_alerted_one(exported):
+    used = {name for expr in dashboard_exprs() for name in METRIC.findall(expr)}
+    assert used <= exported, f"not exported by /metrics: {sorted(used - exported)}"
+    alerted = {name for rule in alerts() for name in METRIC.findall(rule["expr"])}
+    assert alerted <= used, f"alerted on but not on the dashboard: {sorted(alerted - used)}"
+
+
+def test_the_dashboard_queries_parse_as_promql(tmp_path):
+    """promtool parses each query as a recording rule (Grafana's $__rate_interval stands for a range)."""
+    tool = promtool()
+    rules = [
+        {"record": f"raptorflow:dashboard_{n}", "expr": expr.replace("$__rate_interval", "5m")}
+        for n, expr in enumerate(dashboard_exprs())
+    ]
+    path = tmp_path / "dashboard_rules.yml"
+    path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
+    check = subprocess.run([tool, "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr

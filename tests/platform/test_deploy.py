@@ -149,3 +149,178 @@ def test_the_dashboard_queries_parse_as_promql(tmp_path):
     path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
     check = subprocess.run([tool, "check", "rules", str(path)], capture_output=True, text=True, timeout=60)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+# --- Kubernetes ---------------------------------------------------------------------------------------------------
+
+KUBE = ROOT / "deploy" / "kubernetes"
+KUBE_VERSION = "1.30.0"  # the oldest Kubernetes release still in its providers' support windows (2026)
+KEDA_SCHEMA = KUBE / "schemas" / "keda-scaledobject.schema.json"
+
+
+def manifests() -> list[dict]:
+    docs = []
+    for path in sorted(KUBE.glob("*.yaml")):
+        docs += [dict(doc, _file=path.name) for doc in yaml.safe_load_all(path.read_text()) if doc]
+    return docs
+
+
+def of_kind(kind: str) -> list[dict]:
+    return [doc for doc in manifests() if doc["kind"] == kind]
+
+
+def named(kind: str, name: str) -> dict:
+    (doc,) = [doc for doc in of_kind(kind) if doc["metadata"]["name"] == name]
+    return doc
+
+
+def strip(doc: dict) -> dict:
+    return {key: value for key, value in doc.items() if key != "_file"}
+
+
+def test_every_kubernetes_manifest_validates_against_the_kubernetes_schema():
+    """Strict: an unknown or misspelt field fails, as the API server's strict field validation would."""
+    import kubernetes_validate
+
+    checked = 0
+    for doc in manifests():
+        if doc["kind"] == "Kustomization":  # kubectl's own config, not an API object: checked below
+            continue
+        if doc["kind"] == "ScaledObject":  # a KEDA CRD kubernetes-validate has no schema for: the next test
+            continue
+        try:
+            kubernetes_validate.validate(strip(doc), KUBE_VERSION, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            pytest.fail(f"{doc['_file']} {doc['kind']} {doc['metadata']['name']}: {exc.message} at {list(exc.path)}")
+        checked += 1
+    assert checked >= 15
+
+
+def test_keda_scaled_objects_validate_against_kedas_spec_and_their_hpa_behaviour_against_kubernetes():
+    import jsonschema
+    import kubernetes_validate
+
+    schema = json.loads(KEDA_SCHEMA.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    scaled = of_kind("ScaledObject")
+    assert scaled
+    for doc in scaled:
+        jsonschema.validate(strip(doc), schema, cls=jsonschema.Draft202012Validator)
+        behavior = doc["spec"].get("advanced", {}).get("horizontalPodAutoscalerConfig", {}).get("behavior")
+        if behavior:
+            hpa = {
+                "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "check"},
+                "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "x"}, "maxReplicas": 1, "behavior": behavior},
+            }  # fmt: skip
+            kubernetes_validate.validate(hpa, KUBE_VERSION, strict=True)
+    # The schema is strict: a misspelt field is refused, not ignored.
+    bad = strip(scaled[0]) | {"spec": {**scaled[0]["spec"], "maxReplicasCount": 3}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_one_worker_deployment_scaled_by_keda_per_queue_on_that_queues_redis_list():
+    from raptorflow.queues import QUEUES
+
+    workers = [
+        doc for doc in of_kind("Deployment") if doc["metadata"]["labels"]["app.kubernetes.io/component"] == "worker"
+    ]
+    by_queue = {}
+    for doc in workers:
+        (container,) = doc["spec"]["template"]["spec"]["containers"]
+        (flag,) = [arg for arg in container["command"] if arg.startswith("--queues=")]
+        by_queue[flag.removeprefix("--queues=")] = doc["metadata"]["name"]
+    assert set(by_queue) == set(QUEUES), "one worker Deployment per queue of raptorflow/queues.py"
+    targets = {so["spec"]["scaleTargetRef"]["name"]: so for so in of_kind("ScaledObject")}
+    assert set(targets) == set(by_queue.values())
+    broker_db = "1"  # CELERY_BROKER_URL's database in docker-compose.yml and secret.example.yaml
+    for queue, deployment in by_queue.items():
+        (trigger,) = targets[deployment]["spec"]["triggers"]
+        assert trigger["type"] == "redis"
+        assert trigger["metadata"]["listName"] == queue
+        assert trigger["metadata"]["databaseIndex"] == broker_db
+        env_names = {item for item in named("ConfigMap", "raptorflow-config")["data"]} | set(
+            named("Secret", "raptorflow-secrets")["stringData"]
+        )
+        assert trigger["metadata"]["addressFromEnv"] in env_names
+        assert trigger["metadata"]["passwordFromEnv"] in env_names
+    assert targets[by_queue["runs"]]["spec"]["minReplicaCount"] >= 1, "a runs worker is always there"
+
+
+def test_beat_is_exactly_one_and_never_autoscaled():
+    beats = [doc for doc in of_kind("Deployment") if doc["metadata"]["labels"]["app.kubernetes.io/component"] == "beat"]
+    assert len(beats) == 1
+    (beat,) = beats
+    assert beat["spec"]["replicas"] == 1
+    assert beat["spec"]["strategy"] == {"type": "Recreate"}
+    scaled = {
+        doc["spec"]["scaleTargetRef"]["name"] for doc in of_kind("HorizontalPodAutoscaler") + of_kind("ScaledObject")
+    }
+    assert beat["metadata"]["name"] not in scaled
+    (container,) = beat["spec"]["template"]["spec"]["containers"]
+    assert container["command"][:3] == ["celery", "--app=raptorflow", "beat"]
+
+
+def test_probes_hit_the_real_health_urls_with_an_allowed_host():
+    from django.urls import resolve
+
+    from raptorflow import health
+
+    allowed = named("ConfigMap", "raptorflow-config")["data"]["ALLOWED_HOSTS"].split(",")
+    expected = {
+        "raptorflow-web": ("raptorflow.urls", "/health/live", "/health/ready"),
+        "raptorflow-stream": ("raptorflow.urls_stream", "/health/live", "/health/live"),
+    }
+    for name, (urlconf, live, ready) in expected.items():
+        (container,) = named("Deployment", name)["spec"]["template"]["spec"]["containers"]
+        assert container["livenessProbe"]["httpGet"]["path"] == live
+        assert container["readinessProbe"]["httpGet"]["path"] == ready
+        assert container["startupProbe"]["httpGet"]["path"] == live
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            get = container[probe]["httpGet"]
+            assert {"name": "Host", "value": allowed[0]} in get["httpHeaders"]
+            assert get["port"] in {port["name"] for port in container["ports"]}
+        assert resolve(live, urlconf=urlconf).func is health.live_view
+        if ready != live:
+            assert resolve(ready, urlconf=urlconf).func is health.ready_view
+    (web,) = named("Deployment", "raptorflow-web")["spec"]["template"]["spec"]["containers"]
+    (hosts,) = [item["value"] for item in web["env"] if item["name"] == "ALLOWED_HOSTS"]
+    assert hosts.split(",")[:-1] == allowed and hosts.endswith(",$(POD_IP)")
+
+
+def test_commands_match_docker_compose_and_every_container_has_requests_and_a_memory_limit():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    (stream,) = named("Deployment", "raptorflow-stream")["spec"]["template"]["spec"]["containers"]
+    assert stream["command"] == compose["stream"]["command"]
+    (migrate,) = named("Job", "raptorflow-migrate")["spec"]["template"]["spec"]["containers"]
+    assert migrate["command"] == compose["migrate"]["command"]
+    for doc in of_kind("Deployment") + of_kind("Job"):
+        for container in doc["spec"]["template"]["spec"]["containers"]:
+            resources = container["resources"]
+            assert {"cpu", "memory"} <= set(resources["requests"]), doc["metadata"]["name"]
+            assert "memory" in resources["limits"], doc["metadata"]["name"]
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            assert {"configMapRef": {"name": "raptorflow-config"}} in container["envFrom"]
+            assert {"secretRef": {"name": "raptorflow-secrets"}} in container["envFrom"]
+
+
+def test_web_has_an_hpa_and_web_stream_and_workers_have_disruption_budgets_that_select_them():
+    (hpa,) = of_kind("HorizontalPodAutoscaler")
+    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "raptorflow-web"}
+    assert hpa["spec"]["minReplicas"] >= 2
+    budgets = of_kind("PodDisruptionBudget")
+    covered = set()
+    for doc in of_kind("Deployment"):
+        labels = doc["spec"]["template"]["metadata"]["labels"]
+        for pdb in budgets:
+            if pdb["spec"]["selector"]["matchLabels"].items() <= labels.items():
+                covered.add(doc["metadata"]["name"])
+    deployments = {doc["metadata"]["name"] for doc in of_kind("Deployment")}
+    assert covered == deployments - {"raptorflow-beat"}
+
+
+def test_the_kustomization_lists_every_manifest_but_the_secret_example():
+    (kustomization,) = of_kind("Kustomization")
+    listed = set(kustomization["resources"])
+    on_disk = {path.name for path in KUBE.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
+    assert listed == on_disk

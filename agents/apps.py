@@ -7,6 +7,7 @@ class AgentsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401
+        from .metrics import register as register_metrics
         from .pipelines.services import on_run_moved
         from .runs.lifecycle import run_moved
         from .runs.retention import register_data_rights
@@ -14,3 +15,4 @@ class AgentsConfig(AppConfig):
         run_moved.connect(on_run_moved, dispatch_uid="agents.pipelines.on_run_moved")
 
         register_data_rights()
+        register_metrics()

@@ -12,7 +12,9 @@ Counted as they happen (in whichever process does the work):
 
 Read at scrape time (ScrapeTimeCollector), because they are shared state that
 no single process owns: queue depths from the broker, circuit breaker states
-from the shared cache, the age of the latest worker heartbeat.
+from the shared cache, the age of the latest worker heartbeat, how far the audit
+sealer lags behind the trail; and whatever a domain app adds with
+register_scrape_source (the agents app: the oldest queued run, budgets used).
 
 Several processes: with PROMETHEUS_MULTIPROC_DIR set (before Python starts —
 prometheus_client reads it at import), every process writes its samples to
@@ -254,11 +256,42 @@ def _worker_families() -> Iterator[Metric]:
         )
 
 
+def _audit_families() -> Iterator[Metric]:
+    """Events written but not yet linked into the chain, and how old the oldest is (0 when none wait)."""
+    from django.db.models import Count, Min
+
+    from raptorflow.audit.models import AuditEvent
+
+    row = AuditEvent.objects.filter(seq__isnull=True).aggregate(count=Count("id"), oldest=Min("created_at"))
+    yield GaugeMetricFamily(
+        "raptorflow_audit_unsealed_events", "Audit events committed but not yet sealed into the chain.",
+        value=row["count"],
+    )  # fmt: skip
+    oldest = row["oldest"]
+    yield GaugeMetricFamily(
+        "raptorflow_audit_unsealed_oldest_age_seconds",
+        "Age of the oldest audit event not yet sealed into the chain (0: none waits).",
+        value=max(0.0, time.time() - oldest.timestamp()) if oldest is not None else 0.0,
+    )
+
+
 _SOURCES: dict[str, Callable[[], Iterator[Metric]]] = {
     "queues": _queue_families,
     "breakers": _breaker_families,
     "worker": _worker_families,
+    "audit": _audit_families,
 }
+
+
+def register_scrape_source(name: str, read: Callable[[], Iterator[Metric]]) -> None:
+    """Add a scrape-time source: ``read`` yields metric families, and its failure only marks ``name`` down.
+
+    For what only a domain app can read (this module imports none): the agents app registers its run and
+    budget gauges from its AppConfig.ready. Registering a name again replaces its reader.
+    """
+    _SOURCES[name] = read
+
+
 SCRAPE_TIME = ScrapeTimeCollector()
 if multiprocess_dir() is None:
     REGISTRY.register(SCRAPE_TIME)

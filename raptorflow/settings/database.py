@@ -34,6 +34,11 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
         if _db["CONN_MAX_AGE"]:
             raise EnvError("DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0: the pool replaces persistent connections.")
         _db["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
+    # Behind a transaction-pooling PgBouncer: QuerySet.iterator() (audit verification, exports, retention) opens a
+    # server-side cursor, which does not survive the pooler handing the connection to another client between
+    # transactions. True fetches such results in chunks client-side instead (docs/scaling.md). Prepared statements
+    # are already off: Django's default prepare_threshold is None.
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at

@@ -374,3 +374,89 @@ def test_runs_ended_outside_the_worker_are_counted_too(db, registry_synced, work
         "spend": 1, "leads": 1, "conversion_rate": 0.1, "arpu": 1, "churn": 0.1}, actor=system_actor)  # fmt: skip
     run_cancel(run=run, actor=system_actor)
     assert finished() == before + 1
+
+
+# --- Gauges the alert rules need (deploy/prometheus/alerts.yml) -------------------------------------------
+
+
+def test_audit_sealing_lag_counts_unsealed_events_and_their_age_until_the_sealer_runs(client, db, system_actor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from raptorflow.audit.services import audit_seal
+
+    audit_seal()
+    assert value(scrape(client), "raptorflow_audit_unsealed_events") == 0
+    assert value(scrape(client), "raptorflow_audit_unsealed_oldest_age_seconds") == 0
+    AuditEvent.objects.create(  # as audit_log writes one, 90 s ago
+        created_at=timezone.now() - timedelta(seconds=90), actor_type=system_actor.type, actor_label="tests",
+        action="test.metrics",
+    )  # fmt: skip
+    samples = scrape(client)
+    assert value(samples, "raptorflow_audit_unsealed_events") >= 1
+    assert 90 <= value(samples, "raptorflow_audit_unsealed_oldest_age_seconds") < 150
+    assert value(samples, "raptorflow_scrape_source_up", source="audit") == 1
+    audit_seal()
+    samples = scrape(client)
+    assert value(samples, "raptorflow_audit_unsealed_events") == 0
+    assert value(samples, "raptorflow_audit_unsealed_oldest_age_seconds") == 0
+
+
+def test_the_oldest_queued_run_age_is_read_from_the_runs(client, registry_synced, workspace, system_actor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    samples = scrape(client)
+    assert value(samples, "raptorflow_runs_queued") == 0
+    assert value(samples, "raptorflow_runs_queued_oldest_age_seconds") == 0
+    agent = Agent.objects.get(slug="unit_economics")
+    run, _ = run_create(workspace=workspace, agent=agent, input={
+        "spend": 1, "leads": 1, "conversion_rate": 0.1, "arpu": 1, "churn": 0.1}, actor=system_actor)  # fmt: skip
+    Run.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(seconds=300))
+    samples = scrape(client)
+    assert value(samples, "raptorflow_runs_queued") == 1
+    assert 300 <= value(samples, "raptorflow_runs_queued_oldest_age_seconds") < 360
+    assert value(samples, "raptorflow_scrape_source_up", source="runs") == 1
+    Run.objects.filter(pk=run.pk).update(status="cancelled")
+    assert value(scrape(client), "raptorflow_runs_queued_oldest_age_seconds") == 0
+
+
+def test_budget_used_ratio_is_this_months_spend_and_reservations_over_the_budget(
+    client, db, workspace, other_workspace
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from agents.models import WorkspaceSpend
+    from agents.selectors import month_start
+
+    workspace.monthly_budget = Decimal("40.00")
+    workspace.save()
+    this_month = month_start(timezone.now())
+    WorkspaceSpend.objects.create(workspace=workspace, month=this_month, amount=Decimal("30"), reserved=Decimal("4"))
+    WorkspaceSpend.objects.create(workspace=workspace, month=date(2001, 1, 1), amount=Decimal("400"), reserved=0)
+    other_workspace.monthly_budget = Decimal("0")  # free calls only: no ratio to report
+    other_workspace.save()
+    WorkspaceSpend.objects.create(workspace=other_workspace, month=this_month, amount=0, reserved=0)
+    samples = scrape(client)
+    assert value(samples, "raptorflow_workspace_budget_used_ratio", workspace=workspace.slug) == pytest.approx(0.85)
+    assert not [key for key in samples if key[0] == "raptorflow_workspace_budget_used_ratio" and key != (
+        "raptorflow_workspace_budget_used_ratio", (("workspace", workspace.slug),))]  # fmt: skip
+
+
+def test_a_registered_source_that_fails_is_reported_down_and_the_others_still_scraped(client, db, monkeypatch):
+    from raptorflow import metrics
+
+    def broken():
+        raise RuntimeError("unreachable")
+        yield  # pragma: no cover
+
+    monkeypatch.setitem(metrics._SOURCES, "broken", broken)
+    samples = scrape(client)
+    assert value(samples, "raptorflow_scrape_source_up", source="broken") == 0
+    assert value(samples, "raptorflow_scrape_source_up", source="audit") == 1
+    assert ("raptorflow_audit_unsealed_events", ()) in samples

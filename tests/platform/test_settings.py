@@ -114,3 +114,24 @@ def test_the_stream_process_settings_pass_the_deployment_checklist():
         {**PRODUCTION, "DB_CONN_MAX_AGE": "0", "DB_POOL_MAX_SIZE": "8"}, "--deploy", "--fail-level", "WARNING"
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_behind_a_transaction_pooler_server_side_cursors_and_binding_can_be_turned_off():
+    show = (
+        "import django; django.setup(); from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['DISABLE_SERVER_SIDE_CURSORS'], d['OPTIONS']['server_side_binding'], "
+        "d['OPTIONS'].get('prepare_threshold', 'unset'))"
+    )
+
+    def read(env: dict[str, str]) -> str:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE", "REDIS", "CELERY"))}
+        clean.update({"DJANGO_SETTINGS_MODULE": "raptorflow.settings", **PRODUCTION, **env})
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.split()
+
+    assert read({}) == ["False", "True", "unset"]  # unset: Django's own default, no prepared statements
+    assert read({"DB_DISABLE_SERVER_SIDE_CURSORS": "true", "DB_SERVER_SIDE_BINDING": "false"}) == [
+        "True", "False", "unset"]  # fmt: skip

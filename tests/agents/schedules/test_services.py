@@ -175,3 +175,39 @@ def test_updating_the_cron_plans_from_now_and_audits_the_change(registry_synced,
     assert schedule.next_fire_at.astimezone(UTC).strftime("%m-%d %H:%M") == "01-01 00:00"
     event = AuditEvent.objects.get(action="schedule.update")
     assert event.changes == {"cron": ["* * * * *", "0 0 1 1 *"]}
+
+
+POST = {"type": "blog", "topic": "Why cash-flow forecasts fail", "draft": "# Why\n\nMost forecasts are quarterly."}
+
+
+def test_a_schedule_starts_a_pipeline_run_once_per_fire_time(registry_synced, workspace, system_actor):
+    from agents.models import Pipeline, PipelineRun
+    from agents.pipelines.builtin import pipeline_sync
+
+    pipeline_sync(actor=system_actor)
+    pipeline = Pipeline.objects.get(slug="publish-ready-post")
+    schedule = make(workspace, system_actor, target_kind="pipeline", agent=None, pipeline=pipeline, input=POST)
+    now = timezone.now()
+    due_at(schedule, minute(now))
+    assert schedules_tick(now) == {"fired": 1}
+    schedule.refresh_from_db()
+    run = PipelineRun.objects.get(workspace=workspace)
+    assert schedule.last_pipeline_run == run and run.idempotency_key == firing_key(schedule, minute(now))
+    assert run.input == POST and run.version.pipeline == pipeline
+    due_at(schedule, minute(now))
+    assert schedules_tick(now + timedelta(seconds=5)) == {"already_fired": 1}
+    assert PipelineRun.objects.count() == 1
+
+
+def test_a_pipeline_schedule_checks_its_input_against_the_pipeline(registry_synced, workspace, system_actor):
+    from agents.models import Pipeline
+    from agents.pipelines.builtin import pipeline_sync
+
+    pipeline_sync(actor=system_actor)
+    pipeline = Pipeline.objects.get(slug="publish-ready-post")
+    with pytest.raises(ScheduleError) as refused:
+        make(workspace, system_actor, target_kind="pipeline", agent=None, pipeline=pipeline, input={"type": "poem"})
+    assert refused.value.code == "invalid_input"
+    with pytest.raises(ScheduleError) as missing:
+        make(workspace, system_actor, target_kind="pipeline", agent=None, pipeline=None, input=POST)
+    assert missing.value.code == "pipeline_required"

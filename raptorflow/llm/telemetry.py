@@ -26,7 +26,7 @@ from .choices import ProviderKind
 if TYPE_CHECKING:
     from .errors import ProviderError
     from .models import Provider
-    from .types import Completion, CompletionRequest, Message
+    from .types import Completion, CompletionRequest, Message, ToolCall
 
 # gen_ai.provider.name: the well-known values where there is one; the wire format otherwise.
 PROVIDER_NAMES = {
@@ -42,7 +42,7 @@ REDACTED = "[redacted]"
 # tokens, Raptorflow API keys, key=value secrets.
 SECRET_PATTERN = re.compile(
     r"(sk-[A-Za-z0-9_\-]{8,}|rfk_[A-Za-z0-9_\-]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-~+/]{8,}=*"
-    r"|(?i:(?:api[_-]?key|secret|password|token)\s*[:=]\s*)\S{4,})"
+    r"|(?i:(?:api[_-]?key|secret|password|token)\s*[:=]\s*)[^\s\"']{4,})"
 )
 
 
@@ -88,9 +88,10 @@ def record_completion(span: Span, completion: Completion, provider: Provider) ->
         }
     )
     if settings.RAPTORFLOW_TRACE_CONTENT:
-        output = {"role": "assistant", "parts": _parts(completion.text, completion.tool_calls), "finish_reason": ""}
-        output["finish_reason"] = FINISH_REASONS.get(completion.finish_reason, completion.finish_reason)
-        span.set_attribute("gen_ai.output.messages", redact(json.dumps([output]), _secret(provider)))
+        secret = _secret(provider)
+        reason = FINISH_REASONS.get(completion.finish_reason, completion.finish_reason)
+        output = {"role": "assistant", "parts": _parts(completion.text, completion.tool_calls, secret)}
+        span.set_attribute("gen_ai.output.messages", json.dumps([output | {"finish_reason": reason}]))
 
 
 def record_error(span: Span, error: ProviderError) -> None:
@@ -115,23 +116,25 @@ def _secret(provider: Provider) -> str:
 
 def _request_content(request: CompletionRequest, secret: str) -> dict[str, str]:
     system = [message.content for message in request.messages if message.role == "system"]
-    turns = [_message(message) for message in request.messages if message.role != "system"]
-    content = {"gen_ai.input.messages": redact(json.dumps(turns), secret)}
+    turns = [_message(message, secret) for message in request.messages if message.role != "system"]
+    content = {"gen_ai.input.messages": json.dumps(turns)}
     if system:
-        instructions = [{"type": "text", "content": text} for text in system]
-        content["gen_ai.system_instructions"] = redact(json.dumps(instructions), secret)
+        instructions = [{"type": "text", "content": redact(text, secret)} for text in system]
+        content["gen_ai.system_instructions"] = json.dumps(instructions)
     return content
 
 
-def _message(message: Message) -> dict[str, Any]:
+def _message(message: Message, secret: str) -> dict[str, Any]:
     if message.role == "tool":
-        parts = [{"type": "tool_call_response", "id": message.tool_call_id, "response": message.content}]
-        return {"role": "tool", "parts": parts}
-    return {"role": message.role, "parts": _parts(message.content, message.tool_calls)}
+        part = {"type": "tool_call_response", "id": message.tool_call_id, "response": redact(message.content, secret)}
+        return {"role": "tool", "parts": [part]}
+    return {"role": message.role, "parts": _parts(message.content, message.tool_calls, secret)}
 
 
-def _parts(text: str, tool_calls: tuple[Any, ...]) -> list[dict[str, Any]]:
-    parts: list[dict[str, Any]] = [{"type": "text", "content": text}] if text else []
+def _parts(text: str, tool_calls: tuple[ToolCall, ...], secret: str) -> list[dict[str, Any]]:
+    """The message's parts, each text redacted before it is encoded (a pattern never spans JSON syntax)."""
+    parts: list[dict[str, Any]] = [{"type": "text", "content": redact(text, secret)}] if text else []
     for call in tool_calls:
-        parts.append({"type": "tool_call", "id": call.id, "name": call.name, "arguments": dict(call.arguments)})
+        arguments = redact(json.dumps(dict(call.arguments)), secret)  # arguments as a string: the spec allows it
+        parts.append({"type": "tool_call", "id": call.id, "name": call.name, "arguments": arguments})
     return parts

@@ -92,9 +92,15 @@ clean:
 # driven by wrk (apt-get install -y wrk) against local PostgreSQL and Redis. `bench` is the full run
 # (about 15 minutes with its 5-minute soak; figures in bench/results/latest.json), `bench-quick` the
 # two-minute CI profile.
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-tracing
 bench: install-dev
 	$(BIN)/python bench/run.py --out bench/results/latest.json
 
 bench-quick: install-dev
 	$(BIN)/python bench/run.py --quick --out var/bench-quick.json
+
+# What tracing costs on POST /api/v1/runs (bench/tracing.py): gunicorn with no OTEL_* variable against the same
+# with OTLP export to a local dummy receiver (all traces, and 10 % sampled), interleaved rounds; about 2 minutes.
+# Needs local PostgreSQL and a Redis (--redis); uses ports 8130-8133 (--port) and the raptorflow_bench_tracing DB.
+bench-tracing: install-dev
+	$(BIN)/python bench/tracing.py $(BENCH_TRACING_ARGS)

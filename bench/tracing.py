@@ -17,7 +17,7 @@ It also times, in a fresh process, the code that tracing adds to a request when 
 
 Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust) and a Redis; it recreates the database
 ``raptorflow_bench_tracing`` and flushes the two Redis databases it uses (``--redis``, default DBs 4 and 5 of
-redis://127.0.0.1:6383). Ports: ``--port`` (off), +1 (on), +3 (on, 10 % sampled), +2 (the OTLP sink);
+redis://127.0.0.1:6379). Ports: ``--port`` (off), +1 (on), +3 (on, 10 % sampled), +2 (the OTLP sink);
 8130-8133 by default. Bounded: every server is stopped at the end, also on errors; the run gives up after
 ``--deadline`` seconds.
 """
@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--web-concurrency", type=int, default=2, help="gunicorn workers per side (default 2)")
     parser.add_argument("--port", type=int, default=8130, help="off side's port; +1 on, +3 on 10%%, +2 the sink")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6383", help="Redis server (DBs 4 and 5 are used)")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server (DBs 4 and 5 are used)")
     parser.add_argument("--deadline", type=float, default=900, help="give up after this many seconds")
     args = parser.parse_args()
     signal.signal(signal.SIGALRM, _deadline)

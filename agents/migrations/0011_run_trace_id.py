@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agents', '0010_run_waited'),
+        ('agents', '0013_pipelines_followups'),
     ]
 
     operations = [

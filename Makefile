@@ -92,7 +92,7 @@ clean:
 # driven by wrk (apt-get install -y wrk) against local PostgreSQL and Redis. `bench` is the full run
 # (about 15 minutes with its 5-minute soak; figures in bench/results/latest.json), `bench-quick` the
 # two-minute CI profile.
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-tracing
 bench: install-dev
 	$(BIN)/python bench/run.py --out bench/results/latest.json
 
@@ -106,3 +106,9 @@ bench-quick: install-dev
 chaos: install-dev
 	@command -v nft >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nftables >/dev/null; }
 	timeout 360 $(BIN)/pytest tests/chaos -m chaos -p no:randomly -v $(PYTEST_ARGS)
+
+# What tracing costs on POST /api/v1/runs (bench/tracing.py): gunicorn with no OTEL_* variable against the same
+# with OTLP export to a local dummy receiver (all traces, and 10 % sampled), interleaved rounds; about 2 minutes.
+# Needs local PostgreSQL and a Redis (--redis); uses ports 8130-8133 (--port) and the raptorflow_bench_tracing DB.
+bench-tracing: install-dev
+	$(BIN)/python bench/tracing.py $(BENCH_TRACING_ARGS)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -142,7 +143,7 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
     list_display = ["short_id", "workspace", "agent_version", "status", "created_at", "duration", "tokens"]
     list_display += ["cache_tokens", "cost"]
     list_filter = ["status", "agent_version__agent", "created_at"]
-    search_fields = ["=id", "=idempotency_key", "=request_id"]
+    search_fields = ["=id", "=idempotency_key", "=request_id", "=trace_id"]
     list_select_related = ["workspace", "agent_version__agent"]
     raw_id_fields = ["workspace", "agent_version", "requested_by", "api_key"]
     inlines = [ApprovalInline]  # steps and events are on the live panel (templates/admin/agents/run/)
@@ -165,6 +166,7 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         "instructions",
         "idempotency_key",
         "request_id",
+        "trace",
         "tokens_in",
         "cached_tokens_in",
         "cache_write_tokens",
@@ -361,6 +363,17 @@ class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
         else:
             self.message_user(request, f"{run}: answered, now {run.get_status_display().lower()}.")
         return HttpResponseRedirect(reverse("admin:agents_run_change", args=[run.pk]))
+
+    @admin.display(description="Trace")
+    def trace(self, obj: Run) -> str:
+        """The run's OpenTelemetry trace: a link to the tracing UI (RAPTORFLOW_TRACE_URL_TEMPLATE), else its id."""
+        if not obj.trace_id:
+            return "—"
+        template = settings.RAPTORFLOW_TRACE_URL_TEMPLATE
+        if not template:
+            return obj.trace_id
+        url = template.replace("{trace_id}", obj.trace_id)
+        return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', url, obj.trace_id)
 
     @admin.display(description="Run", ordering="id")
     def short_id(self, obj: Run) -> str:

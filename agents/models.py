@@ -254,6 +254,11 @@ class Run(models.Model):
     )
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     request_id = models.CharField(max_length=64, blank=True)
+    # The OpenTelemetry trace the run belongs to (raptorflow/tracing.py): empty when tracing was off.
+    trace_id = models.CharField(max_length=32, blank=True, editable=False, help_text="OpenTelemetry trace id.")
+    traceparent = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="W3C traceparent of the request that created it."
+    )
     tokens_in = models.PositiveBigIntegerField(default=0)
     tokens_out = models.PositiveBigIntegerField(default=0)
     cached_tokens_in = models.PositiveBigIntegerField(default=0, help_text="Input tokens read from a prompt cache.")

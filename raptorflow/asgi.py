@@ -11,6 +11,8 @@ import os
 import django
 from django.core.handlers.asgi import ASGIHandler
 
+from raptorflow import tracing
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raptorflow.settings")
 
 URLCONF = "raptorflow.urls_stream"
@@ -33,4 +35,5 @@ class StreamHandler(ASGIHandler):
 
 
 django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application() does
+tracing.configure("stream")  # before the handler loads its middleware; a no-op unless OTEL_* ask for traces
 application = StreamHandler()

@@ -10,7 +10,7 @@ from typing import Any
 from celery import Celery, signals
 from kombu import Exchange, Queue
 
-from raptorflow import context
+from raptorflow import context, tracing
 from raptorflow.queues import QUEUES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "raptorflow.settings")
@@ -71,3 +71,12 @@ def _connect_worker_hooks(**kwargs: Any) -> None:
     metrics (pool processes' live gauges, the worker's own metrics port)."""
     import raptorflow.health
     import raptorflow.metrics  # noqa: F401
+
+    # In the main process, before the pool forks: the batch span processor restarts its thread in each child.
+    tracing.configure("worker")
+
+
+@signals.beat_init.connect
+def _trace_beat(**kwargs: Any) -> None:
+    """Beat's sends of the periodic tasks (the sweeper's among them) start traces, when OTEL_* ask for them."""
+    tracing.configure("beat")

@@ -30,7 +30,7 @@ from agents.evals.ledger import experiment_charge_run, experiment_hold, experime
 from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, SpendReservation, WorkspaceSpend
 from agents.pipelines.ledger import mirror_run_event, pipeline_charge, pipeline_hold, pipeline_release
 from agents.selectors import agentversion_published, month_start
-from raptorflow import metrics
+from raptorflow import metrics, tracing
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
 from raptorflow.db import update_returning
@@ -75,7 +75,10 @@ def _event_create(run_id: RunId, taken: _Next, event_type: str, data: dict[str, 
 
 
 def run_insert(**fields: Any) -> Run:
-    """Insert a new queued run with its first event. Call inside the creating transaction."""
+    """Insert a new queued run with its first event. Call inside the creating transaction.
+
+    The run keeps the trace it is created in (its id and traceparent; nothing when tracing is off)."""
+    fields = tracing.run_trace_fields() | fields
     with transaction.atomic(savepoint=False):
         run = Run.objects.create(status=RunStatus.QUEUED, last_event_seq=1, **fields)
         first = _Next(1, run.pipeline_run_id, run.pipeline_step)
@@ -140,7 +143,8 @@ def run_transition(
     if to in FINAL_STATES:
         fields.setdefault("finished_at", now)
     leaving_a_wait = bool(set(allowed_from) & WAITING_STATES) and to not in WAITING_STATES
-    with transaction.atomic():
+    attributes = {"raptorflow.run.id": str(run.pk), "raptorflow.run.status": str(to)}
+    with tracing.span(f"run.transition {to}", attributes), transaction.atomic():
         matching = Run.objects.filter(pk=run.pk, status__in=allowed_from)
         if expected_attempt is not None:
             matching = matching.filter(attempt=expected_attempt)

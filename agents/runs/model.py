@@ -32,7 +32,7 @@ from agents.choices import RunEventType, RunStatus, StepKind, StepStatus
 from agents.models import AgentVersion, Run, RunEvent, RunStep, SpendReservation
 from agents.registry import ModelAnswer, ModelUnavailable
 from agents.selectors import workspace_month_spend
-from raptorflow import metrics
+from raptorflow import metrics, tracing
 from raptorflow.jsonschema import schema_errors, validator_for
 from raptorflow.llm.budget import Budgets, CallRefused, call_check
 from raptorflow.llm.cache import cache_key
@@ -248,7 +248,8 @@ class ModelCalls:
     def _call(self, request: CompletionRequest, purpose: str, fingerprint: str) -> Completion:
         call_id = fingerprint[:12] + f"-{self.ctx.steps_taken()}"
         deltas = DeltaStream(self.run.pk, call_id) if request.stream else None
-        with CancelGuard(self.run.pk, self.ctx.deadline) as token:
+        attributes = {"raptorflow.step.kind": "llm", "raptorflow.step.name": purpose}
+        with tracing.span(f"run.step llm {purpose}", attributes), CancelGuard(self.run.pk, self.ctx.deadline) as token:
             request = replace(request, cancel=token, on_delta=deltas)
             try:
                 completion, _ = complete_with_fallback(

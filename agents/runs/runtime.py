@@ -26,7 +26,7 @@ from agents.choices import ApprovalStatus, RunEventType, RunStatus, StepKind, St
 from agents.evals.ledger import case_foundation
 from agents.models import AgentVersion, Run, RunStep
 from agents.registry import ModelAnswer, ModelUnavailable
-from raptorflow import context, metrics
+from raptorflow import context, metrics, tracing
 from raptorflow.audit.actors import Actor
 from raptorflow.jsonschema import schema_errors, validator_for
 from raptorflow.llm.errors import ErrorCode, ProviderError
@@ -311,8 +311,14 @@ class RunContext:
         # Written once, when it ends (as model calls are): a step's row and its event appear together.
         step = RunStep(run=self.run, sequence=self.next_live_step(), kind=kind, name=name, input=data)
         started = time.monotonic()
+        attributes: tracing.Attributes = {
+            "raptorflow.step.kind": kind,
+            "raptorflow.step.name": name,
+            "raptorflow.step.sequence": step.sequence,
+        }
         try:
-            output = call()
+            with tracing.span(f"run.step {kind} {name}", attributes):
+                output = call()
         except (RunAborted, RunSuperseded, CallPaused, InputPaused, SoftTimeLimitExceeded):
             self._finish(step, started, StepStatus.FAILED, error="stopped")
             raise
@@ -341,13 +347,27 @@ def _is_call(step: RunStep, fingerprint: str) -> bool:
 
 
 def run_execute(run_id: str) -> str | None:
-    """Claim and execute a run. Returns its final (or waiting) status, or None if it was not ours to run."""
-    run = lifecycle.run_claim(run_id)
+    """Claim and execute a run. Returns its final (or waiting) status, or None if it was not ours to run.
+
+    Traced in the run's trace (raptorflow/tracing.py): the claim, then the execution with each step, each model
+    call and the final transition inside it.
+    """
+    with tracing.span("run.claim", {"raptorflow.run.id": str(run_id)}) as claim:
+        run = lifecycle.run_claim(run_id)
+        claim.set_attribute("raptorflow.run.claimed", run is not None)
     if run is None:
         return None
     agent = run.agent_version.agent.slug
     started, status = metrics.run_started(agent), None
-    with context.bind(request_id=run.request_id or context.new_request_id()):
+    attributes: tracing.Attributes = {
+        "raptorflow.run.id": str(run.pk),
+        "raptorflow.run.attempt": run.attempt,
+        "gen_ai.agent.name": agent,
+    }
+    with (
+        tracing.continued(f"run.execute {agent}", run.traceparent, attributes),
+        context.bind(request_id=run.request_id or context.new_request_id()),
+    ):
         heartbeat = Heartbeat(run)
         heartbeat.start()
         try:

@@ -20,7 +20,7 @@ from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, Run
 from agents.models import Agent, AgentVersion, Approval, Run, Schedule
 from agents.safety import injection_flags
 from agents.selectors import agentversion_active, agentversion_published, workspace_month_spend
-from raptorflow import context
+from raptorflow import context, tracing
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.choices import Outcome
 from raptorflow.audit.services import audit_log
@@ -251,16 +251,22 @@ def _insert(
 
 def run_enqueue(run: Run) -> bool:
     """Send the run to a worker. A broker failure or a publish slower than the broker timeouts
-    (settings/celery.py) is logged, not raised: the run is in the database and the sweeper sends it again."""
+    (settings/celery.py) is logged, not raised: the run is in the database and the sweeper sends it again.
+
+    The message carries the run's trace (the Celery instrumentation puts the current context in its headers):
+    a re-send by the sweeper or after an approval continues the trace the run started in, linked to the pass
+    or the request that sent it again.
+    """
     limit = run.agent_version.timeout_seconds
     try:
-        app.send_task(
-            EXECUTE_RUN_TASK,
-            args=[str(run.pk)],
-            queue=QueueName.RUNS,
-            soft_time_limit=limit + 30,
-            time_limit=limit + 60,
-        )
+        with tracing.continued("run.enqueue", run.traceparent, {"raptorflow.run.id": str(run.pk)}):
+            app.send_task(
+                EXECUTE_RUN_TASK,
+                args=[str(run.pk)],
+                queue=QueueName.RUNS,
+                soft_time_limit=limit + 30,
+                time_limit=limit + 60,
+            )
     except Exception:  # the broker is down, unreachable or frozen; the database still has the run
         logger.warning("Could not enqueue run %s; the sweeper will retry", run.pk, exc_info=True)
         return False

@@ -27,6 +27,7 @@ from .breaker import breaker_allow, breaker_record_failure, breaker_record_succe
 from .cache import cache_get, cache_set
 from .errors import ErrorCode, ProviderError
 from .provider_urls import check_provider_url
+from .telemetry import call_span, record_completion, record_error
 from .types import CallCancelled, Completion, CompletionRequest
 
 if TYPE_CHECKING:
@@ -159,6 +160,23 @@ def complete_with_fallback(
 
 
 def _try_entry(
+    provider: Provider,
+    request: CompletionRequest,
+    use_cache: bool,
+    before_call: Callable[[Provider, CompletionRequest], None] | None,
+    sleep: Sleep,
+) -> Attempt:
+    """One entry of the chain, in its GenAI span (telemetry.py; nothing when tracing is off)."""
+    with call_span(provider, request) as span:
+        attempt = _attempt_entry(provider, request, use_cache, before_call, sleep)
+        if attempt.completion is not None:
+            record_completion(span, attempt.completion, provider)
+        if attempt.error is not None:
+            record_error(span, attempt.error)
+        return attempt
+
+
+def _attempt_entry(
     provider: Provider,
     request: CompletionRequest,
     use_cache: bool,

@@ -59,6 +59,23 @@ for _network in METRICS_ALLOWED_NETWORKS:
         ipaddress.ip_network(_network, strict=False)
     except ValueError:
         raise EnvError(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8).") from None
+# --- Tracing (raptorflow/tracing.py, decision 0028): exported only when the standard OTEL_* variables ask ---
+# Model spans carry prompts and completions (gen_ai.input.messages, gen_ai.output.messages) only while this is
+# on, with credentials redacted. The OpenTelemetry variable of the same meaning is honoured as its default.
+# (OpenTelemetry's GenAI instrumentations take true/false or a mode: SPAN_ONLY and SPAN_AND_EVENT mean on here.)
+_OTEL_CAPTURE = env_str("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "false").lower()
+RAPTORFLOW_TRACE_CONTENT = env_bool(
+    "RAPTORFLOW_TRACE_CONTENT", _OTEL_CAPTURE in {"1", "true", "yes", "on", "span_only", "span_and_event"}
+)
+# The admin's run page links the run's trace here ({trace_id} is replaced), e.g.
+# http://jaeger.internal:16686/trace/{trace_id} or a Grafana Tempo explore URL; unset, the id is plain text.
+RAPTORFLOW_TRACE_URL_TEMPLATE = env_str("RAPTORFLOW_TRACE_URL_TEMPLATE", "")
+if RAPTORFLOW_TRACE_URL_TEMPLATE and (
+    "{trace_id}" not in RAPTORFLOW_TRACE_URL_TEMPLATE
+    or not RAPTORFLOW_TRACE_URL_TEMPLATE.startswith(("https://", "http://"))
+):
+    raise EnvError("RAPTORFLOW_TRACE_URL_TEMPLATE must be an http(s) URL containing {trace_id}.")
+
 # A Celery worker on a host without a web process serves its own metrics on this port (0: off).
 # The server has no authentication: bind it to an address only Prometheus can reach.
 METRICS_WORKER_PORT = env_int("METRICS_WORKER_PORT", 0, minimum=0, maximum=65535)

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 # in "Other" at the end rather than vanishing; tests/platform/test_admin_console.py fails until it is placed.
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Runs": ("agents.Run", "agents.RunStep", "agents.RunEvent", "agents.Approval", "agents.Schedule"),
+    "Pipelines": ("agents.PipelineRun", "agents.Pipeline", "agents.PipelineVersion"),
     "Agents & skills": ("agents.Agent", "agents.AgentVersion", "skills.Skill"),
     "Evaluations": ("agents.EvalDataset", "agents.Experiment", "agents.RunFeedback", "agents.GateOverride"),
     "Providers & prices": ("llm.Provider", "llm.ModelPrice"),

@@ -10,6 +10,7 @@ def test_registered_task_names_are_stable():
         "agents.execute_run",
         "agents.experiment_advance",
         "agents.purge_run_details",
+        "agents.sweep_pipelines",
         "agents.sweep_runs",
         "agents.tick_schedules",
         "analytics.rollup_recent",

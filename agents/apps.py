@@ -6,7 +6,7 @@ class AgentsConfig(AppConfig):
     verbose_name = "Agents & runs"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, webhook_events  # noqa: F401 - connect their receivers
         from .runs.retention import register_data_rights
 
         register_data_rights()

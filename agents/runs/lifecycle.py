@@ -40,6 +40,9 @@ RunId = UUID | str
 # outside world (webhooks, a pipeline's next step) defer their work with ``transaction.on_commit``, so a move
 # that rolls back tells nobody. Nothing here knows who listens.
 run_moved = Signal()
+# Sent inside the transaction of every charge that adds to a workspace's month (``workspace_id``, ``month``, the
+# first day of the UTC month, ``amount``): a budget threshold's webhook listens. Same rule as run_moved.
+spend_charged = Signal()
 
 
 def _sequence_next(runs: QuerySet[Run], **fields: Any) -> int | None:
@@ -236,9 +239,11 @@ def run_charge(
             cost=F("cost") + cost,
         )
         if cost:
-            workspace_spend_add(run.workspace_id, month_start(run.created_at), cost)
+            month = month_start(run.created_at)
+            workspace_spend_add(run.workspace_id, month, cost)
             if run.evaluation:  # and to its experiment (agents/evals/ledger.py)
                 experiment_charge_run(run.pk, cost)
+            spend_charged.send(sender=Run, workspace_id=run.workspace_id, month=month, amount=cost)
 
 
 def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendReservation | None:

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
-from werkzeug import Response
 
 from agents.choices import RunStatus
 from agents.runs.lifecycle import run_charge, run_transition
@@ -191,7 +190,7 @@ def test_turning_an_endpoint_on_again_clears_why_it_was_off(endpoint, system_act
 def test_only_subscribed_active_endpoints_of_the_workspace_get_a_delivery(
     endpoint, workspace, other_workspace, system_actor, httpserver
 ):
-    other, _ = services.endpoint_create(
+    services.endpoint_create(
         workspace=workspace, url=httpserver.url_for("/other"), event_types=["run.awaiting_input"], actor=system_actor
     )
     services.endpoint_create(

@@ -17,6 +17,11 @@ class Scope(models.TextChoices):
     RUNS_APPROVE = "runs:approve", "Approve or reject runs waiting for a decision (never the key's own runs)"
     AGENTS_READ = "agents:read", "Read agents, versions and skills"
     AUDIT_READ = "audit:read", "Read the workspace's audit trail"
+    WEBHOOKS_READ = "webhooks:read", "Read webhook endpoints and their delivery logs"
+    WEBHOOKS_WRITE = (
+        "webhooks:write",
+        "Add, change and delete webhook endpoints, rotate their secrets, replay deliveries",
+    )
     ADMIN = "admin", "Manage members, keys and the foundation"
 
 

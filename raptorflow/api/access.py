@@ -28,6 +28,9 @@ WRITE_RUNS = Access(Role.MEMBER, Scope.RUNS_WRITE)
 READ_AGENTS = Access(Role.VIEWER, Scope.AGENTS_READ)
 READ_AUDIT = Access(Role.ADMIN, Scope.AUDIT_READ)
 MANAGE = Access(Role.ADMIN, Scope.ADMIN)
+# Webhook endpoints say where the workspace's events go and hold signing secrets: admins and owners only.
+READ_WEBHOOKS = Access(Role.ADMIN, Scope.WEBHOOKS_READ)
+WRITE_WEBHOOKS = Access(Role.ADMIN, Scope.WEBHOOKS_WRITE)
 # A decision on a gated run is a separate duty from starting one (issue: separation of duties): an admin or
 # owner, or a key given runs:approve; and never the person or key that started the run (agents/runs/services).
 APPROVE_RUNS = Access(Role.ADMIN, Scope.RUNS_APPROVE)

@@ -49,12 +49,16 @@ from raptorflow.api.access import (
     READ_AGENTS,
     READ_AUDIT,
     READ_RUNS,
+    READ_WEBHOOKS,
     READ_WORKSPACE,
     WRITE_RUNS,
+    WRITE_WEBHOOKS,
     Access,
 )
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
+from raptorflow.webhooks.models import Delivery, Endpoint, Message
+from raptorflow.webhooks.services import endpoint_create
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -221,6 +225,21 @@ def erasure_confirmed(world: World) -> dict:
     return {"confirm": "erase my account"}
 
 
+HOOK_URL = "https://93.184.215.14/hook"  # a public address literal: no DNS lookup in the test
+
+
+def webhook_endpoint(world: World) -> int:
+    return endpoint_create(workspace=world.workspace, url=HOOK_URL, event_types=["run.succeeded"], actor=world.actor)[
+        0
+    ].pk
+
+
+def webhook_delivery(world: World) -> int:
+    endpoint = Endpoint.objects.get(pk=webhook_endpoint(world))
+    message = Message.objects.create(workspace=world.workspace, event_type="run.succeeded", body="{}")
+    return Delivery.objects.create(message=message, endpoint=endpoint, status="succeeded", attempts=1).pk
+
+
 def _template(path: str) -> str:
     """One spelling for every source: no trailing slash, and {id} for a primary key as drf-spectacular says."""
     return path.rstrip("/").replace("{pk}", "{id}")
@@ -257,6 +276,7 @@ Op = Operation
 RUN, KEY, MEMBER = f"{API}/runs/{{id}}", f"{API}/api-keys/{{id}}", f"{API}/members/{{id}}"
 DATASET = f"{API}/eval-datasets/{{id}}"
 VERSIONS = f"{API}/agents/{{agent_slug}}/versions"
+HOOK, DELIVERY = f"{API}/webhooks/endpoints/{{id}}", f"{API}/webhooks/deliveries/{{id}}"
 
 OPERATIONS = [
     # Public: the up-check, the schema and its docs, signing in.
@@ -337,6 +357,16 @@ OPERATIONS = [
     Op("GET", f"{DATASET}/export", READ_RUNS, {"id": own_dataset}),
     Op("POST", f"{DATASET}/import", WRITE_RUNS, {"id": own_dataset}, body={"jsonl": '{"name": "one"}\n'}),
     Op("POST", f"{DATASET}/cases-from-run", WRITE_RUNS, {"id": own_dataset}, body=run_as_case),
+    # Webhooks (decision 0029): admins and owners, or keys with webhooks:read / webhooks:write.
+    Op("GET", f"{API}/webhooks/endpoints", READ_WEBHOOKS),
+    Op("POST", f"{API}/webhooks/endpoints", WRITE_WEBHOOKS, body={"url": HOOK_URL, "event_types": ["run.failed"]}),
+    Op("GET", HOOK, READ_WEBHOOKS, {"id": webhook_endpoint}),
+    Op("PATCH", HOOK, WRITE_WEBHOOKS, {"id": webhook_endpoint}, {"description": "CRM"}),
+    Op("DELETE", HOOK, WRITE_WEBHOOKS, {"id": webhook_endpoint}),
+    Op("POST", f"{HOOK}/rotate-secret", WRITE_WEBHOOKS, {"id": webhook_endpoint}),
+    Op("GET", f"{API}/webhooks/deliveries", READ_WEBHOOKS),
+    Op("GET", DELIVERY, READ_WEBHOOKS, {"id": webhook_delivery}),
+    Op("POST", f"{DELIVERY}/replay", WRITE_WEBHOOKS, {"id": webhook_delivery}),
     # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),
 ]

@@ -115,12 +115,12 @@ class DeliveryAdmin(ReadOnlyAdminMixin, GrowingTableMixin, _DeliveryAdminBase):
     search_fields = ["endpoint__url", "endpoint__workspace__slug"]
     list_select_related = ["message", "endpoint"]
     actions = ["replay"]
-    fields = [
+    readonly_fields = [
         "endpoint", "event_type", "webhook_id", "status", "attempts", "first_attempt_at", "last_attempt_at",
         "next_attempt_at", "response_status", "duration_ms", "last_error", "replay_of", "request", "headers",
         "response", "attempt_log",
     ]  # fmt: skip
-    readonly_fields = fields
+    fields = tuple(readonly_fields)
 
     @admin.display(description="Event", ordering="message__event_type")
     def event_type(self, obj: Delivery) -> str:

@@ -15,6 +15,8 @@ from datetime import datetime
 
 import httpx
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from raptorflow import netguard
 
@@ -37,6 +39,10 @@ def address_refusal(host: str, address: netguard.IPAddress) -> netguard.AddressC
 def url_problem(url: str, *, unresolvable_ok: bool = True) -> str | None:
     """Why webhooks may not be sent to ``url`` (a sentence for people), or None. A host that does not resolve is
     accepted when an endpoint is saved (each attempt checks again)."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return "Enter a valid http or https URL."
     try:
         target = netguard.http_target(url)
         if netguard.is_metadata_host(target.host):

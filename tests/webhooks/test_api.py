@@ -50,6 +50,7 @@ def test_the_secret_is_shown_when_made_and_when_rotated_and_never_read_back(admi
     [
         ({"url": "http://10.1.2.3/hook", "event_types": ["run.failed"]}, 422, "endpoint_refused"),
         ({"url": "http://169.254.169.254/", "event_types": ["run.failed"]}, 422, "endpoint_refused"),
+        ({"url": "https://exa mple.com/", "event_types": ["run.failed"]}, 422, "endpoint_refused"),
         ({"url": HOOK_URL, "event_types": []}, 400, "invalid_input"),
         ({"url": HOOK_URL, "event_types": ["run.exploded"]}, 400, "invalid_input"),
     ],

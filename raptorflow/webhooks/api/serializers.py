@@ -9,6 +9,8 @@ from raptorflow.api.serializers import StrictBooleanField, StrictCharField, Stri
 from ..choices import EventType
 from ..models import Delivery, Endpoint
 
+# Not a URLField: a URL the schema's `format: uri` allows and the rules refuse is a 422 (decision 0025).
+URL_HELP = "An http(s) URL on a public address; 422 `endpoint_refused` otherwise."
 EVENT_TYPES_HELP = "What the endpoint receives: " + ", ".join(f"`{value}`" for value in EventType.values) + "."
 
 
@@ -42,7 +44,7 @@ class EndpointWithSecretSerializer(EndpointSerializer):
 
 
 class EndpointCreateSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, help_text="An http(s) URL on a public address.")
+    url = StrictCharField(max_length=2000, help_text=URL_HELP)
     description = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     event_types = serializers.ListField(
         child=StrictChoiceField(choices=EventType.choices), allow_empty=False, min_length=1, help_text=EVENT_TYPES_HELP
@@ -50,7 +52,7 @@ class EndpointCreateSerializer(serializers.Serializer):
 
 
 class EndpointUpdateSerializer(serializers.Serializer):
-    url = serializers.URLField(max_length=2000, required=False)
+    url = StrictCharField(max_length=2000, required=False, help_text=URL_HELP)
     description = StrictCharField(max_length=200, required=False, allow_blank=True)
     event_types = serializers.ListField(
         child=StrictChoiceField(choices=EventType.choices),

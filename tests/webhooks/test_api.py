@@ -124,3 +124,21 @@ def test_a_key_needs_the_webhook_scopes(workspace, system_actor):
     assert client.get(f"{API}/endpoints").status_code == 200
     made = client.post(f"{API}/endpoints", {"url": HOOK_URL, "event_types": ["run.failed"]}, format="json")
     assert made.status_code == 403
+
+
+def test_a_workspace_export_lists_its_endpoints_without_secrets_and_its_deletion_takes_them(
+    workspace, other_workspace, system_actor
+):
+    from raptorflow.accounts.rights import workspace_delete, workspace_export
+
+    endpoint, secret = services.endpoint_create(
+        workspace=workspace, url=HOOK_URL, event_types=["run.failed"], actor=system_actor
+    )
+    services.endpoint_create(workspace=other_workspace, url=HOOK_URL, event_types=["run.failed"], actor=system_actor)
+    services.emit(workspace.pk, "run.failed", {})
+    exported = workspace_export(workspace=workspace, actor=system_actor)
+    assert [e["id"] for e in exported["webhook_endpoints"]] == [endpoint.pk]
+    assert secret not in str(exported) and endpoint.secret_encrypted not in str(exported)
+    counts = workspace_delete(workspace=workspace, actor=system_actor)
+    assert (counts["webhook_endpoints"], counts["webhook_messages"], counts["webhook_deliveries"]) == (1, 1, 1)
+    assert Endpoint.objects.get().workspace == other_workspace

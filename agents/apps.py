@@ -6,7 +6,7 @@ class AgentsConfig(AppConfig):
     verbose_name = "Agents & runs"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, webhook_events  # noqa: F401 - connect their receivers
         from .metrics import register as register_metrics
         from .pipelines.services import on_run_moved
         from .runs.lifecycle import run_moved

@@ -23,6 +23,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "Agents & skills": ("agents.Agent", "agents.AgentVersion", "skills.Skill"),
     "Evaluations": ("agents.EvalDataset", "agents.Experiment", "agents.RunFeedback", "agents.GateOverride"),
     "Providers & prices": ("llm.Provider", "llm.ModelPrice"),
+    "Webhooks": ("webhooks.Endpoint", "webhooks.Delivery"),
     "Workspaces & access": (
         "accounts.Workspace",
         "accounts.Membership",

@@ -30,6 +30,7 @@ class QueueName(StrEnum):
     RUNS = "runs"
     MAINTENANCE = "maintenance"
     ANALYTICS = "analytics"
+    WEBHOOKS = "webhooks"  # outbound HTTP to customers' receivers: slow answers must not hold up runs
 
 
 QUEUES: tuple[str, ...] = tuple(QueueName)

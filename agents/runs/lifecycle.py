@@ -41,6 +41,9 @@ RunId = UUID | str
 # outside world (webhooks, a pipeline's next step) defer their work with ``transaction.on_commit``, so a move
 # that rolls back tells nobody. Nothing here knows who listens.
 run_moved = Signal()
+# Sent inside the transaction of every charge that adds to a workspace's month (``workspace_id``, ``month``, the
+# first day of the UTC month, ``amount``): a budget threshold's webhook listens. Same rule as run_moved.
+spend_charged = Signal()
 
 
 class _Next(NamedTuple):
@@ -259,11 +262,13 @@ def run_charge(
             cost=F("cost") + cost,
         )
         if cost:
-            workspace_spend_add(run.workspace_id, month_start(run.created_at), cost)
+            month = month_start(run.created_at)
+            workspace_spend_add(run.workspace_id, month, cost)
             if run.evaluation:  # and to its experiment (agents/evals/ledger.py)
                 experiment_charge_run(run.pk, cost)
             if run.pipeline_run_id is not None:  # and to its pipeline run (agents/pipelines/ledger.py)
                 pipeline_charge(run.pipeline_run_id, cost)
+            spend_charged.send(sender=Run, workspace_id=run.workspace_id, month=month, amount=cost)
 
 
 def spend_reserve(run: Run, amount: Decimal, monthly_budget: Decimal) -> SpendReservation | None:

@@ -19,6 +19,11 @@ class Scope(models.TextChoices):
     SCHEDULES_READ = "schedules:read", "Read the workspace's schedules"
     SCHEDULES_WRITE = "schedules:write", "Create, change, pause, resume and delete schedules (they start runs)"
     AUDIT_READ = "audit:read", "Read the workspace's audit trail"
+    WEBHOOKS_READ = "webhooks:read", "Read webhook endpoints and their delivery logs"
+    WEBHOOKS_WRITE = (
+        "webhooks:write",
+        "Add, change and delete webhook endpoints, rotate their secrets, replay deliveries",
+    )
     ADMIN = "admin", "Manage members, keys and the foundation"
 
 

@@ -32,6 +32,9 @@ READ_SCHEDULES = Access(Role.VIEWER, Scope.SCHEDULES_READ)
 WRITE_SCHEDULES = Access(Role.MEMBER, Scope.SCHEDULES_WRITE)
 READ_AUDIT = Access(Role.ADMIN, Scope.AUDIT_READ)
 MANAGE = Access(Role.ADMIN, Scope.ADMIN)
+# Webhook endpoints say where the workspace's events go and hold signing secrets: admins and owners only.
+READ_WEBHOOKS = Access(Role.ADMIN, Scope.WEBHOOKS_READ)
+WRITE_WEBHOOKS = Access(Role.ADMIN, Scope.WEBHOOKS_WRITE)
 # A decision on a gated run is a separate duty from starting one (issue: separation of duties): an admin or
 # owner, or a key given runs:approve; and never the person or key that started the run (agents/runs/services).
 APPROVE_RUNS = Access(Role.ADMIN, Scope.RUNS_APPROVE)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("raptorflow.audit.api.urls")),
     path("", include("analytics.api.urls")),
     path("", include("skills.api.urls")),
+    path("", include("raptorflow.webhooks.api.urls")),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     re_path(r"^auth/login/?$", LoginView.as_view(), name="login"),
     re_path(r"^auth/logout/?$", LogoutView.as_view(), name="logout"),

@@ -72,5 +72,7 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStatusEnum": "agents.choices.ApprovalStatus",
         "RoleEnum": "raptorflow.accounts.choices.Role",
         "OutcomeEnum": "raptorflow.audit.choices.Outcome",
+        "WebhookEventTypeEnum": "raptorflow.webhooks.choices.EventType",
+        "DeliveryStatusEnum": "raptorflow.webhooks.choices.DeliveryStatus",
     },
 }

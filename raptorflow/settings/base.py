@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "raptorflow.audit",
     "raptorflow.llm",
     "raptorflow.api",
+    "raptorflow.webhooks",
     "skills",
     "agents",
     "analytics",

@@ -114,6 +114,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600.0,
         "options": {"queue": QueueName.MAINTENANCE.value, "expires": 3600},
     },
+    # Webhook deliveries that are due and were not sent (lost task, dead worker, a wait too long for a countdown).
+    "sweep-webhooks": {
+        "task": "webhooks.sweep",
+        "schedule": env_int("RAPTORFLOW_WEBHOOKS_SWEEP_SECONDS", 15, minimum=1),
+        "options": {"queue": QueueName.MAINTENANCE.value, "expires": 10},
+    },
     # Today and yesterday (UTC) every 10 minutes: idempotent, and late-finishing runs are caught.
     "rollup-analytics": {
         "task": "analytics.rollup_recent",
@@ -128,6 +134,8 @@ CELERY_TASK_ROUTES = {
     "agents.*": {"queue": QueueName.MAINTENANCE.value},
     "audit.*": {"queue": QueueName.MAINTENANCE.value},
     "analytics.*": {"queue": QueueName.ANALYTICS.value},
+    "webhooks.deliver": {"queue": QueueName.WEBHOOKS.value},
+    "webhooks.*": {"queue": QueueName.MAINTENANCE.value},
 }
 
 # Celery's Django fix-up closes every database connection before and after each task unless this is set, so

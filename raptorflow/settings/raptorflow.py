@@ -40,6 +40,28 @@ RAPTORFLOW_FETCH_TIMEOUT_SECONDS = env_int("RAPTORFLOW_FETCH_TIMEOUT_SECONDS", 1
 # in production, where a staff account that can edit providers must not reach the internal network; turn it on
 # explicitly there to use a model server on a private network.
 RAPTORFLOW_PROVIDER_ALLOW_PRIVATE = env_bool("RAPTORFLOW_PROVIDER_ALLOW_PRIVATE", not IS_PRODUCTION)
+# Webhooks (raptorflow/webhooks, decision 0029). Seconds to wait after each failed attempt, in order: one attempt
+# more than there are waits. The default spreads 10 attempts over about 23.6 hours (5 s, 1 min, 5 min, 30 min, 1 h,
+# 2 h, 4 h, 8 h, 8 h); an endpoint whose every attempt failed over a whole schedule is disabled.
+_WEBHOOK_WAITS = ["5", "60", "300", "1800", "3600", "7200", "14400", "28800", "28800"]
+try:
+    RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE = [
+        float(wait) for wait in env_list("RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE", _WEBHOOK_WAITS)
+    ]
+except ValueError:
+    RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE = [-1.0]
+if any(wait < 0 for wait in RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE):
+    raise EnvError("RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE: comma-separated seconds, each 0 or more (e.g. 5,60,300).")
+RAPTORFLOW_WEBHOOKS_TIMEOUT_SECONDS = env_float("RAPTORFLOW_WEBHOOKS_TIMEOUT_SECONDS", 10.0, minimum=1)
+# After a secret rotation the previous secret signs beside the new one for this long.
+RAPTORFLOW_WEBHOOKS_SECRET_GRACE_HOURS = env_int("RAPTORFLOW_WEBHOOKS_SECRET_GRACE_HOURS", 24, minimum=0)
+# A pending delivery this overdue, and not sent again for as long, is sent again by the sweep.
+RAPTORFLOW_WEBHOOKS_LOST_AFTER_SECONDS = env_int("RAPTORFLOW_WEBHOOKS_LOST_AFTER_SECONDS", 60, minimum=1)
+# Webhooks go to public addresses only; this also allows loopback (never private, link-local or metadata), for
+# tests and local development. Refused in production.
+RAPTORFLOW_WEBHOOKS_ALLOW_LOOPBACK = env_bool("RAPTORFLOW_WEBHOOKS_ALLOW_LOOPBACK", False)
+if RAPTORFLOW_WEBHOOKS_ALLOW_LOOPBACK and IS_PRODUCTION:
+    raise EnvError("RAPTORFLOW_WEBHOOKS_ALLOW_LOOPBACK is for tests and development; it is refused in production.")
 # Where the scripted provider finds JSON scripts (<name>.json; raptorflow/llm/scripted.py). Tests and demos only:
 # the scripted provider refuses to run in production.
 RAPTORFLOW_SCRIPTS_DIR = env_path("RAPTORFLOW_SCRIPTS_DIR", None)

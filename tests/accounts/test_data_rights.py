@@ -147,6 +147,7 @@ def test_delete_removes_the_workspace_and_everything_below_it_and_keeps_another(
     assert counts == {
         "runs": 1, "run_steps": 2, "run_events": 2, "approvals": 1,
         "memberships": 1, "api_keys": 1, "daily_rollups": 1,
+        "webhook_endpoints": 0, "webhook_messages": 0, "webhook_deliveries": 0,
     }  # fmt: skip
     assert not Workspace.objects.filter(pk=pk).exists()
     assert not Run.objects.filter(workspace_id=pk).exists()

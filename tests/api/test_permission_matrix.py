@@ -64,13 +64,17 @@ from raptorflow.api.access import (
     READ_AUDIT,
     READ_RUNS,
     READ_SCHEDULES,
+    READ_WEBHOOKS,
     READ_WORKSPACE,
     WRITE_RUNS,
     WRITE_SCHEDULES,
+    WRITE_WEBHOOKS,
     Access,
 )
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
+from raptorflow.webhooks.models import Delivery, Endpoint, Message
+from raptorflow.webhooks.services import endpoint_create
 from tests.factories import (
     PASSWORD,
     MembershipFactory,
@@ -312,6 +316,21 @@ def erasure_confirmed(world: World) -> dict:
     return {"confirm": "erase my account"}
 
 
+HOOK_URL = "https://93.184.215.14/hook"  # a public address literal: no DNS lookup in the test
+
+
+def webhook_endpoint(world: World) -> int:
+    return endpoint_create(workspace=world.workspace, url=HOOK_URL, event_types=["run.succeeded"], actor=world.actor)[
+        0
+    ].pk
+
+
+def webhook_delivery(world: World) -> int:
+    endpoint = Endpoint.objects.get(pk=webhook_endpoint(world))
+    message = Message.objects.create(workspace=world.workspace, event_type="run.succeeded", body="{}")
+    return Delivery.objects.create(message=message, endpoint=endpoint, status="succeeded", attempts=1).pk
+
+
 def _template(path: str) -> str:
     """One spelling for every source: no trailing slash, and {id} for a primary key as drf-spectacular says."""
     return path.rstrip("/").replace("{pk}", "{id}")
@@ -350,6 +369,7 @@ DATASET = f"{API}/eval-datasets/{{id}}"
 PIPE, PRUN = f"{API}/pipelines/{{slug}}", f"{API}/pipeline-runs/{{id}}"
 SCHEDULE = f"{API}/schedules/{{id}}"
 VERSIONS = f"{API}/agents/{{agent_slug}}/versions"
+HOOK, DELIVERY = f"{API}/webhooks/endpoints/{{id}}", f"{API}/webhooks/deliveries/{{id}}"
 
 OPERATIONS = [
     # Public: the up-check, the schema and its docs, signing in.
@@ -445,14 +465,12 @@ OPERATIONS = [
     Op("GET", f"{DATASET}/export", READ_RUNS, {"id": own_dataset}),
     Op("POST", f"{DATASET}/import", WRITE_RUNS, {"id": own_dataset}, body={"jsonl": '{"name": "one"}\n'}),
     Op("POST", f"{DATASET}/cases-from-run", WRITE_RUNS, {"id": own_dataset}, body=run_as_case),
-    # Schedules (decision 0030): their own scopes, since each starts runs on its own.
-    Op("GET", f"{API}/schedules", READ_SCHEDULES),
-    Op("POST", f"{API}/schedules", WRITE_SCHEDULES, body=new_schedule),
-    Op("GET", SCHEDULE, READ_SCHEDULES, {"id": own_schedule}),
-    Op("PATCH", SCHEDULE, WRITE_SCHEDULES, {"id": own_schedule}, {"cron": "30 8 * * 1-5"}),
-    Op("DELETE", SCHEDULE, WRITE_SCHEDULES, {"id": own_schedule}),
-    Op("POST", f"{SCHEDULE}/pause", WRITE_SCHEDULES, {"id": own_schedule}),
-    Op("POST", f"{SCHEDULE}/resume", WRITE_SCHEDULES, {"id": paused_schedule}),
+    READ_SCHEDULES,
+    READ_WEBHOOKS,
+    READ_WORKSPACE,
+    WRITE_RUNS,
+    WRITE_SCHEDULES,
+    WRITE_WEBHOOKS,
     # Routing free text reads the catalogue; with `run: true` it needs runs:write (tests/agents/test_dispatch.py).
     Op("POST", f"{API}/dispatch", READ_AGENTS, body={"text": "what is our LTV to CAC ratio"}),
 ]

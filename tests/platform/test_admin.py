@@ -11,6 +11,8 @@ from agents.models import Approval, Run, RunEvent, RunStep
 from analytics.models import DailyRollup
 from raptorflow.accounts.services import apikey_create
 from raptorflow.audit.models import AuditEvent
+from raptorflow.webhooks.models import Delivery, Message
+from raptorflow.webhooks.services import endpoint_create
 from skills.models import Skill
 from tests.factories import PASSWORD, ModelPriceFactory, RunEventFactory, RunFactory, RunStepFactory, UserFactory
 
@@ -31,6 +33,11 @@ def populated(db, var_dir, superuser, system_actor):
     apikey_create(workspace=workspace, name="ci", scopes=["runs:read"], actor=system_actor)
     ModelPriceFactory()
     DailyRollup.objects.create(day=run.created_at.date(), workspace=workspace, agent=version.agent)
+    hook, _ = endpoint_create(
+        workspace=workspace, url="https://93.184.215.14/hook", event_types=["run.succeeded"], actor=system_actor
+    )
+    message = Message.objects.create(workspace=workspace, event_type="run.succeeded", body='{"type": "run.succeeded"}')
+    Delivery.objects.create(message=message, endpoint=hook, request_headers={"webhook-id": message.webhook_id})
     return run
 
 
@@ -53,7 +60,7 @@ def test_every_admin_page_renders_for_a_superuser(admin_client, populated, super
             assert change.status_code == 200, f"{app}.{name} change"
 
 
-@pytest.mark.parametrize("model", [AuditEvent, RunStep, RunEvent, Run, Approval, DailyRollup])
+@pytest.mark.parametrize("model", [AuditEvent, RunStep, RunEvent, Run, Approval, DailyRollup, Delivery])
 def test_read_only_admins_refuse_changes_even_for_superusers(admin_client, populated, model):
     obj = model.objects.first()
     app, name = model._meta.app_label, model._meta.model_name

@@ -226,9 +226,9 @@ def test_the_status_page_shows_checks_queues_breakers_and_the_heartbeat_to_staff
     response = admin_client.get("/admin/status/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in (*CHECK_NAMES, "runs", "maintenance", "analytics", "offline", "closed", "worker@test-host"):
+    for text in (*CHECK_NAMES, "runs", "maintenance", "analytics", "webhooks", "offline", "closed", "worker@test-host"):
         assert text in html, text
-    assert [name for name, _depth in response.context["queues"]] == ["analytics", "maintenance", "runs"]
+    assert [name for name, _depth in response.context["queues"]] == ["analytics", "maintenance", "runs", "webhooks"]
     assert not re.findall(r"<script(?![^>]*\bsrc=)", html)  # the CSP forbids inline scripts
 
 

@@ -95,6 +95,8 @@ PRODUCTION = {
         ({"RAPTORFLOW_ENCRYPTION_KEYS": "not-a-key"}, "is not a Fernet key"),
         ({"REDIS_URL": "memcached://x"}, "REDIS_URL must be a URL"),
         ({"DB_POOL_MAX_SIZE": "8"}, "DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0"),  # persistent connections by default
+        ({"RAPTORFLOW_WEBHOOKS_ALLOW_LOOPBACK": "1"}, "RAPTORFLOW_WEBHOOKS_ALLOW_LOOPBACK is for tests"),
+        ({"RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE": "5,soon"}, "RAPTORFLOW_WEBHOOKS_RETRY_SCHEDULE: comma-separated"),
     ],
 )
 def test_production_refuses_insecure_or_missing_values(override, message):

@@ -16,6 +16,8 @@ def test_registered_task_names_are_stable():
         "analytics.rollup_recent",
         "audit.pseudonymise",
         "audit.seal",
+        "webhooks.deliver",
+        "webhooks.sweep",
     ]
 
 

@@ -29,11 +29,13 @@ class PatchedWorkspaceUpdateRequest:
             name (str | Unset):
             monthly_budget (str | Unset): USD per calendar month across all runs; 0 allows only free (offline or cached)
                 calls.
+            timezone (str | Unset): IANA time zone name (Europe/Paris); the zone schedules fire in.
             foundation (PatchedWorkspaceUpdateRequestFoundation | Unset):
      """
 
     name: str | Unset = UNSET
     monthly_budget: str | Unset = UNSET
+    timezone: str | Unset = UNSET
     foundation: PatchedWorkspaceUpdateRequestFoundation | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -46,6 +48,8 @@ class PatchedWorkspaceUpdateRequest:
         name = self.name
 
         monthly_budget = self.monthly_budget
+
+        timezone = self.timezone
 
         foundation: dict[str, Any] | Unset = UNSET
         if not isinstance(self.foundation, Unset):
@@ -60,6 +64,8 @@ class PatchedWorkspaceUpdateRequest:
             field_dict["name"] = name
         if monthly_budget is not UNSET:
             field_dict["monthly_budget"] = monthly_budget
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
         if foundation is not UNSET:
             field_dict["foundation"] = foundation
 
@@ -75,6 +81,8 @@ class PatchedWorkspaceUpdateRequest:
 
         monthly_budget = d.pop("monthly_budget", UNSET)
 
+        timezone = d.pop("timezone", UNSET)
+
         _foundation = d.pop("foundation", UNSET)
         foundation: PatchedWorkspaceUpdateRequestFoundation | Unset
         if isinstance(_foundation,  Unset):
@@ -88,6 +96,7 @@ class PatchedWorkspaceUpdateRequest:
         patched_workspace_update_request = cls(
             name=name,
             monthly_budget=monthly_budget,
+            timezone=timezone,
             foundation=foundation,
         )
 

@@ -46,12 +46,17 @@ class Run:
             routing (Any): The dispatcher's decision, when routed from text.
             flags (Any): Heuristic flags on the input (never a block).
             idempotency_key (str):
+            schedule (int | None): The schedule that started this run, if one did.
             tokens_in (int): Input tokens, including those read from and written to a prompt cache.
             tokens_out (int):
             cached_tokens_in (int): Of tokens_in, those read from the provider's prompt cache.
             cache_write_tokens (int): Of tokens_in, those written to the provider's prompt cache.
             cost (str):
             attempt (int):
+            parent (None | UUID): The run this one follows up (GET …/thread for the whole chain).
+            instructions (str): A follow-up's instructions for revising its parent.
+            pipeline_run (None | UUID): The pipeline run this run is a step of.
+            pipeline_step (str): Its step's key in the pipeline.
             created_at (datetime.datetime):
             started_at (datetime.datetime | None):
             finished_at (datetime.datetime | None):
@@ -68,12 +73,17 @@ class Run:
     routing: Any
     flags: Any
     idempotency_key: str
+    schedule: int | None
     tokens_in: int
     tokens_out: int
     cached_tokens_in: int
     cache_write_tokens: int
     cost: str
     attempt: int
+    parent: None | UUID
+    instructions: str
+    pipeline_run: None | UUID
+    pipeline_step: str
     created_at: datetime.datetime
     started_at: datetime.datetime | None
     finished_at: datetime.datetime | None
@@ -106,6 +116,9 @@ class Run:
 
         idempotency_key = self.idempotency_key
 
+        schedule: int | None
+        schedule = self.schedule
+
         tokens_in = self.tokens_in
 
         tokens_out = self.tokens_out
@@ -117,6 +130,22 @@ class Run:
         cost = self.cost
 
         attempt = self.attempt
+
+        parent: None | str
+        if isinstance(self.parent, UUID):
+            parent = str(self.parent)
+        else:
+            parent = self.parent
+
+        instructions = self.instructions
+
+        pipeline_run: None | str
+        if isinstance(self.pipeline_run, UUID):
+            pipeline_run = str(self.pipeline_run)
+        else:
+            pipeline_run = self.pipeline_run
+
+        pipeline_step = self.pipeline_step
 
         created_at = self.created_at.isoformat()
 
@@ -147,12 +176,17 @@ class Run:
             "routing": routing,
             "flags": flags,
             "idempotency_key": idempotency_key,
+            "schedule": schedule,
             "tokens_in": tokens_in,
             "tokens_out": tokens_out,
             "cached_tokens_in": cached_tokens_in,
             "cache_write_tokens": cache_write_tokens,
             "cost": cost,
             "attempt": attempt,
+            "parent": parent,
+            "instructions": instructions,
+            "pipeline_run": pipeline_run,
+            "pipeline_step": pipeline_step,
             "created_at": created_at,
             "started_at": started_at,
             "finished_at": finished_at,
@@ -193,6 +227,14 @@ class Run:
 
         idempotency_key = d.pop("idempotency_key")
 
+        def _parse_schedule(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        schedule = _parse_schedule(d.pop("schedule"))
+
+
         tokens_in = d.pop("tokens_in")
 
         tokens_out = d.pop("tokens_out")
@@ -204,6 +246,46 @@ class Run:
         cost = d.pop("cost")
 
         attempt = d.pop("attempt")
+
+        def _parse_parent(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                parent_type_0 = UUID(data)
+
+
+
+                return parent_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        parent = _parse_parent(d.pop("parent"))
+
+
+        instructions = d.pop("instructions")
+
+        def _parse_pipeline_run(data: object) -> None | UUID:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                pipeline_run_type_0 = UUID(data)
+
+
+
+                return pipeline_run_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | UUID, data)
+
+        pipeline_run = _parse_pipeline_run(d.pop("pipeline_run"))
+
+
+        pipeline_step = d.pop("pipeline_step")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -258,12 +340,17 @@ class Run:
             routing=routing,
             flags=flags,
             idempotency_key=idempotency_key,
+            schedule=schedule,
             tokens_in=tokens_in,
             tokens_out=tokens_out,
             cached_tokens_in=cached_tokens_in,
             cache_write_tokens=cache_write_tokens,
             cost=cost,
             attempt=attempt,
+            parent=parent,
+            instructions=instructions,
+            pipeline_run=pipeline_run,
+            pipeline_step=pipeline_step,
             created_at=created_at,
             started_at=started_at,
             finished_at=finished_at,

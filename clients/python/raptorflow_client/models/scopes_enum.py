@@ -7,6 +7,10 @@ class ScopesEnum(StrEnum):
     RUNSAPPROVE = "runs:approve"
     RUNSREAD = "runs:read"
     RUNSWRITE = "runs:write"
+    SCHEDULESREAD = "schedules:read"
+    SCHEDULESWRITE = "schedules:write"
+    WEBHOOKSREAD = "webhooks:read"
+    WEBHOOKSWRITE = "webhooks:write"
     WORKSPACEREAD = "workspace:read"
 
     def __str__(self) -> str:

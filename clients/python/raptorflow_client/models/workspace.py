@@ -30,6 +30,7 @@ class Workspace:
             slug (str):
             name (str):
             monthly_budget (str): USD per calendar month across all runs; 0 allows only free (offline or cached) calls.
+            timezone (str): IANA time zone name (e.g. Europe/Paris): the zone the workspace's schedules' cron times are in.
             foundation (WorkspaceFoundation):
             role (None | RoleEnum): Your role here; null when calling with an API key (a key has scopes, not a role).
 
@@ -44,6 +45,7 @@ class Workspace:
     slug: str
     name: str
     monthly_budget: str
+    timezone: str
     foundation: WorkspaceFoundation
     role: None | RoleEnum
     created_at: datetime.datetime
@@ -61,6 +63,8 @@ class Workspace:
         name = self.name
 
         monthly_budget = self.monthly_budget
+
+        timezone = self.timezone
 
         foundation = self.foundation.to_dict()
 
@@ -81,6 +85,7 @@ class Workspace:
             "slug": slug,
             "name": name,
             "monthly_budget": monthly_budget,
+            "timezone": timezone,
             "foundation": foundation,
             "role": role,
             "created_at": created_at,
@@ -100,6 +105,8 @@ class Workspace:
         name = d.pop("name")
 
         monthly_budget = d.pop("monthly_budget")
+
+        timezone = d.pop("timezone")
 
         foundation = WorkspaceFoundation.from_dict(d.pop("foundation"))
 
@@ -138,6 +145,7 @@ class Workspace:
             slug=slug,
             name=name,
             monthly_budget=monthly_budget,
+            timezone=timezone,
             foundation=foundation,
             role=role,
             created_at=created_at,

@@ -81,6 +81,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -110,10 +117,12 @@ def sync_detailed(
     body: PatchedWorkspaceUpdateRequest | Unset = UNSET,
 
 ) -> Response[Error | Workspace]:
-    """ Change a workspace's name, budget or foundation
+    """ Change a workspace's name, budget, time zone or foundation
 
      Needs the admin role (or an API key with the `admin` scope). The foundation is replaced whole and
-    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.
+    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. `timezone`
+    is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on, and a name the
+    zone database does not know is a 422 `invalid_timezone`.
 
     Args:
         slug (str):
@@ -147,10 +156,12 @@ def sync(
     body: PatchedWorkspaceUpdateRequest | Unset = UNSET,
 
 ) -> Error | Workspace | None:
-    """ Change a workspace's name, budget or foundation
+    """ Change a workspace's name, budget, time zone or foundation
 
      Needs the admin role (or an API key with the `admin` scope). The foundation is replaced whole and
-    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.
+    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. `timezone`
+    is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on, and a name the
+    zone database does not know is a 422 `invalid_timezone`.
 
     Args:
         slug (str):
@@ -179,10 +190,12 @@ async def asyncio_detailed(
     body: PatchedWorkspaceUpdateRequest | Unset = UNSET,
 
 ) -> Response[Error | Workspace]:
-    """ Change a workspace's name, budget or foundation
+    """ Change a workspace's name, budget, time zone or foundation
 
      Needs the admin role (or an API key with the `admin` scope). The foundation is replaced whole and
-    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.
+    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. `timezone`
+    is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on, and a name the
+    zone database does not know is a 422 `invalid_timezone`.
 
     Args:
         slug (str):
@@ -216,10 +229,12 @@ async def asyncio(
     body: PatchedWorkspaceUpdateRequest | Unset = UNSET,
 
 ) -> Error | Workspace | None:
-    """ Change a workspace's name, budget or foundation
+    """ Change a workspace's name, budget, time zone or foundation
 
      Needs the admin role (or an API key with the `admin` scope). The foundation is replaced whole and
-    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`.
+    validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. `timezone`
+    is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on, and a name the
+    zone database does not know is a 422 `invalid_timezone`.
 
     Args:
         slug (str):

@@ -1,0 +1,257 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.paginated_pipeline_run_list import PaginatedPipelineRunList
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_workspace: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_workspace, Unset):
+        headers["X-Workspace"] = x_workspace
+
+
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["cursor"] = cursor
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/pipeline-runs/",
+        "params": params,
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PaginatedPipelineRunList | None:
+    if response.status_code == 200:
+        response_200 = PaginatedPipelineRunList.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PaginatedPipelineRunList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[Error | PaginatedPipelineRunList]:
+    """ List pipeline runs
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PaginatedPipelineRunList]
+     """
+
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+limit=limit,
+x_workspace=x_workspace,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_workspace: str | Unset = UNSET,
+
+) -> Error | PaginatedPipelineRunList | None:
+    """ List pipeline runs
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PaginatedPipelineRunList
+     """
+
+
+    return sync_detailed(
+        client=client,
+cursor=cursor,
+limit=limit,
+x_workspace=x_workspace,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[Error | PaginatedPipelineRunList]:
+    """ List pipeline runs
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PaginatedPipelineRunList]
+     """
+
+
+    kwargs = _get_kwargs(
+        cursor=cursor,
+limit=limit,
+x_workspace=x_workspace,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    cursor: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    x_workspace: str | Unset = UNSET,
+
+) -> Error | PaginatedPipelineRunList | None:
+    """ List pipeline runs
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        cursor (str | Unset):
+        limit (int | Unset):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PaginatedPipelineRunList
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+cursor=cursor,
+limit=limit,
+x_workspace=x_workspace,
+
+    )).parsed

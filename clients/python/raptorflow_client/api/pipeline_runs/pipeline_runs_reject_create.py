@@ -1,0 +1,243 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.pipeline_run import PipelineRun
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    x_workspace: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_workspace, Unset):
+        headers["X-Workspace"] = x_workspace
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/pipeline-runs/{id}/reject/".format(id=quote(str(id), safe=""),),
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PipelineRun | None:
+    if response.status_code == 200:
+        response_200 = PipelineRun.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PipelineRun]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[Error | PipelineRun]:
+    """ Reject the step held for approval
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        id (UUID):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PipelineRun]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+x_workspace=x_workspace,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    x_workspace: str | Unset = UNSET,
+
+) -> Error | PipelineRun | None:
+    """ Reject the step held for approval
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        id (UUID):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PipelineRun
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+x_workspace=x_workspace,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[Error | PipelineRun]:
+    """ Reject the step held for approval
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        id (UUID):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PipelineRun]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+x_workspace=x_workspace,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    x_workspace: str | Unset = UNSET,
+
+) -> Error | PipelineRun | None:
+    """ Reject the step held for approval
+
+     Start pipeline runs, follow them, cancel them and decide on steps held for approval.
+
+    Args:
+        id (UUID):
+        x_workspace (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PipelineRun
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+x_workspace=x_workspace,
+
+    )).parsed

@@ -1,0 +1,262 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.endpoint_create_request import EndpointCreateRequest
+from ...models.endpoint_with_secret import EndpointWithSecret
+from ...models.error import Error
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: EndpointCreateRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_workspace, Unset):
+        headers["X-Workspace"] = x_workspace
+
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/webhooks/endpoints/",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EndpointWithSecret | Error | None:
+    if response.status_code == 201:
+        response_201 = EndpointWithSecret.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[EndpointWithSecret | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: EndpointCreateRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[EndpointWithSecret | Error]:
+    """ Add a webhook endpoint
+
+     Answers with the endpoint's signing secret, this once. Every request is signed as the Standard
+    Webhooks specification says (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`; body
+    `{type, timestamp, data}`); verify it with the `standardwebhooks` library and the endpoint's secret
+    (README, *Webhooks*). The URL must be http(s) on a public address (the same guard as the fetch
+    tool): 422 `endpoint_refused` otherwise.
+
+    Args:
+        x_workspace (str | Unset):
+        body (EndpointCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EndpointWithSecret | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+x_workspace=x_workspace,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: EndpointCreateRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> EndpointWithSecret | Error | None:
+    """ Add a webhook endpoint
+
+     Answers with the endpoint's signing secret, this once. Every request is signed as the Standard
+    Webhooks specification says (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`; body
+    `{type, timestamp, data}`); verify it with the `standardwebhooks` library and the endpoint's secret
+    (README, *Webhooks*). The URL must be http(s) on a public address (the same guard as the fetch
+    tool): 422 `endpoint_refused` otherwise.
+
+    Args:
+        x_workspace (str | Unset):
+        body (EndpointCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EndpointWithSecret | Error
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+x_workspace=x_workspace,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: EndpointCreateRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> Response[EndpointWithSecret | Error]:
+    """ Add a webhook endpoint
+
+     Answers with the endpoint's signing secret, this once. Every request is signed as the Standard
+    Webhooks specification says (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`; body
+    `{type, timestamp, data}`); verify it with the `standardwebhooks` library and the endpoint's secret
+    (README, *Webhooks*). The URL must be http(s) on a public address (the same guard as the fetch
+    tool): 422 `endpoint_refused` otherwise.
+
+    Args:
+        x_workspace (str | Unset):
+        body (EndpointCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EndpointWithSecret | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+x_workspace=x_workspace,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: EndpointCreateRequest,
+    x_workspace: str | Unset = UNSET,
+
+) -> EndpointWithSecret | Error | None:
+    """ Add a webhook endpoint
+
+     Answers with the endpoint's signing secret, this once. Every request is signed as the Standard
+    Webhooks specification says (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`; body
+    `{type, timestamp, data}`); verify it with the `standardwebhooks` library and the endpoint's secret
+    (README, *Webhooks*). The URL must be http(s) on a public address (the same guard as the fetch
+    tool): 422 `endpoint_refused` otherwise.
+
+    Args:
+        x_workspace (str | Unset):
+        body (EndpointCreateRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EndpointWithSecret | Error
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+x_workspace=x_workspace,
+
+    )).parsed

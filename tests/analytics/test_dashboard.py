@@ -59,6 +59,6 @@ def test_the_dashboard_draws_every_chart_under_the_csp(signed_in_page):
 def test_the_empty_dashboard_says_so(signed_in_page):
     page = signed_in_page
     page.goto("/admin/analytics/dashboard/")
-    assert page.page.locator("text=No runs in this period.").is_visible()
+    assert page.page.locator("text=No runs yet.").is_visible()
     assert page.page.locator("canvas").count() == 0
     page.assert_clean()

@@ -180,7 +180,7 @@ def time_with_age(field: str, description: str = "") -> Callable[[Any, models.Mo
         return format_html(
             '<time datetime="{}">{}</time><span class="time-age">{}</span>',
             value.isoformat(),
-            formats.localize(timezone.template_localtime(value)),
+            formats.localize(timezone.localtime(value)),
             naturaltime(value),
         )
 

@@ -388,7 +388,8 @@ def next_steps(response) -> tuple[str, list[str]]:
     html = response.content.decode()
     match = re.search(r'<div class="analytics-next-steps" id="next-steps">(.*?)</div>', html, re.S)
     assert match, "no next-steps block"
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match[1])), [unescape(url) for url in re.findall(r'href="([^"]+)"', match[1])]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match[1]))
+    return text, [unescape(url) for url in re.findall(r'href="([^"]+)"', match[1])]
 
 
 def test_a_fresh_install_says_how_to_start_a_first_run_and_every_link_works(admin_client):

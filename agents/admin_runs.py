@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline, json_block
+from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin, ReadOnlyInline, json_block, time_with_age
 from raptorflow.audit.actors import Actor
 from raptorflow.errors import ServiceError
 
@@ -140,8 +140,9 @@ def _key_figures(value: Any) -> list[tuple[str, str]]:
 
 @admin.register(Run)
 class RunAdmin(GrowingTableMixin, admin.ModelAdmin):
-    list_display = ["short_id", "workspace", "agent_version", "status", "created_at", "duration", "tokens"]
+    list_display = ["short_id", "workspace", "agent_version", "status", "created_at_with_age", "duration", "tokens"]
     list_display += ["cache_tokens", "cost"]
+    created_at_with_age = time_with_age("created_at")
     list_filter = ["status", "agent_version__agent", "created_at"]
     search_fields = ["=id", "=idempotency_key", "=request_id", "=trace_id"]
     list_select_related = ["workspace", "agent_version__agent"]
@@ -437,7 +438,11 @@ class RunEventAdmin(_RunChildAdmin):
 
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["run", "reason", "status", "requested_at", "expires_at", "decided_by", "decided_at"]
+    list_display = ["run", "reason", "status", "requested_at_with_age", "expires_at_with_age", "decided_by"]
+    list_display += ["decided_at_with_age"]
+    requested_at_with_age = time_with_age("requested_at")
+    expires_at_with_age = time_with_age("expires_at")
+    decided_at_with_age = time_with_age("decided_at")
     list_filter = ["status"]
     list_select_related = ["run", "decided_by"]
     raw_id_fields = ["run", "decided_by"]

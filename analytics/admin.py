@@ -13,12 +13,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
+from django.utils.http import urlencode
 
 from raptorflow.accounts.models import Workspace
 from raptorflow.admin_tools import GrowingTableMixin, ReadOnlyAdminMixin
 
 from .models import DailyRollup
-from .selectors import dashboard_data, default_range, default_start, range_problem
+from .selectors import (
+    DEFAULT_RANGE_DAYS,
+    dashboard_data,
+    dashboard_next_steps,
+    default_range,
+    default_start,
+    range_problem,
+)
 from .services import rollup_today_if_stale
 
 
@@ -69,15 +77,26 @@ def analytics_dashboard_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         rollup_today_if_stale(end=form.cleaned_data["end"])
         data = dashboard_data(**form.cleaned_data)
+    has_data = bool(data and data["totals"]["runs"])
     context = {
         **admin.site.each_context(request),
         "title": "Analytics dashboard",
         "form": form,
         "data": data,
-        "has_data": bool(data and data["totals"]["runs"]),
+        "has_data": has_data,
+        "next_steps": None if has_data or data is None else _next_steps(**form.cleaned_data),
         "opts": DailyRollup._meta,
     }
     return TemplateResponse(request, "admin/analytics/dashboard.html", context)
+
+
+def _next_steps(start: date, end: date, workspace: Workspace | None) -> dict[str, Any]:
+    """An empty period's way forward; with runs finished outside the period, a link to the range up to the latest."""
+    steps = {**dashboard_next_steps(workspace=workspace), "range_days": DEFAULT_RANGE_DAYS}
+    if (last := steps["latest_finished_day"]) is not None and not start <= last <= end:
+        query = {"start": default_start(last).isoformat(), "end": last.isoformat()}
+        steps["latest_range_query"] = urlencode(query | ({"workspace": workspace.slug} if workspace else {}))
+    return steps
 
 
 def _with_dashboard(get_urls: Callable[[], list[URLPattern | URLResolver]]) -> Callable[[], list]:

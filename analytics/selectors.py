@@ -24,6 +24,8 @@ from django.db.models.functions import Cast, Coalesce
 from agents.evals.choices import Rating
 from agents.models import Run, RunFeedback
 from raptorflow.accounts.models import Workspace
+from raptorflow.llm.choices import ProviderKind
+from raptorflow.llm.models import Provider
 
 from .models import DailyRollup
 from .services import day_bounds, elapsed_ms, finished_runs, percentile, ratio
@@ -95,6 +97,24 @@ def dashboard_data(*, start: date, end: date, workspace: Workspace | None = None
         "cost_by_workspace": _cost_by(rollups, "workspace")[:TOP_WORKSPACES],
         "top_errors": top_errors(runs),
         "ratings_by_version": ratings_by_version(runs),
+    }
+
+
+def dashboard_next_steps(*, workspace: Workspace | None = None) -> dict[str, Any]:
+    """What an empty dashboard suggests doing next: whether the workspace (or any) has runs at all, how many have
+    not finished yet (they count on the day they finish), the day the latest finished run ended, and whether a
+    model provider other than the built-in ones is enabled (else agents answer with the offline model)."""
+    runs = Run.objects.all() if workspace is None else Run.objects.filter(workspace=workspace)
+    figures = runs.aggregate(
+        runs=Count("id"), unfinished=Count("id", filter=Q(finished_at__isnull=True)), latest=Max("finished_at")
+    )
+    built_in = [ProviderKind.OFFLINE, ProviderKind.SCRIPTED]
+    latest = figures["latest"]
+    return {
+        "runs": figures["runs"],
+        "unfinished": figures["unfinished"],
+        "latest_finished_day": latest.astimezone(UTC).date() if latest else None,
+        "real_provider": Provider.objects.filter(enabled=True).exclude(kind__in=built_in).exists(),
     }
 
 

@@ -4,6 +4,8 @@ the caller's workspace; reading needs runs:read (viewer), writing runs:write (me
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -15,11 +17,27 @@ from agents.evals.datasets import case_from_run, dataset_create, dataset_delete,
 from agents.evals.errors import EvalError
 from agents.models import Agent, EvalCase, EvalDataset, Run
 from raptorflow.api.access import READ_RUNS, WRITE_RUNS
-from raptorflow.api.schema import ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS
+from raptorflow.api.schema import ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS, request_example
 from raptorflow.api.serializers import StrictCharField, StrictModelSerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
 MAX_JSONL_CHARS = 2_000_000
+
+IMPORT_EXAMPLE = "".join(
+    json.dumps(case) + "\n"
+    for case in [
+        {
+            "name": "saas-at-5pct-churn",
+            "input": {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05},
+            "graders": [{"kind": "equals", "path": "cac", "value": 100}],
+        },
+        {
+            "name": "big-spend",
+            "input": {"spend": 120000, "leads": 600, "conversion_rate": 0.04, "arpu": 99, "churn": 0.025},
+            "graders": [{"kind": "equals", "path": "verdict", "value": "unhealthy"}],
+        },
+    ]
+)
 
 
 class EnabledAgentField(serializers.SlugRelatedField):
@@ -97,6 +115,10 @@ class EvalDatasetViewSet(
         summary="Create a dataset",
         request=EvalDatasetSerializer,
         responses={201: EvalDatasetSerializer, **ERRORS, **UNPROCESSABLE},
+        examples=request_example(
+            "Gate for unit economics",
+            {"agent": "unit_economics", "name": "gate", "description": "Spends and churns we quote to customers."},
+        ),
     )
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
@@ -113,7 +135,8 @@ class EvalDatasetViewSet(
         dataset_delete(dataset=instance, actor=self.actor)
 
     @extend_schema(summary="Import cases from JSONL", request=EvalImportSerializer,
-                   responses={200: EvalImportResultSerializer, **ERRORS, **UNPROCESSABLE})  # fmt: skip
+                   responses={200: EvalImportResultSerializer, **ERRORS, **UNPROCESSABLE},
+                   examples=request_example("Two cases", {"jsonl": IMPORT_EXAMPLE, "replace": False}))  # fmt: skip
     @action(detail=True, methods=["post"], url_path="import")
     def import_jsonl(self, request, *args, **kwargs):
         dataset = self.get_object()
@@ -133,6 +156,14 @@ class EvalDatasetViewSet(
         summary="Add a run of this workspace as a case (its output the reference)",
         request=EvalCaseFromRunSerializer,
         responses={201: EvalCaseSerializer, **ERRORS, **UNPROCESSABLE},
+        examples=request_example(
+            "A run worth keeping",
+            {
+                "run": "0b7f3c1e-5a52-4c1b-9d0e-6f1a2b3c4d5e",
+                "name": "saas-at-5pct-churn",
+                "rubric": "States CAC and LTV, and calls a ratio under 3 unhealthy.",
+            },
+        ),
     )
     @action(detail=True, methods=["post"], url_path="cases-from-run")
     def case_from_run(self, request, *args, **kwargs):

@@ -33,6 +33,7 @@ from raptorflow.api.schema import (
     UNPROCESSABLE,
     WORKSPACE_PARAMS,
     ErrorSerializer,
+    request_example,
 )
 from raptorflow.api.serializers import QuerySerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
@@ -166,6 +167,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         return Response(s.RunSerializer(run).data, status=code, headers={"Location": location})
 
     @extend_schema(summary="Cancel a run", parameters=WORKSPACE_PARAMS, request=s.RunCancelSerializer,
+                   examples=request_example("With a reason", {"reason": "Started with last quarter's numbers."}),
                    responses={202: s.RunSerializer, **ERRORS, **CONFLICT})  # fmt: skip
     @action(detail=True, methods=["post"])
     def cancel(self, request, *args, **kwargs):
@@ -176,13 +178,15 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         return Response(s.RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(summary="Approve a run awaiting approval", parameters=WORKSPACE_PARAMS,
-                   request=s.RunDecisionSerializer, responses={200: s.RunSerializer, **ERRORS, **CONFLICT})  # fmt: skip
+                   request=s.RunDecisionSerializer, responses={200: s.RunSerializer, **ERRORS, **CONFLICT},
+                   examples=request_example("With a comment", {"comment": "Checked against the CRM."}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
         return self._decide(run_approve)
 
     @extend_schema(summary="Reject a run awaiting approval", parameters=WORKSPACE_PARAMS,
-                   request=s.RunDecisionSerializer, responses={200: s.RunSerializer, **ERRORS, **CONFLICT})  # fmt: skip
+                   request=s.RunDecisionSerializer, responses={200: s.RunSerializer, **ERRORS, **CONFLICT},
+                   examples=request_example("With a reason", {"comment": "Churn is monthly: rerun."}))  # fmt: skip
     @action(detail=True, methods=["post"])
     def reject(self, request, *args, **kwargs):
         return self._decide(run_reject)
@@ -192,6 +196,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         parameters=WORKSPACE_PARAMS,
         request=s.RunAnswerSerializer,
         responses={200: s.RunSerializer, **ERRORS, **UNPROCESSABLE, **CONFLICT},
+        examples=request_example("Answers by question key", {"answers": {"arpu": 99, "churn": 0.025}}),
         description="A run that lacks what it needs asks (status `awaiting_input`; its detail shows "
         "`input_request.questions`). Answer every required question by its key; each answer must match the "
         "question's schema (else 422 `invalid_answers` with the errors by key). The run then goes back to the "
@@ -210,6 +215,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         parameters=WORKSPACE_PARAMS,
         request=s.RunFeedbackSerializer,
         responses={201: s.RunFeedbackSerializer, 200: s.RunFeedbackSerializer, **ERRORS, **UNPROCESSABLE},
+        examples=request_example("Thumbs down", {"rating": "down", "comment": "The LTV ignores the 25 % COGS."}),
         description="Thumbs up or down on the output, with an optional comment. One rating per person (or API "
         "key) and run: rating again replaces it (200). Staff can turn a thumbs-down into an evaluation case.",
     )
@@ -322,7 +328,19 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary="List an agent's versions", responses={200: s.AgentVersionSerializer, **ERRORS}),
     retrieve=extend_schema(summary="Get an agent version", responses={200: s.AgentVersionSerializer, **ERRORS}),
     partial_update=extend_schema(
-        summary="Edit a draft", responses={200: s.AgentVersionSerializer, **ERRORS, **CONFLICT}
+        summary="Edit a draft",
+        responses={200: s.AgentVersionSerializer, **ERRORS, **CONFLICT},
+        examples=request_example(
+            "Another model chain",
+            {
+                "model_chain": [
+                    {"provider": "openai", "model": "gpt-4o-mini"},
+                    {"provider": "offline", "model": "offline-1"},
+                ],
+                "temperature": 0.2,
+                "notes": "Try gpt-4o-mini first, offline as the fallback.",
+            },
+        ),
     ),
 )
 class AgentVersionViewSet(
@@ -355,7 +373,9 @@ class AgentVersionViewSet(
         )
 
     @extend_schema(summary="Create a draft from the latest version", request=s.AgentVersionSerializer,
-                   responses={201: s.AgentVersionSerializer, **ERRORS})  # fmt: skip
+                   responses={201: s.AgentVersionSerializer, **ERRORS},
+                   examples=request_example("A draft with a note", {"notes": "Tighter system prompt.",
+                                                                     "max_tokens": 2000}))  # fmt: skip
     def create(self, request, *args, **kwargs):
         agent = Agent.objects.filter(slug=self.kwargs["agent_slug"]).first()
         if agent is None:
@@ -378,6 +398,9 @@ class AgentVersionViewSet(
         "`errors.regressed_cases`). An owner may publish over the evaluation gate with `override_reason`.",
         request=s.AgentVersionPublishSerializer,
         responses={200: s.AgentVersionSerializer, **ERRORS, **PUBLISH_REFUSED},
+        examples=request_example(
+            "Owner override", {"override_reason": "big-spend fails on a rounding change we accept (ticket 812)."}
+        ),
     )
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):

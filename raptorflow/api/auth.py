@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .errors import error_body
-from .schema import ERRORS
+from .schema import ERRORS, request_example
 from .serializers import StrictCharField
 
 
@@ -70,7 +70,12 @@ class LoginView(APIView):
         name = request.user.get_username() if request.user.is_authenticated else ""
         return Response({"username": name, "csrf_token": get_token(request)})
 
-    @extend_schema(summary="Sign in (session)", request=LoginSerializer, responses={200: SessionSerializer, **ERRORS})
+    @extend_schema(
+        summary="Sign in (session)",
+        request=LoginSerializer,
+        responses={200: SessionSerializer, **ERRORS},
+        examples=request_example("Sign in", {"username": "ada", "password": "correct horse battery staple"}),
+    )
     def post(self, request, *args, **kwargs):
         body = LoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -60,6 +60,15 @@ WORKSPACE_PARAMS = [
     ),
 ]
 
+
+def request_example(name: str, value: dict[str, Any]) -> list[OpenApiExample]:
+    """A request body's example for the docs and generated clients (every body has one: tests/api/test_openapi.py).
+
+    Request only: an operation's responses keep their own examples.
+    """
+    return [OpenApiExample(name, value=value, request_only=True)]
+
+
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     {"type": "string", "maxLength": 255},

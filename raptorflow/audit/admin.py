@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from raptorflow.accounts.models import Workspace
-from raptorflow.admin_tools import AuditedAdminMixin, GrowingTableMixin, ReadOnlyAdminMixin
+from raptorflow.admin_tools import AuditedAdminMixin, GrowingTableMixin, ReadOnlyAdminMixin, time_with_age
 from raptorflow.client_ip import client_ip, normalise_ip
 
 from .actors import Actor
@@ -106,7 +106,9 @@ class TargetFilter(InputFilter):
 class AuditEventAdmin(GrowingTableMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Search and read the trail; "Verify chain" re-checks every signature and the checkpoints (read-only)."""
 
-    list_display = ["created_at", "actor_label", "action", "target_repr", "workspace_id", "outcome", "ip", "seq"]
+    list_display = ["created_at_with_age", "actor_label", "action", "target_repr", "workspace_id", "outcome", "ip"]
+    list_display += ["seq"]
+    created_at_with_age = time_with_age("created_at")
     list_filter = [ActorFilter, WorkspaceFilter, ActionFilter, TargetFilter, "outcome", "actor_type", "created_at"]
     search_fields = ["action", "actor_label", "target_repr", "target_id", "request_id"]
     date_hierarchy = "created_at"

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # naturaltime: the ages next to times in the admin (raptorflow.admin_tools)
     "rest_framework",
     "django_filters",
     "drf_spectacular",

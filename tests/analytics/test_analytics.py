@@ -11,6 +11,7 @@ import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agents.choices import RunStatus, StepKind, StepStatus
+from agents.evals.choices import Rating
 from agents.models import Run, RunFeedback
 from analytics.models import DailyRollup
 from analytics.selectors import dashboard_data
@@ -29,7 +31,15 @@ from analytics.services import count_fallbacks, percentile, rollup_day, rollup_r
 from analytics.tasks import rollup_recent_task
 from raptorflow.accounts.choices import Role
 from raptorflow.accounts.services import apikey_create
-from tests.factories import AgentVersionFactory, MembershipFactory, RunFactory, RunStepFactory, UserFactory
+from raptorflow.llm.choices import ProviderKind
+from tests.factories import (
+    AgentVersionFactory,
+    MembershipFactory,
+    ProviderFactory,
+    RunFactory,
+    RunStepFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -349,7 +359,7 @@ def test_the_dashboard_renders_the_series_for_staff(admin_client, workspace, two
     costs = [(a["agent"], Decimal(a["cost"])) for a in data["cost_by_agent"]]
     assert costs == [("market_sizer", Decimal("5")), ("icp_architect", Decimal("0.30"))]
     assert data["top_errors"] == [{"code": "no_provider", "count": 1}, {"code": "timeout", "count": 1}]
-    assert "No runs in this period" not in html
+    assert "No runs" not in html and 'id="next-steps"' not in html
 
 
 def test_the_dashboard_filters_by_workspace(admin_client, other_workspace, two_agents):
@@ -365,12 +375,78 @@ def test_the_dashboard_says_so_when_there_are_no_runs(admin_client):
     response = admin_client.get(DASHBOARD)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "No runs in this period." in html
+    assert "No runs yet." in html
     assert "<canvas" not in html and "chart.umd.min.js" not in html
     data = payload(response)
     today = timezone.now().astimezone(UTC).date()
     assert (data["start"], data["end"]) == (str(today - timedelta(days=29)), str(today))  # the last 30 days
     assert len(data["daily"]) == 30 and {d["runs"] for d in data["daily"]} == {0}
+
+
+def next_steps(response) -> tuple[str, list[str]]:
+    """The empty dashboard's next-steps block: its text, and the links it offers."""
+    html = response.content.decode()
+    match = re.search(r'<div class="analytics-next-steps" id="next-steps">(.*?)</div>', html, re.S)
+    assert match, "no next-steps block"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match[1]))
+    return text, [unescape(url) for url in re.findall(r'href="([^"]+)"', match[1])]
+
+
+def test_a_fresh_install_says_how_to_start_a_first_run_and_every_link_works(admin_client):
+    text, links = next_steps(admin_client.get(DASHBOARD))
+    assert "No runs yet." in text and "POST /api/v1/runs" in text and "manage.py run_agent" in text
+    assert links == [
+        reverse("admin:agents_agent_changelist"),
+        reverse("api:docs", kwargs={"version": "v1"}),
+        reverse("admin:llm_provider_add"),  # only the built-in offline model answers so far
+    ]
+    assert [admin_client.get(url).status_code for url in links] == [200, 200, 200]
+
+
+def test_with_a_real_provider_the_empty_dashboard_no_longer_asks_for_one(admin_client):
+    ProviderFactory(name="openai", kind=ProviderKind.OPENAI_COMPATIBLE, base_url="https://api.openai.com/v1")
+    text, links = next_steps(admin_client.get(DASHBOARD))
+    assert "No runs yet." in text and reverse("admin:llm_provider_add") not in links
+
+
+def test_a_workspace_without_runs_is_named_in_the_empty_state(admin_client, workspace, other_workspace, version):
+    make_run(other_workspace, version, created=NOON, wait_ms=0, duration_ms=1000)
+    text, _ = next_steps(admin_client.get(DASHBOARD, {"workspace": workspace.slug}))
+    assert f"No runs yet in workspace {workspace.slug}." in text
+
+
+def test_an_empty_period_links_to_the_days_of_the_latest_run(admin_client, workspace, version):
+    make_run(workspace, version, created=NOON, wait_ms=0, duration_ms=1000)  # finished on DAY, long ago
+    rollup_day(DAY)
+    text, links = next_steps(admin_client.get(DASHBOARD))  # the last 30 days: nothing in them
+    assert "No runs finished in this period." in text and "The latest run finished on 2025-03-10" in text
+    assert links[0] == "?start=2025-02-09&end=2025-03-10"
+    following = admin_client.get(DASHBOARD + links[0])
+    assert "next-steps" not in following.content.decode()
+    assert payload(following)["totals"]["runs"] == 1
+    # For one workspace the link keeps the workspace.
+    _, links = next_steps(admin_client.get(DASHBOARD, {"workspace": workspace.slug}))
+    assert links[0] == f"?start=2025-02-09&end=2025-03-10&workspace={workspace.slug}"
+
+
+def test_unfinished_runs_are_explained_and_linked(admin_client, workspace, version):
+    queued = make_run(workspace, version, status=RunStatus.QUEUED, created=NOON, wait_ms=None, duration_ms=None)
+    text, links = next_steps(admin_client.get(DASHBOARD))
+    assert "1 run has not finished yet" in text and "The latest run finished" not in text
+    runs_link = next(url for url in links if url.startswith(reverse("admin:agents_run_changelist")))
+    response = admin_client.get(runs_link)
+    assert response.status_code == 200 and str(queued.pk) in response.content.decode()
+
+
+def test_a_period_without_ratings_says_how_to_rate(admin_client, workspace, two_agents):
+    response = admin_client.get(DASHBOARD, {"start": "2025-03-09", "end": "2025-03-11"})
+    html = response.content.decode()
+    assert 'id="no-ratings"' in html and "POST /api/v1/runs/{id}/feedback" in html
+    assert f'href="{reverse("admin:agents_run_changelist")}"' in html
+    run = Run.objects.filter(workspace=workspace).first()
+    RunFeedback.objects.create(run=run, user=UserFactory(), rating=Rating.UP)
+    response = admin_client.get(DASHBOARD, {"start": "2025-03-09", "end": "2025-03-11"})
+    assert 'id="no-ratings"' not in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -521,7 +597,7 @@ def test_todays_runs_show_before_the_periodic_rollup_has_run(client, viewer, adm
     body = client.get(API).json()
     assert (body["totals"]["runs"], body["daily"][-1]["runs"]) == (1, 1)
     html = admin_client.get(DASHBOARD).content.decode()
-    assert "No runs in this period." not in html
+    assert "No runs" not in html and 'id="next-steps"' not in html
     # Within the minute, another finished run waits for the next refresh (or the periodic rollup).
     make_run(workspace, version, created=now - timedelta(seconds=4), wait_ms=100, duration_ms=2000)
     assert client.get(API).json()["totals"]["runs"] == 1

@@ -59,6 +59,9 @@ def test_the_dashboard_draws_every_chart_under_the_csp(signed_in_page):
 def test_the_empty_dashboard_says_so(signed_in_page):
     page = signed_in_page
     page.goto("/admin/analytics/dashboard/")
-    assert page.page.locator("text=No runs in this period.").is_visible()
+    assert page.page.locator("text=No runs yet.").is_visible()
+    for link in ("Agents", "API docs", "add an LLM provider"):  # what to do next, each a link in view
+        assert page.page.locator("#next-steps a", has_text=link).is_visible(), link
     assert page.page.locator("canvas").count() == 0
+    page.screenshot("admin-dashboard-empty")
     page.assert_clean()

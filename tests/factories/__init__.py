@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -114,12 +115,25 @@ class RunStepFactory(factory.django.DjangoModelFactory):
 
 
 class RunEventFactory(factory.django.DjangoModelFactory):
+    """An event numbered as the lifecycle numbers them: the run's next sequence, which the run then records as its
+    last (Run.last_event_seq), so that a later status move takes the number after it. (A global factory sequence
+    made the numbers depend on which tests had run before in the process: a status move could then collide with
+    an event the factory had made.)"""
+
     class Meta:
         model = RunEvent
 
     run = factory.SubFactory(RunFactory)
-    sequence = factory.Sequence(lambda n: n + 1)
+    sequence = factory.LazyAttribute(lambda event: event.run.last_event_seq + 1)
     type = "status"
+
+    @classmethod
+    def _create(cls, model_class: type[RunEvent], *args: Any, **kwargs: Any) -> RunEvent:
+        event = super()._create(model_class, *args, **kwargs)
+        run = event.run
+        Run.objects.filter(pk=run.pk, last_event_seq__lt=event.sequence).update(last_event_seq=event.sequence)
+        run.last_event_seq = max(run.last_event_seq, event.sequence)
+        return event
 
 
 def gated_run(*, output: dict, reason: str = "review", **fields) -> Run:

@@ -4,6 +4,8 @@ last, the same in a real browser."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.contrib import admin
@@ -11,7 +13,9 @@ from django.contrib.messages import get_messages
 from django.db import models
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
+from agents.models import Approval, Run
 from raptorflow.admin_site import OTHER, SECTIONS
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.models import AuditEvent
@@ -254,6 +258,45 @@ def test_verify_chain_is_post_only_and_staff_only(client, admin_client):
     assert not AuditEvent.objects.filter(action="audit.verify").exists()
 
 
+# --- Times with their age ---------------------------------------------------------------------------------------
+
+
+def _cells(html: str, column: str) -> list[tuple[str, str]]:
+    """(absolute time, age) of each row's cell in a changelist column."""
+    time, age = r'<time datetime="[^"]+">([^<]+)</time>', r'<span class="time-age">([^<]+)</span>'
+    pattern = rf'class="field-{column}"[^>]*>(?:<a [^>]+>)?{time}{age}'
+    return [(absolute, unescape(age).replace("\xa0", " ")) for absolute, age in re.findall(pattern, html)]
+
+
+def test_runs_and_approvals_show_times_to_the_second_with_their_age(admin_client):
+    now = timezone.now()
+    run = RunFactory(status="awaiting_approval")
+    # Ages in hours, each half an hour from the next whole hour: a slow machine cannot tick them over.
+    Run.objects.filter(pk=run.pk).update(created_at=now - timedelta(hours=3, minutes=30))
+    approval = Approval.objects.create(run=run, reason="check", expires_at=now + timedelta(hours=2, minutes=30))
+    Approval.objects.filter(pk=approval.pk).update(requested_at=now - timedelta(hours=1, minutes=30))
+    html = admin_client.get(reverse("admin:agents_run_changelist")).content.decode()
+    [(absolute, age)] = _cells(html, "created_at_with_age")
+    assert re.search(r"\d{2}:\d{2}:\d{2}$", absolute) and age == "3 hours ago"
+    html = admin_client.get(reverse("admin:agents_approval_changelist")).content.decode()
+    assert [age for _, age in _cells(html, "requested_at_with_age")] == ["an hour ago"]
+    assert [age for _, age in _cells(html, "expires_at_with_age")] == ["2 hours from now"]
+    assert 'class="field-decided_at_with_age">-</td>' in html  # not decided: the admin's empty value
+
+
+def test_the_audit_trail_shows_each_event_time_with_its_age(admin_client, trail):
+    changelist = reverse("admin:audit_auditevent_changelist")
+    cells = _cells(admin_client.get(changelist).content.decode(), "created_at_with_age")
+    assert len(cells) == AuditEvent.objects.count() >= 3
+    assert all(re.search(r"\d{2}:\d{2}:\d{2}$", absolute) for absolute, _ in cells)
+    [(_, age)] = _cells(admin_client.get(changelist + "?actor=alice").content.decode(), "created_at_with_age")
+    assert age in {"now", "a second ago", *(f"{n} seconds ago" for n in range(2, 60)), "a minute ago"}
+    # The column still sorts by the time: oldest first when asked (the list's own order is newest first).
+    response = admin_client.get(changelist + "?o=0")  # the first column (no action checkboxes here)
+    times = [event.created_at for event in response.context["cl"].result_list]
+    assert times == sorted(times) and times[0] < times[-1]
+
+
 # --- In the browser ------------------------------------------------------------------------------
 
 
@@ -294,8 +337,10 @@ class TestInTheBrowser:
             assert hidden == 0, f"{url}: {hidden} px of columns out of view"
             page.assert_clean()
         page.goto("/admin/agents/run/")
-        created = page.page.locator("#result_list td.field-created_at").first.inner_text()
+        created = page.page.locator("#result_list td.field-created_at_with_age time").first.inner_text()
         assert re.search(r"\d{2}:\d{2}:\d{2}$", created), created  # to the second
+        age = page.page.locator("#result_list td.field-created_at_with_age .time-age").first.inner_text()
+        assert age.endswith("ago") or age == "now", age  # and its age
         page.screenshot("admin-runs-1280")
 
     def test_add_a_provider_test_it_and_find_it_in_the_audit_trail(self, signed_in_page, httpserver):

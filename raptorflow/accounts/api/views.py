@@ -42,7 +42,7 @@ from raptorflow.accounts.services import (
 from raptorflow.api.access import MANAGE, READ_WORKSPACE, Access
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import actor_for
-from raptorflow.api.schema import CONFLICT, ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS, ErrorSerializer
+from raptorflow.api.schema import CONFLICT, ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS, ErrorSerializer, request_example
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 from raptorflow.audit.actors import Actor
 
@@ -126,6 +126,14 @@ class WorkspaceMemberAccess(permissions.BasePermission):
         summary="Create a workspace; you become its owner",
         request=s.WorkspaceCreateSerializer,
         responses={201: s.WorkspaceSerializer, **ERRORS, **CONFLICT, **UNPROCESSABLE},
+        examples=request_example(
+            "With a foundation",
+            {
+                "name": "Acme Analytics",
+                "slug": "acme",
+                "foundation": {"company": "Acme Analytics", "industry": "B2B SaaS", "stage": "seed"},
+            },
+        ),
         description="Signed in only (an API key belongs to one workspace and gets 403). 409 `slug_taken` when the "
         "slug is in use, 409 `workspace_limit` past `RAPTORFLOW_MAX_OWNED_WORKSPACES` owned workspaces, 422 "
         "`slug_needed` when the name gives no slug and none is sent.",
@@ -135,6 +143,7 @@ class WorkspaceMemberAccess(permissions.BasePermission):
         summary="Change a workspace's name, budget, time zone or foundation",
         request=s.WorkspaceUpdateSerializer,
         responses={200: s.WorkspaceSerializer, **ERRORS, **INVALID_TIMEZONE},
+        examples=request_example("A new monthly budget", {"monthly_budget": "250.00"}),
         description="Needs the admin role (or an API key with the `admin` scope). The foundation is replaced "
         "whole and validated against its JSON Schema; problems come back as a 400 under `errors.foundation`. "
         "`timezone` is an IANA name (`Europe/Paris`); the workspace's schedules fire in it from then on, and a name "
@@ -247,6 +256,7 @@ def _apply_workspace_changes(workspace: Workspace, fields: dict[str, Any], *, ac
         parameters=WORKSPACE_PARAMS,
         request=s.MembershipCreateSerializer,
         responses={201: s.MembershipSerializer, **ERRORS, **UNPROCESSABLE, **ALREADY_MEMBER},
+        examples=request_example("By email", {"user": "grace@example.com", "role": "member"}),
         description="Adds an existing user, named by username or email. Only an owner may grant `owner`.",
     ),
     partial_update=extend_schema(
@@ -254,6 +264,7 @@ def _apply_workspace_changes(workspace: Workspace, fields: dict[str, Any], *, ac
         parameters=WORKSPACE_PARAMS,
         request=s.MembershipUpdateSerializer,
         responses={200: s.MembershipSerializer, **ERRORS, **LAST_OWNER},
+        examples=request_example("Make an admin", {"role": "admin"}),
         description="Only an owner may grant or take away `owner`; the last owner cannot be demoted (409).",
     ),
     destroy=extend_schema(
@@ -333,6 +344,10 @@ class MembershipViewSet(mixins.ListModelMixin, WorkspaceScopedViewSet):
         parameters=WORKSPACE_PARAMS,
         request=s.APIKeyCreateSerializer,
         responses={201: s.APIKeyCreatedSerializer, **ERRORS, **UNPROCESSABLE},
+        examples=request_example(
+            "A CI key that expires",
+            {"name": "ci", "scopes": ["runs:read", "runs:write"], "expires_at": "2027-06-30T00:00:00Z"},
+        ),
         description="The response holds the secret `key`, this once only: it is stored as a hash and never shown "
         "again.",
     ),
@@ -433,6 +448,7 @@ class MeViewSet(viewsets.ViewSet):
         summary="Erase your account",
         request=s.EraseSerializer,
         responses={204: None, **ERRORS, **ERASED_LAST_OWNER},
+        examples=request_example("Confirmed", {"confirm": CONFIRMATION}),
         description=f'Send `{{"confirm": "{CONFIRMATION}"}}`. Your account is anonymised (username, email '
         "and name replaced, password unusable), your API keys revoked, your memberships and sessions ended (this "
         "one too), your sign-in records deleted, and the audit trail keeps only keyed digests of your name, "

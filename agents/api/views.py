@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from agents.choices import VersionStatus
@@ -19,7 +24,14 @@ from agents.models import Agent, AgentVersion, Run
 from agents.runs.events import EventPage, run_events_after
 from agents.runs.lifecycle import RunId
 from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_reject
-from agents.selectors import run_attach_approvals, run_attach_input_request, run_attach_versions
+from agents.selectors import (
+    run_attach_approvals,
+    run_attach_input_request,
+    run_attach_versions,
+    run_body_cacheable,
+    run_body_cached,
+    run_body_store,
+)
 from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
 from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
@@ -72,6 +84,26 @@ class EventQuerySerializer(QuerySerializer):
     )
 
 
+def _uuid_or_none(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+def body_etag(body: bytes) -> str:
+    """A strong ETag for a response body: its digest."""
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for If-None-Match) or is `*`."""
+    if not if_none_match:
+        return False
+    wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+    return "*" in wanted or etag in wanted
+
+
 def event_page_body(run_id: RunId, page: EventPage) -> dict[str, Any]:
     """The answer of GET …/events, whichever process serves it (this action, or agents/api/stream.py)."""
     return {
@@ -88,7 +120,13 @@ def event_page_body(run_id: RunId, page: EventPage) -> dict[str, Any]:
     retrieve=extend_schema(
         summary="Get a run with its steps",
         parameters=WORKSPACE_PARAMS,
-        responses={200: s.RunDetailSerializer, **ERRORS},
+        responses={
+            200: s.RunDetailSerializer,
+            304: OpenApiResponse(description="Not modified: the `If-None-Match` header named the run's current ETag."),
+            **ERRORS,
+        },
+        description="Every answer carries an `ETag`; send it back in `If-None-Match` to get a 304 without a body "
+        "while the run has not changed. A finished run's body is served from a cache (decision 0031).",
     ),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
@@ -117,6 +155,25 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     def get_object(self) -> Run:
         run = run_attach_versions([super().get_object()])[0]
         return run_attach_input_request(run_attach_approvals(run)) if self.action == "retrieve" else run
+
+    def retrieve(self, request, *args, **kwargs):
+        # Authentication, the scope and the workspace were checked in initial(), on every request. A finished run's
+        # body comes from the cache when it is there for this workspace (decision 0031); any other read goes
+        # through the workspace's queryset, as before (another workspace's run is a 404).
+        workspace_id = self.workspace.pk
+        run_id = _uuid_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        cached = run_body_cached(run_id, workspace_id) if run_id is not None else None
+        if cached is not None:
+            etag, body = cached
+        else:
+            run = self.get_object()
+            body = JSONRenderer().render(s.RunDetailSerializer(run).data)
+            etag = body_etag(body)
+            if run_body_cacheable(run):
+                run_body_store(run, etag, body)
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
+            return HttpResponseNotModified(headers={"ETag": etag})
+        return HttpResponse(body, content_type="application/json", headers={"ETag": etag})
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

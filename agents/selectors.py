@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -47,10 +47,19 @@ def _agent_cache_key(slug: str) -> str:
     return f"agent:v1:{slug}"
 
 
-def agent_get_for_run(slug: str) -> Agent | None:
-    """The agent named ``slug`` with ``active_version_id``, from the shared cache after the first read."""
+def agent_cache_key(slug: str) -> str:
+    """Where agent_get_for_run caches the agent (for a round trip that reads it with other things)."""
+    return _agent_cache_key(slug)
+
+
+def agent_get_for_run(slug: str, *, cached: tuple[bool, Agent | None] = (False, None)) -> Agent | None:
+    """The agent named ``slug`` with ``active_version_id``, from the shared cache after the first read.
+
+    ``cached``: (asked, agent) when the caller already asked the cache for ``agent_cache_key(slug)``."""
     key = _agent_cache_key(slug)
-    agent = cache.get(key)
+    asked, agent = cached
+    if not asked:
+        agent = cache.get(key)
     if agent is None:
         agent = agent_list_with_active_version().filter(slug=slug).first()
         if agent is None:
@@ -175,10 +184,20 @@ def _run_body_key(run_id: Any) -> str:
     return f"run-body:v1:{run_id}"
 
 
-def run_body_cached(run_id: Any, workspace_id: int) -> tuple[str, bytes] | None:
-    """(etag, body) of a finished run of this workspace, when cached and current; else None (read it)."""
+def run_body_cache_keys(run_id: Any) -> list[str]:
+    """The cache keys run_body_cached reads (for a round trip that reads them with other things)."""
+    return [_run_body_key(run_id), _RUN_BODY_GENERATION]
+
+
+def run_body_cached(
+    run_id: Any, workspace_id: int, *, found: Mapping[str, Any] | None = None
+) -> tuple[str, bytes] | None:
+    """(etag, body) of a finished run of this workspace, when cached and current; else None (read it).
+
+    ``found``: what the cache answered for ``run_body_cache_keys(run_id)``, when the caller asked already."""
     key = _run_body_key(run_id)
-    found = cache.get_many([key, _RUN_BODY_GENERATION])
+    if found is None:
+        found = cache.get_many(run_body_cache_keys(run_id))
     entry, generation = found.get(key), found.get(_RUN_BODY_GENERATION)
     if entry is None or generation is None:
         return None

@@ -17,7 +17,7 @@ from agents.models import (
     RunStep,
     validate_model_tools,
 )
-from agents.selectors import agent_get_for_run
+from agents.selectors import agent_cache_key, agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin, StrictBooleanField, StrictCharField, StrictModelSerializer
 from raptorflow.errors import UnprocessableError
 
@@ -120,7 +120,10 @@ class AgentSlugField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        agent = agent_get_for_run(data) if is_agent_slug(data) else None
+        found: tuple[bool, Agent | None] = (False, None)
+        if (prefetched := self.context.get("prefetched")) is not None:
+            found = prefetched.get(agent_cache_key(data))
+        agent = agent_get_for_run(data, cached=found) if is_agent_slug(data) else None
         if agent is None:
             raise agent_not_found(data)
         return agent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
@@ -25,9 +26,11 @@ from agents.runs.events import EventPage, run_events_after
 from agents.runs.lifecycle import RunId
 from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_reject
 from agents.selectors import (
+    agent_cache_key,
     run_attach_approvals,
     run_attach_input_request,
     run_attach_versions,
+    run_body_cache_keys,
     run_body_cacheable,
     run_body_cached,
     run_body_store,
@@ -36,6 +39,7 @@ from agents.services import agentversion_create_draft, agentversion_publish, age
 from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
+from raptorflow.api.prefetch import prefetched
 from raptorflow.api.schema import (
     BUDGET,
     CONFLICT,
@@ -89,6 +93,29 @@ def _uuid_or_none(value: Any) -> UUID | None:
         return UUID(str(value))
     except ValueError:
         return None
+
+
+PEEK_MAX_BYTES = 16_384
+
+
+def _peek_agent_slug(request) -> str | None:
+    """The agent a small JSON body names, read before DRF parses it (for the round trip before the view). Anything
+    unusual is left to the parser and the serializer: None."""
+    django_request = request._request
+    if django_request.content_type != "application/json":
+        return None
+    try:
+        length = int(django_request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= PEEK_MAX_BYTES:
+        return None
+    try:
+        data = json.loads(django_request.body)
+    except ValueError:
+        return None
+    slug = data.get("agent") if isinstance(data, dict) else None
+    return slug if isinstance(slug, str) and s.is_agent_slug(slug) else None
 
 
 def body_etag(body: bytes) -> str:
@@ -156,13 +183,27 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         run = run_attach_versions([super().get_object()])[0]
         return run_attach_input_request(run_attach_approvals(run)) if self.action == "retrieve" else run
 
+    def prefetch_cache_keys(self, request) -> list[str]:
+        """What this action reads from the cache first, fetched with the API key in one round trip (0031)."""
+        if self.action == "retrieve":
+            run_id = _uuid_or_none(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            return run_body_cache_keys(run_id) if run_id is not None else []
+        if self.action == "create":
+            slug = _peek_agent_slug(request)
+            return [agent_cache_key(slug)] if slug is not None else []
+        return []
+
     def retrieve(self, request, *args, **kwargs):
         # Authentication, the scope and the workspace were checked in initial(), on every request. A finished run's
         # body comes from the cache when it is there for this workspace (decision 0031); any other read goes
         # through the workspace's queryset, as before (another workspace's run is a 404).
         workspace_id = self.workspace.pk
         run_id = _uuid_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
-        cached = run_body_cached(run_id, workspace_id) if run_id is not None else None
+        cached = None
+        if run_id is not None:
+            earlier = prefetched(request)  # read with the API key, when it was one (raptorflow/api/prefetch.py)
+            found = earlier.values if earlier.asked.issuperset(run_body_cache_keys(run_id)) else None
+            cached = run_body_cached(run_id, workspace_id, found=found)
         if cached is not None:
             etag, body = cached
         else:
@@ -206,7 +247,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         "were sent before; 409 when the key was used with another body.",
     )
     def create(self, request, *args, **kwargs):
-        body = s.RunCreateSerializer(data=request.data)
+        body = s.RunCreateSerializer(data=request.data, context={"prefetched": prefetched(request)})
         body.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 255:

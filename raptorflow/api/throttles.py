@@ -32,19 +32,21 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
         if ident is None:
             return True
         now = self.timer()
+        cost = view.throttle_cost(request) if hasattr(view, "throttle_cost") else 1  # a batch counts its items
         earlier = prefetched(request)
         if earlier.counter is not None and earlier.count is not None and earlier.counter.startswith(f"{ident}:"):
-            # Counted in the request's one round trip (raptorflow/api/prefetch.py), in the window of that moment.
-            window = int(earlier.counter.rsplit(":", 1)[1])
-            count = earlier.count
+            # Counted once in the request's one round trip (raptorflow/api/prefetch.py), in that moment's window.
+            key = earlier.counter
+            window = int(key.rsplit(":", 1)[1])
+            count = earlier.count if cost == 1 else self.cache.incr(key, cost - 1)
         else:
             window = int(now // self.duration)
             key = f"{ident}:{window}"
             try:
-                count = self.cache.incr(key)
+                count = self.cache.incr(key, cost)
             except ValueError:  # first request of the window (or the key just expired)
                 # add fails when another process opened the window between our incr and add: count on theirs.
-                count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
+                count = cost if self.cache.add(key, cost, timeout=self.duration + 1) else self.cache.incr(key, cost)
         self.window_end = (window + 1) * self.duration
         self.now = now
         return count <= self.num_requests

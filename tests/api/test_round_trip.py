@@ -72,7 +72,9 @@ def test_the_counter_of_the_round_trip_is_the_rate_limit(writer, settings):
     assert codes == [200, 200, 200, 429]
 
 
-def test_a_made_up_key_with_a_real_prefix_does_not_count_against_the_real_key(writer, workspace, system_actor, settings):
+def test_a_made_up_key_with_a_real_prefix_does_not_count_against_the_real_key(
+    writer, workspace, system_actor, settings
+):
     key, plaintext = apikey_create(workspace=workspace, name="victim", scopes=["runs:read"], actor=system_actor)
     forged = APIClient()
     forged.credentials(HTTP_AUTHORIZATION=f"Api-Key rfk_{key.prefix}_{'x' * 43}")

@@ -96,6 +96,7 @@ PROFILES = {
         "sizes": (10_000, 1_000_000),
         "soak": 300,
         "soak_drain": 600,
+        "drain": 5,  # at most this many seconds after a wrk run for its queued requests to be served
         "deadline": 1800,
     },
     "quick": {
@@ -107,6 +108,7 @@ PROFILES = {
         "sizes": (1_000, 10_000),
         "soak": 10,
         "soak_drain": 90,
+        "drain": 1,
         "deadline": 240,
     },
 }
@@ -132,18 +134,21 @@ SERVERS = ("sync", "gthread", "granian")
 WSGI_APP = "raptorflow.wsgi:application"
 
 
-def rf_web_cmd(server: str, port: int, workers: int) -> list[str]:
-    """The command that serves Raptorflow's WSGI app on ``port`` with ``workers`` processes under ``server``:
-    gunicorn sync (a connection closed after every response), gunicorn gthread (keep-alive, 2 threads per
-    process) or granian (Rust, keep-alive, one blocking thread per process, as Django's sync views need)."""
+def rf_web_cmd(server: str, port: int, workers: int, app: str = WSGI_APP, chdir: Path | None = None) -> list[str]:
+    """The command that serves a WSGI app (Raptorflow's by default) on ``port`` with ``workers`` processes under
+    ``server``: gunicorn sync (a connection closed after every response), gunicorn gthread (keep-alive, 2
+    threads per process) or granian (Rust, keep-alive, one blocking thread per process, as Django's sync views
+    need). Gunicorn takes the port from PORT (deploy/gunicorn.conf.py)."""
+    where = ["--chdir", str(chdir)] if chdir else []
     if server == "sync":
-        return [GUNICORN, "-c", GUNICORN_CONF, "--worker-class", "sync", "--threads", "1", WSGI_APP]
+        return [GUNICORN, "-c", GUNICORN_CONF, "--worker-class", "sync", "--threads", "1", *where, app]
     if server == "gthread":
         return [GUNICORN, "-c", GUNICORN_CONF, "--worker-class", "gthread", "--threads", "2", "--keep-alive", "5",
-                WSGI_APP]  # fmt: skip
+                *where, app]  # fmt: skip
     if server == "granian":
+        where = ["--working-dir", str(chdir)] if chdir else []
         return [GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers",
-                str(workers), "--blocking-threads", "1", "--access-log", "--no-ws", WSGI_APP]  # fmt: skip
+                str(workers), "--blocking-threads", "1", "--access-log", "--no-ws", *where, app]  # fmt: skip
     raise ValueError(server)
 
 
@@ -582,12 +587,12 @@ def main() -> int:  # noqa: C901 - a linear script
     )
     parser.add_argument("--duration", type=int, help="seconds per measured wrk run (overrides the profile)")
     parser.add_argument("--reps", type=int, help="measured repetitions per scenario (overrides the profile)")
+    parser.add_argument("--deadline", type=int, help="the run's time box in seconds (overrides the profile)")
     parser.add_argument(
         "--server",
         choices=SERVERS,
         default="gthread",
-        help="how Raptorflow's web processes are served (the baseline always runs gunicorn sync); default gthread, "
-        "as deploy/gunicorn.conf.py",
+        help="how both apps' web processes are served; default gthread, as deploy/gunicorn.conf.py",
     )
     parser.add_argument(
         "--only",
@@ -599,7 +604,9 @@ def main() -> int:  # noqa: C901 - a linear script
     if unknown := parts - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     profile = dict(PROFILES["quick" if args.quick else "full"])
-    profile.update({k: v for k, v in (("duration", args.duration), ("reps", args.reps)) if v})
+    profile.update(
+        {k: v for k, v in (("duration", args.duration), ("reps", args.reps), ("deadline", args.deadline)) if v}
+    )
     started = time.monotonic()
     deadline = started + profile["deadline"]
 
@@ -698,19 +705,9 @@ def main() -> int:  # noqa: C901 - a linear script
         stack.start("rf-web", web_cmd, env=rf_env, cwd=ROOT)
         stack.start(
             "baseline-web",
-            # Sync workers whatever Raptorflow runs under: the same yardstick as the earlier runs (decision 0031).
-            [
-                GUNICORN,
-                "-c",
-                GUNICORN_CONF,
-                "--worker-class",
-                "sync",
-                "--threads",
-                "1",
-                "--chdir",
-                str(BENCH),
-                "baseline.wsgi:application",
-            ],
+            # The same server as Raptorflow's (--server): equal terms. The other servers of --compare-servers are
+            # measured against this one too, so their ratios include what their server gains over it (0031).
+            rf_web_cmd(args.server, BASE_PORT, args.web_concurrency, "baseline.wsgi:application", BENCH),
             env=bl_env,
             cwd=BENCH,
         )
@@ -786,7 +783,7 @@ def main() -> int:  # noqa: C901 - a linear script
                 runs[name].append(r)
                 # Requests still queued when wrk stops (a slow scenario, such as the admin, at 8 connections) would
                 # be served during the next scenario's window: let them drain first.
-                time.sleep(min(5.0, r["max_ms"] / 1000))
+                time.sleep(min(profile["drain"], r["max_ms"] / 1000))
                 line = f"  {name:<12} rep {rep + 1}: {r['rps']:8.1f} req/s  p95 {r['p95_ms']:7.2f} ms"
                 print(f"{line}  errors {r['errors']}", flush=True)
         results["runs"] = runs
@@ -957,6 +954,8 @@ def main() -> int:  # noqa: C901 - a linear script
                 }
                 if entry["errors"]:
                     failures.append(f"{name} at {size:,}: {entry['errors']} errors")
+                if not entry["rps"]:  # not one answer within the run: the ratio would divide by zero
+                    failures.append(f"{name} at {size:,}: no request completed within {profile['duration']} s")
                 scale.setdefault(name, {})[str(size)] = entry
                 print(
                     f"  {name:<16} {size:>9,} rows: {entry['rps']:8.1f} req/s  p95 {entry['p95_ms']:8.2f} ms",
@@ -964,7 +963,7 @@ def main() -> int:  # noqa: C901 - a linear script
                 )
             stack.stop(f"rf-web-{size}")
         for by_size in scale.values():
-            if str(small) in by_size and str(large) in by_size:
+            if str(small) in by_size and str(large) in by_size and by_size[str(small)]["p95_ms"]:
                 by_size["p95_ratio_large_to_small"] = by_size[str(large)]["p95_ms"] / by_size[str(small)]["p95_ms"]
         results["scale"] = scale
 

@@ -123,7 +123,7 @@ def _peek_agent_slugs(request) -> list[str]:
         return []
     try:
         data = json.loads(django_request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit: the parser's 400 to give
         return []
     if not isinstance(data, dict):
         return []

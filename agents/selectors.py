@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from raptorflow.accounts.models import Workspace
 from raptorflow.db import cache_forget
 
-from .choices import InputRequestStatus, RunStatus, VersionStatus
+from .choices import FINAL_STATES, InputRequestStatus, RunStatus, VersionStatus
 from .models import Agent, AgentVersion, Approval, InputRequest, Run, WorkspaceSpend
 
 if TYPE_CHECKING:
@@ -45,10 +47,19 @@ def _agent_cache_key(slug: str) -> str:
     return f"agent:v1:{slug}"
 
 
-def agent_get_for_run(slug: str) -> Agent | None:
-    """The agent named ``slug`` with ``active_version_id``, from the shared cache after the first read."""
+def agent_cache_key(slug: str) -> str:
+    """Where agent_get_for_run caches the agent (for a round trip that reads it with other things)."""
+    return _agent_cache_key(slug)
+
+
+def agent_get_for_run(slug: str, *, cached: tuple[bool, Agent | None] = (False, None)) -> Agent | None:
+    """The agent named ``slug`` with ``active_version_id``, from the shared cache after the first read.
+
+    ``cached``: (asked, agent) when the caller already asked the cache for ``agent_cache_key(slug)``."""
     key = _agent_cache_key(slug)
-    agent = cache.get(key)
+    asked, agent = cached
+    if not asked:
+        agent = cache.get(key)
     if agent is None:
         agent = agent_list_with_active_version().filter(slug=slug).first()
         if agent is None:
@@ -175,3 +186,68 @@ def run_thread(run: Run) -> list[Run]:
         thread += children
         level = [child.pk for child in children]
     return sorted(thread[:THREAD_MAX], key=lambda r: r.created_at)
+
+
+# --- Finished runs' bodies ---------------------------------------------------------------------------------------
+# GET /runs/{id} of a run in a final state answers from the shared cache: the serialised body, its ETag and the
+# workspace it belongs to, per run (decision 0031). Authentication, the key's scope and the workspace check still
+# run on every request; a cached body of another workspace's run is never served (the workspace is compared, and a
+# miss reads through the workspace's queryset, a 404). Forgotten when anything in it can change: retention purges
+# the run's steps, a late event or charge reaches a final run (a worker the sweeper gave up on), the run moves out
+# of a final state, or an agent is saved (its slug is in the body: one generation for all bodies, read in the
+# same multi-get). Runs of versions that can gate (approvals name who decided; a rename would change the body)
+# are not cached. The TTL only bounds a write that bypasses all of these (raw SQL).
+RUN_BODY_CACHE_SECONDS = 3600
+_RUN_BODY_GENERATION = "run-body:gen"
+
+
+def _run_body_key(run_id: Any) -> str:
+    return f"run-body:v1:{run_id}"
+
+
+def run_body_cache_keys(run_id: Any) -> list[str]:
+    """The cache keys run_body_cached reads (for a round trip that reads them with other things)."""
+    return [_run_body_key(run_id), _RUN_BODY_GENERATION]
+
+
+def run_body_cached(
+    run_id: Any, workspace_id: int, *, found: Mapping[str, Any] | None = None
+) -> tuple[str, bytes] | None:
+    """(etag, body) of a finished run of this workspace, when cached and current; else None (read it).
+
+    ``found``: what the cache answered for ``run_body_cache_keys(run_id)``, when the caller asked already."""
+    key = _run_body_key(run_id)
+    if found is None:
+        found = cache.get_many(run_body_cache_keys(run_id))
+    entry, generation = found.get(key), found.get(_RUN_BODY_GENERATION)
+    if entry is None or generation is None:
+        return None
+    entry_workspace, entry_generation, etag, body = entry
+    if entry_workspace != workspace_id or entry_generation != generation:
+        return None
+    return etag, body
+
+
+def run_body_cacheable(run: Run) -> bool:
+    """Whether the body of ``run`` (as just read) may be cached: final, and of a version that cannot gate."""
+    version = run.agent_version
+    return run.status in FINAL_STATES and not (version.requires_approval or version.model_tools)
+
+
+def run_body_store(run: Run, etag: str, body: bytes) -> None:
+    generation = cache.get(_RUN_BODY_GENERATION)
+    if generation is None:
+        cache.add(_RUN_BODY_GENERATION, uuid.uuid4().hex, None)
+        generation = cache.get(_RUN_BODY_GENERATION)
+    cache.set(_run_body_key(run.pk), (run.workspace_id, generation, etag, body), RUN_BODY_CACHE_SECONDS)
+
+
+def run_body_forget(run_ids: Iterable[Any]) -> None:
+    """Drop the cached bodies of these runs, now and again after the transaction commits (raptorflow.db)."""
+    cache_forget([_run_body_key(run_id) for run_id in run_ids])
+
+
+def run_body_forget_all() -> None:
+    """A new generation: every cached body is stale (an agent's slug, which every body shows, may have changed)."""
+    cache.set(_RUN_BODY_GENERATION, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(_RUN_BODY_GENERATION, uuid.uuid4().hex, None))

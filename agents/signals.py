@@ -9,7 +9,7 @@ from raptorflow.accounts.models import Workspace
 
 from .models import Agent, AgentVersion, PublishedVersionError
 from .schedules.services import schedules_replan
-from .selectors import agent_cache_forget
+from .selectors import agent_cache_forget, run_body_forget_all
 
 
 @receiver(m2m_changed, sender=AgentVersion.skills.through)
@@ -22,6 +22,7 @@ def _freeze_published_skills(sender, instance, action, **kwargs):
 @receiver([post_save, post_delete], sender=Agent, dispatch_uid="agents.agent_cache_forget")
 def _agent_changed(sender, instance: Agent, **kwargs):
     agent_cache_forget(instance.slug)
+    run_body_forget_all()  # a finished run's cached body shows its agent's slug
 
 
 @receiver([post_save, post_delete], sender=AgentVersion, dispatch_uid="agents.agentversion_cache_forget")

@@ -47,12 +47,15 @@ PY = str(VENV_BIN / "python")
 GUNICORN = str(VENV_BIN / "gunicorn")
 CELERY = str(VENV_BIN / "celery")
 UVICORN = str(VENV_BIN / "uvicorn")
+GRANIAN = str(VENV_BIN / "granian")
 GUNICORN_CONF = str(ROOT / "deploy" / "gunicorn.conf.py")
 
 PG = "postgres://postgres@127.0.0.1:5432"
 RF_DB, BASE_DB = "raptorflow_bench", "raptorflow_bench_baseline"
 REDIS_CACHE_DB, REDIS_BROKER_DB = 10, 11
 RF_PORT, BASE_PORT, RF_STREAM_PORT = 18081, 18082, 18083
+# --compare-servers: Raptorflow also served by the other servers, each on its own port, in the same run.
+SERVER_PORTS = {"gthread": 18084, "granian": 18085, "sync": 18086}
 
 RUN_BODY = {
     "agent": "unit_economics",
@@ -93,6 +96,7 @@ PROFILES = {
         "sizes": (10_000, 1_000_000),
         "soak": 300,
         "soak_drain": 600,
+        "drain": 5,  # at most this many seconds after a wrk run for its queued requests to be served
         "deadline": 1800,
     },
     "quick": {
@@ -104,6 +108,7 @@ PROFILES = {
         "sizes": (1_000, 10_000),
         "soak": 10,
         "soak_drain": 90,
+        "drain": 1,
         "deadline": 240,
     },
 }
@@ -123,17 +128,68 @@ end
 """
 
 
+# How Raptorflow's web processes are served (--server); the baseline always runs gunicorn's sync workers, so
+# that its figures are the same yardstick whichever server Raptorflow runs under (decision 0031).
+SERVERS = ("sync", "gthread", "granian")
+WSGI_APP = "raptorflow.wsgi:application"
+
+
+def rf_web_cmd(server: str, port: int, workers: int, app: str = WSGI_APP, chdir: Path | None = None) -> list[str]:
+    """The command that serves a WSGI app (Raptorflow's by default) on ``port`` with ``workers`` processes under
+    ``server``: gunicorn sync (a connection closed after every response), gunicorn gthread (keep-alive, 2
+    threads per process) or granian (Rust, keep-alive, one blocking thread per process, as Django's sync views
+    need). Gunicorn takes the port from PORT (deploy/gunicorn.conf.py)."""
+    where = ["--chdir", str(chdir)] if chdir else []
+    if server == "sync":
+        return [GUNICORN, "-c", GUNICORN_CONF, "--worker-class", "sync", "--threads", "1", *where, app]
+    if server == "gthread":
+        return [GUNICORN, "-c", GUNICORN_CONF, "--worker-class", "gthread", "--threads", "2", "--keep-alive", "5",
+                *where, app]  # fmt: skip
+    if server == "granian":
+        where = ["--working-dir", str(chdir)] if chdir else []
+        return [GRANIAN, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port), "--workers",
+                str(workers), "--blocking-threads", "1", "--access-log", "--no-ws", *where, app]  # fmt: skip
+    raise ValueError(server)
+
+
 def lua_get(headers: dict[str, str]) -> str:
     lines = [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
     return "\n".join(lines) + "\n" + LUA_DONE
 
 
+BATCH_ITEMS = 20  # runs per request of the post_batch scenario
+
+
+def lua_post_batch(path: str, body: dict, headers: dict[str, str], items: int) -> str:
+    """POST /runs/batch with ``items`` copies of ``body``, each with its own idempotency key (as lua_post's)."""
+    head = "".join(f'  h["{k}"] = "{v}"\n' for k, v in headers.items())
+    agent, data = json.dumps(body["agent"]), json.dumps(body["input"])
+    return (
+        f'local prefix = "{uuid.uuid4().hex}-" .. os.time()\n'
+        "local counter = 0\nlocal tid = 0\nlocal threads_made = 0\n"
+        "setup = function(thread) threads_made = threads_made + 1; thread:set('tid', threads_made) end\n"
+        "init = function(args) tid = wrk.thread:get('tid') or 0 end\n"
+        "request = function()\n  counter = counter + 1\n  local h = {}\n"
+        '  h["Content-Type"] = "application/json"\n'
+        f"{head}"
+        "  local parts = {}\n"
+        f"  for i = 1, {items} do\n"
+        f'    parts[i] = \'{{"agent":{agent},"input":{data},"idempotency_key":"\' .. prefix .. \'-\' .. tid .. '
+        "'-' .. counter .. '-' .. i .. '\"}'\n"
+        "  end\n"
+        "  local body = '{\"items\":[' .. table.concat(parts, ',') .. ']}'\n"
+        f'  return wrk.format("POST", "{path}", h, body)\nend\n' + LUA_DONE
+    )
+
+
 def lua_post(path: str, body: dict, headers: dict[str, str], *, idempotency: bool, delay_ms: float = 0) -> str:
-    """POST with a unique Idempotency-Key per request (prefix per wrk run, thread id, counter)."""
+    """POST with a unique Idempotency-Key per request (prefix per wrk run, thread id, counter). The prefix takes the
+    start second of the wrk run: the same script runs for the warm-up and every repetition, and a key sent again
+    would be answered with the earlier run instead of creating one."""
     head = "".join(f'  h["{k}"] = "{v}"\n' for k, v in headers.items())
     key = '  h["Idempotency-Key"] = prefix .. "-" .. tid .. "-" .. counter\n' if idempotency else ""
     return (
-        f'local prefix = "{uuid.uuid4().hex}"\n'
+        f'local prefix = "{uuid.uuid4().hex}-" .. os.time()\n'
         f"local body = [[{json.dumps(body)}]]\n"
         "local counter = 0\nlocal tid = 0\nlocal threads_made = 0\n"
         "setup = function(thread) threads_made = threads_made + 1; thread:set('tid', threads_made) end\n"
@@ -150,9 +206,10 @@ def lua_post(path: str, body: dict, headers: dict[str, str], *, idempotency: boo
 INSERT_RUNS = """
 INSERT INTO agents_run (id, workspace_id, agent_version_id, input, status, output, error_code, error_message, flags,
     idempotency_key, request_hash, request_id, tokens_in, tokens_out, cached_tokens_in, cache_write_tokens, cost,
-    attempt, last_event_seq, created_at, started_at, finished_at, updated_at, evaluation, waited)
+    attempt, last_event_seq, created_at, started_at, finished_at, updated_at, evaluation, waited, pipeline_step,
+    instructions)
 SELECT gen_random_uuid(), t.workspace_id, t.agent_version_id, t.input, 'succeeded', '{{"ok": true}}'::jsonb, '', '',
-    '[]'::jsonb, '', '', '', 0, 0, 0, 0, 0, 1, 0, t.at, t.at, t.at, t.at, false, interval '0'
+    '[]'::jsonb, '', '', '', 0, 0, 0, 0, 0, 1, 0, t.at, t.at, t.at, t.at, false, interval '0', '', ''
 FROM (
     SELECT r.workspace_id, r.agent_version_id, r.input,
         r.min_at - (g * interval '1 second') AS at
@@ -160,6 +217,34 @@ FROM (
           FROM agents_run ORDER BY created_at LIMIT 1) r, generate_series(1, {n}) g
 ) t;
 ANALYZE agents_run;
+"""
+
+# Equal-work pairs (decision 0031): Raptorflow's scenario against the baseline doing the same work.
+EQUAL_PAIRS = {"post_runs": "equal_post", "get_run": "equal_get"}
+
+SCHEMA_SCRIPT = """
+import json
+from agents.models import Agent
+from agents.selectors import agentversion_active
+print(json.dumps(agentversion_active(Agent.objects.get(slug="unit_economics")).input_schema))
+"""
+
+# The equal-work baseline's workspace, API key (stored as Raptorflow stores one: prefix and HMAC of the secret)
+# and one finished run with its step, for GET.
+BASELINE_SEED = """
+import hashlib, hmac, secrets, uuid
+from django.utils import timezone
+from baseline.models import ApiKey, Run, RunEvent, RunStep, Workspace
+workspace = Workspace.objects.create(name="bench")
+prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
+plaintext = f"rfk_{prefix}_{secret}"
+digest = hmac.new(b"raptorflow-api-key", plaintext.encode(), hashlib.sha256).hexdigest()
+ApiKey.objects.create(workspace=workspace, prefix=prefix, secret_hash=digest, scopes=["admin"])
+run = Run.objects.create(id=uuid.uuid4(), workspace=workspace, agent="unit_economics", input={"spend": 1000},
+    status="succeeded", output={"cac": 100.0, "ltv": 1000.0}, last_event_seq=3, finished_at=timezone.now())
+RunEvent.objects.create(run=run, sequence=1, type="status", data={"status": "queued"})
+RunStep.objects.create(run=run, sequence=1, name="finance.unit_economics", output={"cac": 100.0, "ltv": 1000.0})
+print(plaintext, run.id)
 """
 
 SESSION_SCRIPT = """
@@ -239,7 +324,7 @@ def redis_flush() -> None:
         redis.Redis(host="127.0.0.1", port=6379, db=db).flushdb()
 
 
-def wait_http(url: str, timeout: float = 30) -> None:
+def wait_http(url: str, timeout: float = 90) -> None:  # a loaded shared machine can take a while to import
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -303,7 +388,7 @@ def soak(stack: Stack, rf: str, auth: dict, tmp: Path, env: dict, args, profile:
     target = SOAK_SHARE * maximum
     interval_ms = args.connections * 1000 / target  # per connection, between request starts
     started_at = sql(RF_DB, "SELECT now()")
-    stack.start("soak-web", [GUNICORN, "-c", GUNICORN_CONF, "raptorflow.wsgi:application"], env=env, cwd=ROOT)
+    stack.start("soak-web", rf_web_cmd(args.server, RF_PORT, args.web_concurrency), env=env, cwd=ROOT)
     stack.start(
         "soak-worker",
         [CELERY, "-A", "raptorflow", "worker", "--queues=runs", "--loglevel=WARNING",
@@ -495,6 +580,21 @@ def main() -> int:  # noqa: C901 - a linear script
     parser.add_argument("--web-concurrency", type=int, default=4, help="gunicorn workers of both apps (default 4)")
     parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery processes of both workers")
     parser.add_argument(
+        "--compare-servers",
+        action="store_true",
+        help="also serve Raptorflow with the other servers (each on its own port) and measure POST, GET and the "
+        "admin on each, interleaved with the rest",
+    )
+    parser.add_argument("--duration", type=int, help="seconds per measured wrk run (overrides the profile)")
+    parser.add_argument("--reps", type=int, help="measured repetitions per scenario (overrides the profile)")
+    parser.add_argument("--deadline", type=int, help="the run's time box in seconds (overrides the profile)")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="gthread",
+        help="how both apps' web processes are served; default gthread, as deploy/gunicorn.conf.py",
+    )
+    parser.add_argument(
         "--only",
         default=",".join(PARTS),
         help=f"comma-separated parts to run (default all): {', '.join(PARTS)}; http always runs (it fills the queue)",
@@ -503,7 +603,10 @@ def main() -> int:  # noqa: C901 - a linear script
     parts = {part.strip() for part in args.only.split(",")} | {"http"}
     if unknown := parts - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
-    profile = PROFILES["quick" if args.quick else "full"]
+    profile = dict(PROFILES["quick" if args.quick else "full"])
+    profile.update(
+        {k: v for k, v in (("duration", args.duration), ("reps", args.reps), ("deadline", args.deadline)) if v}
+    )
     started = time.monotonic()
     deadline = started + profile["deadline"]
 
@@ -567,6 +670,7 @@ def main() -> int:  # noqa: C901 - a linear script
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "settings": {
             "connections": args.connections,
+            "server": args.server,
             "web_concurrency": args.web_concurrency,
             "worker_concurrency": args.worker_concurrency,
             **{k: profile[k] for k in ("duration", "warmup", "reps", "worker_window")},
@@ -588,11 +692,22 @@ def main() -> int:  # noqa: C901 - a linear script
         sh([PY, "manage.py", "seed_demo", "--no-experiments"], env=rf_env)
         api_key = sh([PY, "manage.py", "create_api_key", "--name", "bench"], env=rf_env).strip().splitlines()[-1]
         sh([PY, "baseline/manage.py", "migrate", "--noinput", "-v0"], env=bl_env, cwd=BENCH)
+        # The equal-work baseline validates run input against Raptorflow's own unit_economics schema.
+        schema_file = tmp / "input_schema.json"
+        schema_file.write_text(sh([PY, "manage.py", "shell", "-c", SCHEMA_SCRIPT], env=rf_env).strip().splitlines()[-1])
+        bl_env["BASELINE_INPUT_SCHEMA"] = str(schema_file)
+        bl_key, bl_run = sh([PY, "baseline/manage.py", "shell", "-c", BASELINE_SEED], env=bl_env, cwd=BENCH).split()[
+            -2:
+        ]
+        bl_auth = {"Authorization": f"Api-Key {bl_key}"}
 
-        stack.start("rf-web", [GUNICORN, "-c", GUNICORN_CONF, "raptorflow.wsgi:application"], env=rf_env, cwd=ROOT)
+        web_cmd = rf_web_cmd(args.server, RF_PORT, args.web_concurrency)
+        stack.start("rf-web", web_cmd, env=rf_env, cwd=ROOT)
         stack.start(
             "baseline-web",
-            [GUNICORN, "-c", GUNICORN_CONF, "--chdir", str(BENCH), "baseline.wsgi:application"],
+            # The same server as Raptorflow's (--server): equal terms. The other servers of --compare-servers are
+            # measured against this one too, so their ratios include what their server gains over it (0031).
+            rf_web_cmd(args.server, BASE_PORT, args.web_concurrency, "baseline.wsgi:application", BENCH),
             env=bl_env,
             cwd=BENCH,
         )
@@ -612,16 +727,39 @@ def main() -> int:  # noqa: C901 - a linear script
         stack.stop("seed-worker")
         http_json(f"{bl}/items", method="POST", body=ITEM_BODY)
 
+        cookie = sh([PY, "manage.py", "shell", "-c", SESSION_SCRIPT], env=rf_env).strip().splitlines()[-1]
         scripts = {
             "post_runs": ("/api/v1/runs", lua_post("/api/v1/runs", RUN_BODY, auth, idempotency=True), rf),
             "baseline_b": ("/items", lua_post("/items", ITEM_BODY, {}, idempotency=False), bl),
             "get_run": (f"/api/v1/runs/{run['id']}", lua_get(auth), rf),
             "baseline_a": ("/json", lua_get({}), bl),
+            # Runs per second through the batch endpoint: its req/s times BATCH_ITEMS (decision 0031).
+            "post_batch": ("/api/v1/runs/batch", lua_post_batch("/api/v1/runs/batch", RUN_BODY, auth, BATCH_ITEMS), rf),
+            # The equal-work baseline (decision 0031): the same authentication, validation, budget read, inserts
+            # and enqueue as POST /runs; the same authentication and reads as GET /runs/{id}.
+            "equal_post": ("/runs", lua_post("/runs", RUN_BODY, bl_auth, idempotency=True), bl),
+            "equal_get": (f"/runs/{bl_run}", lua_get(bl_auth), bl),
+            # No baseline: the admin's run list (a session, a page of the seeded runs), to compare servers (0031).
+            "admin": ("/admin/agents/run/", lua_get({"Cookie": cookie}), rf),
             # No target: Raptorflow's own no-I/O endpoint (its middleware and DRF settings, no authentication, no
             # rate limit). Its ratio to (a) is the most any Raptorflow endpoint could reach on this machine.
             "api_floor": ("/api/v1/health", lua_get({}), rf),
         }
         pairs = {"post_runs": "baseline_b", "get_run": "baseline_a", "api_floor": "baseline_a"}
+        others = [server for server in SERVERS if server != args.server] if args.compare_servers else []
+        for server in others:
+            port = SERVER_PORTS[server]
+            stack.start(
+                f"rf-web-{server}",
+                rf_web_cmd(server, port, args.web_concurrency),
+                env={**rf_env, "PORT": str(port)},
+                cwd=ROOT,
+            )
+            wait_http(f"http://127.0.0.1:{port}/health/live")
+            host = f"http://127.0.0.1:{port}"
+            for name in ("post_runs", "get_run", "admin"):
+                scripts[f"{name}@{server}"] = (scripts[name][0], scripts[name][1], host)
+            pairs |= {f"post_runs@{server}": "baseline_b", f"get_run@{server}": "baseline_a"}
         paths = {}
         for name, (_path, text, _) in scripts.items():
             paths[name] = tmp / f"{name}.lua"
@@ -643,6 +781,9 @@ def main() -> int:  # noqa: C901 - a linear script
                     break
                 r = drive(name, profile["duration"])
                 runs[name].append(r)
+                # Requests still queued when wrk stops (a slow scenario, such as the admin, at 8 connections) would
+                # be served during the next scenario's window: let them drain first.
+                time.sleep(min(profile["drain"], r["max_ms"] / 1000))
                 line = f"  {name:<12} rep {rep + 1}: {r['rps']:8.1f} req/s  p95 {r['p95_ms']:7.2f} ms"
                 print(f"{line}  errors {r['errors']}", flush=True)
         results["runs"] = runs
@@ -681,10 +822,39 @@ def main() -> int:  # noqa: C901 - a linear script
                 mine["baseline"] = base
                 mine["rps_ratio"] = mine["rps"] / theirs["rps"]
                 mine["p95_ratio"] = mine["p95_ms"] / theirs["p95_ms"]
+        if batch := results["scenarios"].get("post_batch"):
+            batch["runs_per_s"] = batch["rps"] * BATCH_ITEMS
+            if single := results["scenarios"].get("post_runs"):
+                batch["runs_per_s_ratio_to_post_runs"] = batch["runs_per_s"] / single["rps"]
+        # Against equal work: the ratio of each round (rep i of both, run back to back), then their median and
+        # spread; a shared machine's drift moves both sides of one round alike.
+        print("bench: ratios per round (Raptorflow / other side)", flush=True)
+        for name, base in {
+            **pairs,
+            **EQUAL_PAIRS,
+            **{f"{k}@{srv}": v for srv in others for k, v in EQUAL_PAIRS.items()},
+        }.items():
+            mine_runs, their_runs = runs.get(name, []), runs.get(base, [])
+            rounds = [m["rps"] / t["rps"] for m, t in zip(mine_runs, their_runs, strict=False) if t["rps"]]
+            p95s = [m["p95_ms"] / t["p95_ms"] for m, t in zip(mine_runs, their_runs, strict=False) if t["p95_ms"]]
+            if not rounds:
+                continue
+            entry = {
+                "rps_ratio_median": median(rounds),
+                "rps_ratio_rounds": rounds,
+                "rps_ratio_spread": [min(rounds), max(rounds)],
+                "p95_ratio_median": median(p95s),
+            }
+            results.setdefault("round_ratios", {})[f"{name}/{base}"] = entry
+            shown = " ".join(f"{r:.2f}" for r in rounds)
+            print(f"  {name + ' / ' + base:<34} median {entry['rps_ratio_median']:.2f}  rounds {shown}  "
+                  f"p95 ratio {entry['p95_ratio_median']:.2f}", flush=True)  # fmt: skip
 
         # --- worker throughput: drain the backlog the POST scenarios left in the queues --------------
         stack.stop("rf-web")
         stack.stop("baseline-web")
+        for server in others:
+            stack.stop(f"rf-web-{server}")
         final = "('succeeded','failed','timed_out','budget_exceeded','cancelled')"
         worker_specs = {
             "worker": (
@@ -740,7 +910,6 @@ def main() -> int:  # noqa: C901 - a linear script
             w["rate_ratio"] = w["tasks_per_s"] / bw["tasks_per_s"]
         # --- list, deep cursor page and admin changelist at a small and a large table -----------------
         small, large = profile["sizes"]
-        cookie = sh([PY, "manage.py", "shell", "-c", SESSION_SCRIPT], env=rf_env).strip().splitlines()[-1]
         scale: dict[str, dict] = {}
         for size in (small, large) if "scale" in parts else ():
             needed = 3 * (profile["warmup"] + profile["reps"] * profile["duration"]) + 10
@@ -758,9 +927,7 @@ def main() -> int:  # noqa: C901 - a linear script
                 f"FROM agents_run ORDER BY created_at DESC, id DESC OFFSET {depth} LIMIT 1"
             )
             position = sql(RF_DB, position_q)
-            stack.start(
-                f"rf-web-{size}", [GUNICORN, "-c", GUNICORN_CONF, "raptorflow.wsgi:application"], env=rf_env, cwd=ROOT
-            )
+            stack.start(f"rf-web-{size}", web_cmd, env=rf_env, cwd=ROOT)
             wait_http(f"{rf}/health/live")
             urls = {
                 "list_first": ("/api/v1/runs", auth),
@@ -787,6 +954,8 @@ def main() -> int:  # noqa: C901 - a linear script
                 }
                 if entry["errors"]:
                     failures.append(f"{name} at {size:,}: {entry['errors']} errors")
+                if not entry["rps"]:  # not one answer within the run: the ratio would divide by zero
+                    failures.append(f"{name} at {size:,}: no request completed within {profile['duration']} s")
                 scale.setdefault(name, {})[str(size)] = entry
                 print(
                     f"  {name:<16} {size:>9,} rows: {entry['rps']:8.1f} req/s  p95 {entry['p95_ms']:8.2f} ms",
@@ -794,7 +963,7 @@ def main() -> int:  # noqa: C901 - a linear script
                 )
             stack.stop(f"rf-web-{size}")
         for by_size in scale.values():
-            if str(small) in by_size and str(large) in by_size:
+            if str(small) in by_size and str(large) in by_size and by_size[str(small)]["p95_ms"]:
                 by_size["p95_ratio_large_to_small"] = by_size[str(large)]["p95_ms"] / by_size[str(small)]["p95_ms"]
         results["scale"] = scale
 

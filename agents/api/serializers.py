@@ -17,7 +17,7 @@ from agents.models import (
     RunStep,
     validate_model_tools,
 )
-from agents.selectors import agent_get_for_run
+from agents.selectors import agent_cache_key, agent_get_for_run
 from raptorflow.api.serializers import SharedFieldsMixin, StrictBooleanField, StrictCharField, StrictModelSerializer
 from raptorflow.errors import UnprocessableError
 
@@ -125,7 +125,10 @@ class AgentSlugField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        agent = agent_get_for_run(data) if is_agent_slug(data) else None
+        found: tuple[bool, Agent | None] = (False, None)
+        if (prefetched := self.context.get("prefetched")) is not None:
+            found = prefetched.get(agent_cache_key(data))
+        agent = agent_get_for_run(data, cached=found) if is_agent_slug(data) else None
         if agent is None:
             raise agent_not_found(data)
         return agent
@@ -134,6 +137,42 @@ class AgentSlugField(serializers.SlugRelatedField):
 class RunCreateSerializer(serializers.Serializer):
     agent = AgentSlugField(slug_field="slug", queryset=Agent.objects.all())
     input = serializers.DictField(help_text="Must match the agent's input schema (GET /api/v1/agents/{slug}).")
+
+
+class RunBatchItemSerializer(serializers.Serializer):
+    agent = StrictCharField(max_length=100, help_text="The agent's slug, as for POST /runs.")
+    input = serializers.DictField(help_text="Must match the agent's input schema (GET /api/v1/agents/{slug}).")
+    idempotency_key = StrictCharField(
+        max_length=255,
+        help_text="This item's Idempotency-Key: sending the batch again gives each item's earlier run (200).",
+    )
+
+
+class RunBatchSerializer(serializers.Serializer):
+    items = serializers.ListField(child=RunBatchItemSerializer(), min_length=1, max_length=100)
+
+    def validate_items(self, items: list[dict]) -> list[dict]:
+        keys = [item["idempotency_key"] for item in items]
+        if len(set(keys)) != len(keys):
+            raise serializers.ValidationError("Each item needs its own idempotency_key.")
+        return items
+
+
+class RunBatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The item's position in the request, from 0.")
+    status = serializers.IntegerField(
+        help_text="What POST /runs would have answered for this item alone: 201 created, 200 the earlier run of the "
+        "same key and request, 402, 409, 413 or 422 refused (see error)."
+    )
+    run = RunSerializer(allow_null=True, help_text="The run (201, 200), else null.")
+    error = serializers.JSONField(allow_null=True, help_text='{"code", "message", "errors"?} when refused, else null.')
+
+
+class RunBatchResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField(help_text="Items answered with the earlier run of their key.")
+    refused = serializers.IntegerField()
+    results = RunBatchResultSerializer(many=True)
 
 
 class RunDecisionSerializer(serializers.Serializer):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from agents.choices import VersionStatus
@@ -18,12 +24,35 @@ from agents.evals.datasets import feedback_set
 from agents.models import Agent, AgentVersion, Run
 from agents.runs.events import EventPage, run_events_after
 from agents.runs.lifecycle import RunId
-from agents.runs.services import run_answer, run_approve, run_cancel, run_create, run_follow_up, run_reject
-from agents.selectors import run_attach_approvals, run_attach_input_request, run_attach_versions, run_thread
+from agents.runs.services import (
+    BATCH_MAX,
+    BatchItem,
+    run_answer,
+    run_approve,
+    run_cancel,
+    run_create,
+    run_create_batch,
+    run_follow_up,
+    run_reject,
+)
+from agents.selectors import (
+    agent_cache_key,
+    agent_get_for_run,
+    run_attach_approvals,
+    run_attach_input_request,
+    run_attach_versions,
+    run_body_cache_keys,
+    run_body_cacheable,
+    run_body_cached,
+    run_body_store,
+    run_thread,
+)
 from agents.services import agentversion_create_draft, agentversion_publish, agentversion_update
 from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
+from raptorflow.api.errors import error_body
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.permissions import StaffOrReadOnly, actor_for
+from raptorflow.api.prefetch import prefetched
 from raptorflow.api.schema import (
     BUDGET,
     CONFLICT,
@@ -73,6 +102,52 @@ class EventQuerySerializer(QuerySerializer):
     )
 
 
+def _uuid_or_none(value: Any) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
+PEEK_MAX_BYTES = 262_144
+
+
+def _peek_agent_slugs(request) -> list[str]:
+    """The agents a small JSON body names (a run request's, or a batch's items'), read before DRF parses it (for
+    the round trip before the view). Anything unusual is left to the parser and the serializer: none."""
+    django_request = request._request
+    if django_request.content_type != "application/json":
+        return []
+    try:
+        length = int(django_request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return []
+    if not 0 < length <= PEEK_MAX_BYTES:
+        return []
+    try:
+        data = json.loads(django_request.body)
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit: the parser's 400 to give
+        return []
+    if not isinstance(data, dict):
+        return []
+    named = [data] if "items" not in data else data["items"] if isinstance(data["items"], list) else []
+    slugs = [item.get("agent") for item in named[:BATCH_MAX] if isinstance(item, dict)]
+    return list(dict.fromkeys(slug for slug in slugs if isinstance(slug, str) and s.is_agent_slug(slug)))
+
+
+def body_etag(body: bytes) -> str:
+    """A strong ETag for a response body: its digest."""
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for If-None-Match) or is `*`."""
+    if not if_none_match:
+        return False
+    wanted = {tag.removeprefix("W/") for tag in parse_etags(if_none_match)}
+    return "*" in wanted or etag in wanted
+
+
 def event_page_body(run_id: RunId, page: EventPage) -> dict[str, Any]:
     """The answer of GET …/events, whichever process serves it (this action, or agents/api/stream.py)."""
     return {
@@ -89,7 +164,13 @@ def event_page_body(run_id: RunId, page: EventPage) -> dict[str, Any]:
     retrieve=extend_schema(
         summary="Get a run with its steps",
         parameters=WORKSPACE_PARAMS,
-        responses={200: s.RunDetailSerializer, **ERRORS},
+        responses={
+            200: s.RunDetailSerializer,
+            304: OpenApiResponse(description="Not modified: the `If-None-Match` header named the run's current ETag."),
+            **ERRORS,
+        },
+        description="Every answer carries an `ETag`; send it back in `If-None-Match` to get a 304 without a body "
+        "while the run has not changed. A finished run's body is served from a cache (decision 0031).",
     ),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
@@ -99,6 +180,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         "list": READ_RUNS, "retrieve": READ_RUNS, "events": READ_RUNS,
         "create": WRITE_RUNS, "cancel": WRITE_RUNS, "approve": APPROVE_RUNS, "reject": APPROVE_RUNS,
         "answer": WRITE_RUNS, "feedback": WRITE_RUNS, "follow_up": WRITE_RUNS, "thread": READ_RUNS,
+        "batch": WRITE_RUNS,
     }  # fmt: skip
     filterset_class = RunFilterSet
     pagination_class = CreatedCursorPagination
@@ -118,6 +200,110 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     def get_object(self) -> Run:
         run = run_attach_versions([super().get_object()])[0]
         return run_attach_input_request(run_attach_approvals(run)) if self.action == "retrieve" else run
+
+    def prefetch_cache_keys(self, request) -> list[str]:
+        """What this action reads from the cache first, fetched with the API key in one round trip (0031)."""
+        if self.action == "retrieve":
+            run_id = _uuid_or_none(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+            return run_body_cache_keys(run_id) if run_id is not None else []
+        if self.action in ("create", "batch"):
+            return [agent_cache_key(slug) for slug in _peek_agent_slugs(request)]
+        return []
+
+    def throttle_cost(self, request) -> int:
+        """A batch counts against the rate limit as its items (at most the batch's maximum); anything else as one."""
+        if self.action != "batch":
+            return 1
+        items = request.data.get("items") if isinstance(request.data, Mapping) else None
+        return min(len(items), BATCH_MAX) if isinstance(items, list) and items else 1
+
+    @extend_schema(
+        summary="Start many runs",
+        parameters=WORKSPACE_PARAMS,
+        request=s.RunBatchSerializer,
+        responses={200: s.RunBatchResponseSerializer, **ERRORS, **TOO_LARGE},
+        examples=[
+            OpenApiExample(
+                "Two runs",
+                request_only=True,
+                value={
+                    "items": [
+                        {
+                            "agent": "unit_economics",
+                            "input": {"spend": 1000, "leads": 100, "conversion_rate": 0.1, "arpu": 50, "churn": 0.05},
+                            "idempotency_key": "order-7-a",
+                        },
+                        {
+                            "agent": "unit_economics",
+                            "input": {"spend": 2000, "leads": 150, "conversion_rate": 0.2, "arpu": 40, "churn": 0.03},
+                            "idempotency_key": "order-7-b",
+                        },
+                    ]
+                },
+            )
+        ],
+        description="Up to 100 run requests, each with its own `idempotency_key`. Each item is validated and "
+        "budgeted as POST /runs would; the new runs are inserted in one transaction and sent to the workers in one "
+        "publish. The answer is 200 whenever the request itself is valid, with one result per item, in order, whose "
+        "`status` is what POST /runs would have answered for it alone: 201 (created), 200 (the earlier run of the "
+        "same key and request: send a batch again safely), or a refusal (402, 409, 413, 422) with its `error`. "
+        "Items are refused on their own, never the batch. A batch counts as its items against the rate limit. "
+        "A request that breaks the schema (no items, more than 100, an item without a key, two items with one key) "
+        "is a 400 and starts nothing (decision 0031).",
+    )
+    @action(detail=False, methods=["post"])
+    def batch(self, request, *args, **kwargs):
+        body = s.RunBatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        earlier = prefetched(request)
+        items = []
+        for item in body.validated_data["items"]:
+            slug = item["agent"]
+            agent = None
+            if s.is_agent_slug(slug):
+                agent = agent_get_for_run(slug, cached=earlier.get(agent_cache_key(slug)))
+            items.append(BatchItem(slug, agent, item["input"], item["idempotency_key"].strip()))
+        results = run_create_batch(workspace=self.workspace, items=items, actor=self.actor)
+        answers = []
+        for index, result in enumerate(results):
+            error = result.error
+            answers.append(
+                {
+                    "index": index,
+                    "status": result.status,
+                    "run": s.RunSerializer(result.run).data if result.run is not None else None,
+                    "error": error_body(error.code, error.message, error.error_fields()) if error else None,
+                }
+            )
+        counts = {
+            "created": sum(r.status == 201 for r in results),
+            "existing": sum(r.status == 200 for r in results),
+            "refused": sum(r.error is not None for r in results),
+        }
+        return Response({**counts, "results": answers})
+
+    def retrieve(self, request, *args, **kwargs):
+        # Authentication, the scope and the workspace were checked in initial(), on every request. A finished run's
+        # body comes from the cache when it is there for this workspace (decision 0031); any other read goes
+        # through the workspace's queryset, as before (another workspace's run is a 404).
+        workspace_id = self.workspace.pk
+        run_id = _uuid_or_none(kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        cached = None
+        if run_id is not None:
+            earlier = prefetched(request)  # read with the API key, when it was one (raptorflow/api/prefetch.py)
+            found = earlier.values if earlier.asked.issuperset(run_body_cache_keys(run_id)) else None
+            cached = run_body_cached(run_id, workspace_id, found=found)
+        if cached is not None:
+            etag, body = cached
+        else:
+            run = self.get_object()
+            body = JSONRenderer().render(s.RunDetailSerializer(run).data)
+            etag = body_etag(body)
+            if run_body_cacheable(run):
+                run_body_store(run, etag, body)
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
+            return HttpResponseNotModified(headers={"ETag": etag})
+        return HttpResponse(body, content_type="application/json", headers={"ETag": etag})
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -150,7 +336,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         "were sent before; 409 when the key was used with another body.",
     )
     def create(self, request, *args, **kwargs):
-        body = s.RunCreateSerializer(data=request.data)
+        body = s.RunCreateSerializer(data=request.data, context={"prefetched": prefetched(request)})
         body.is_valid(raise_exception=True)
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > 255:

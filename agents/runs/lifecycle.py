@@ -29,7 +29,7 @@ from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, Run
 from agents.evals.ledger import experiment_charge_run, experiment_hold, experiment_of_run, experiment_release
 from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, SpendReservation, WorkspaceSpend
 from agents.pipelines.ledger import mirror_run_event, pipeline_charge, pipeline_hold, pipeline_release
-from agents.selectors import agentversion_published, month_start
+from agents.selectors import agentversion_published, month_start, run_body_forget
 from raptorflow import metrics, tracing
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
@@ -50,6 +50,7 @@ class _Next(NamedTuple):
     sequence: int
     pipeline_run_id: UUID | None
     pipeline_step: str
+    status: str
 
 
 def _sequence_next(runs: QuerySet[Run], **fields: Any) -> _Next | None:
@@ -62,11 +63,11 @@ def _sequence_next(runs: QuerySet[Run], **fields: Any) -> _Next | None:
     """
     bumped = update_returning(
         runs,
-        ("last_event_seq", "pipeline_run_id", "pipeline_step"),
+        ("last_event_seq", "pipeline_run_id", "pipeline_step", "status"),
         last_event_seq=F("last_event_seq") + 1,
         **fields,
     )
-    return _Next(int(bumped[0][0]), bumped[0][1], bumped[0][2]) if bumped else None
+    return _Next(int(bumped[0][0]), bumped[0][1], bumped[0][2], bumped[0][3]) if bumped else None
 
 
 def _event_create(run_id: RunId, taken: _Next, event_type: str, data: dict[str, Any]) -> RunEvent:
@@ -84,7 +85,7 @@ def run_insert(**fields: Any) -> Run:
     fields = tracing.run_trace_fields() | fields
     with transaction.atomic(savepoint=False):
         run = Run.objects.create(status=RunStatus.QUEUED, last_event_seq=1, **fields)
-        first = _Next(1, run.pipeline_run_id, run.pipeline_step)
+        first = _Next(1, run.pipeline_run_id, run.pipeline_step, RunStatus.QUEUED)
         _event_create(run.pk, first, RunEventType.STATUS, {"status": RunStatus.QUEUED})
     return run
 
@@ -96,6 +97,8 @@ def run_event_append(run_id: RunId, event_type: RunEventType, data: dict[str, An
         taken = _sequence_next(Run.objects.filter(pk=run_id))
         if taken is None:
             raise Run.DoesNotExist(f"Run {run_id} does not exist.")
+        if taken.status in FINAL_STATES:  # a late event (a worker the sweeper gave up on): the cached body is stale
+            run_body_forget([run_id])
         return _event_create(run_id, taken, event_type, data or {})
 
 
@@ -254,13 +257,17 @@ def run_charge(
 
     ``tokens_in`` counts all input, cached input and cache writes included (as ``Usage.input_tokens``)."""
     with transaction.atomic():
-        Run.objects.filter(pk=run.pk).update(
+        charged = update_returning(
+            Run.objects.filter(pk=run.pk),
+            ("status",),
             tokens_in=F("tokens_in") + tokens_in,
             tokens_out=F("tokens_out") + tokens_out,
             cached_tokens_in=F("cached_tokens_in") + cached_tokens_in,
             cache_write_tokens=F("cache_write_tokens") + cache_write_tokens,
             cost=F("cost") + cost,
         )
+        if charged and charged[0][0] in FINAL_STATES:  # a late charge: the cached body shows the old totals
+            run_body_forget([run.pk])
         if cost:
             month = month_start(run.created_at)
             workspace_spend_add(run.workspace_id, month, cost)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from agents.choices import FINAL_STATES
 from agents.models import Approval, Run, RunEvent, RunStep
+from agents.selectors import run_body_forget
 from raptorflow.accounts.models import User, Workspace
 from raptorflow.accounts.rights import (
     cascade_register,
@@ -71,8 +72,10 @@ def run_purge_old_details(*, older_than_days: int, now: datetime | None = None) 
     cutoff = (now or timezone.now()) - timedelta(days=older_than_days)
     counts = {"run_steps": 0, "run_events": 0}
     for run_ids in _finished_run_pages(cutoff):
+        run_body_forget(run_ids)  # their cached bodies show the steps (and again once they are gone)
         counts["run_steps"] += _delete_in_batches(RunStep, run_ids)
         counts["run_events"] += _delete_in_batches(RunEvent, run_ids)
+        run_body_forget(run_ids)
     audit_log(
         "run.purge_details",
         actor=Actor.system("retention"),

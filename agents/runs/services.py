@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -247,6 +249,137 @@ def _insert(
             raise
         return replay, False
     return run, True
+
+
+# --- Creating runs in a batch -----------------------------------------------------------------------
+
+BATCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One run request of a batch: its agent (None when the slug names no agent), input and idempotency key."""
+
+    slug: str
+    agent: Agent | None
+    input: dict[str, Any]
+    idempotency_key: str
+
+
+@dataclass
+class BatchResult:
+    """The outcome of one item, as POST /runs would have answered it alone: 201 created, 200 the earlier run of
+    the same key and request, or an error (its HTTP status, code, message and input errors)."""
+
+    status: int
+    run: Run | None = None
+    error: RunError | None = None
+
+
+def run_create_batch(*, workspace: Any, items: Sequence[BatchItem], actor: Actor) -> list[BatchResult]:
+    """Create up to BATCH_MAX runs: each validated and budgeted as ``run_create`` does, the new ones inserted in
+    one transaction (each with its first event and audit row) and enqueued in one publish after the commit.
+
+    One result per item, in order. An item is refused on its own (unknown agent, input, conflict, budget) and
+    never refuses the others. Idempotency as ``run_create``, per item: the same key and request give the
+    earlier run (200); the same key with another request is a 409 for that item.
+    """
+    if len(items) > BATCH_MAX:
+        raise ValueError(f"at most {BATCH_MAX} items")
+    for _ in range(2):  # a racing request may take a key between the read and the insert: read again, once
+        try:
+            return _batch_attempt(workspace, items, actor)
+        except IntegrityError:
+            continue
+    return _batch_attempt(workspace, items, actor)
+
+
+def _batch_attempt(workspace: Any, items: Sequence[BatchItem], actor: Actor) -> list[BatchResult]:
+    results: list[BatchResult | None] = [None] * len(items)
+    hashes = [_request_hash(item.agent, item.input) if item.agent is not None else "" for item in items]
+    keys = [item.idempotency_key for item in items if item.idempotency_key]
+    earlier = {run.idempotency_key: run for run in Run.objects.filter(workspace=workspace, idempotency_key__in=keys)}
+    budget: RunError | None = None
+    try:
+        _check_budget(workspace)
+    except RunError as error:
+        budget = error
+    pending: list[tuple[int, AgentVersion, list[str]]] = []
+    for index, item in enumerate(items):
+        replay = earlier.get(item.idempotency_key) if item.idempotency_key else None
+        if replay is not None:  # a retried item: its run answers (same request) or it is a conflict
+            same = item.agent is not None and replay.request_hash == hashes[index]
+            results[index] = BatchResult(200, run=replay) if same else BatchResult(409, error=_CONFLICT)
+            continue
+        if item.agent is None:
+            message = f"No enabled agent has the slug '{item.slug[:50]}'."
+            results[index] = BatchResult(422, error=RunInputError("agent_not_found", message))
+            continue
+        try:
+            version = _check_input(item.agent, item.input)
+            if budget is not None:
+                raise budget
+        except RunError as error:
+            results[index] = BatchResult(error.http_status, error=error)
+            continue
+        pending.append((index, version, injection_flags(item.input)))
+    created: list[Run] = []
+    if pending:
+        request_id = context.current().request_id
+        with transaction.atomic():
+            for index, version, flags in pending:
+                item = items[index]
+                run = lifecycle.run_insert(
+                    workspace=workspace,
+                    agent_version=version,
+                    requested_by=actor.user,
+                    api_key=actor.api_key,
+                    input=item.input,
+                    idempotency_key=item.idempotency_key,
+                    request_hash=hashes[index],
+                    request_id=request_id,
+                    flags=flags,
+                )
+                changes = {"agent": [None, item.slug], "batch": [None, len(items)]}
+                audit_log("run.create", actor=actor, workspace=workspace, target=run, changes=changes)
+                if flags:
+                    audit_log(
+                        "run.flagged", actor=actor, workspace=workspace, target=run, changes={"flags": [None, flags]}
+                    )
+                results[index] = BatchResult(201, run=run)
+                created.append(run)
+            transaction.on_commit(lambda: runs_enqueue(created))
+    return [result for result in results if result is not None]
+
+
+_CONFLICT = IdempotencyConflictError(
+    "idempotency_conflict",
+    "This Idempotency-Key was already used with a different request; use a new key for a new run.",
+)
+
+
+def runs_enqueue(runs: Sequence[Run]) -> int:
+    """Send many runs to the workers over one broker connection and channel (one producer). Returns how many were
+    sent; a failure is logged and the rest are left to the sweeper, as ``run_enqueue`` does."""
+    sent = 0
+    try:
+        with app.producer_or_acquire() as producer:
+            for run in runs:
+                limit = run.agent_version.timeout_seconds
+                app.send_task(
+                    EXECUTE_RUN_TASK,
+                    args=[str(run.pk)],
+                    queue=QueueName.RUNS,
+                    soft_time_limit=limit + 30,
+                    time_limit=limit + 60,
+                    producer=producer,
+                )
+                sent += 1
+    except Exception:  # the broker is down, unreachable or frozen; the database still has the runs
+        logger.warning(
+            "Could not enqueue %d of %d runs; the sweeper will retry", len(runs) - sent, len(runs), exc_info=True
+        )
+    return sent
 
 
 def run_enqueue(run: Run) -> bool:

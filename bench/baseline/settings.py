@@ -30,6 +30,16 @@ DATABASES = {
     )
 }
 
+# The equal-work endpoints cache API-key rows in Redis, as Raptorflow does (another key prefix, same server).
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": os.environ.get("BASELINE_CACHE_URL", "redis://127.0.0.1:6379/10"),
+        "KEY_PREFIX": "bl",
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+    }
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],

@@ -30,15 +30,31 @@ def _apikey_cache_key(prefix: str) -> str:
     return f"apikey:v1:{prefix}"
 
 
-def apikey_get_by_plaintext(plaintext: str) -> APIKey | None:
-    """Find the key a client presented, or None. Constant-time on the secret."""
+def apikey_prefix(plaintext: str) -> str | None:
+    """The prefix of a presented key (``rfk_<prefix>_<secret>``), or None when it cannot be a key."""
     try:
         marker, prefix, _secret = plaintext.split("_", 2)
     except ValueError:
         return None
-    if marker != APIKey.PREFIX or not prefix:
+    return prefix if marker == APIKey.PREFIX and prefix else None
+
+
+def apikey_cache_key(plaintext: str) -> str | None:
+    """The cache key of the row of the key presented (for a round trip that fetches it with other things)."""
+    prefix = apikey_prefix(plaintext)
+    return _apikey_cache_key(prefix) if prefix is not None else None
+
+
+def apikey_get_by_plaintext(plaintext: str, *, cached: tuple[bool, APIKey | None] = (False, None)) -> APIKey | None:
+    """Find the key a client presented, or None. Constant-time on the secret.
+
+    ``cached``: (asked, row) when the caller already asked the cache for ``apikey_cache_key(plaintext)``."""
+    prefix = apikey_prefix(plaintext)
+    if prefix is None:
         return None
-    key = cache.get(_apikey_cache_key(prefix))
+    asked, key = cached
+    if not asked:
+        key = cache.get(_apikey_cache_key(prefix))
     if key is None:
         key = APIKey.objects.select_related("workspace", "created_by").filter(prefix=prefix).first()
         if key is None:

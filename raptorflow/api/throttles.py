@@ -15,6 +15,8 @@ import time
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from .prefetch import prefetched
+
 
 class FixedWindowRateThrottle(SimpleRateThrottle):
     """``rate`` requests per window, counted with one atomic ``incr`` per request."""
@@ -30,16 +32,31 @@ class FixedWindowRateThrottle(SimpleRateThrottle):
         if ident is None:
             return True
         now = self.timer()
-        window = int(now // self.duration)
-        key = f"{ident}:{window}"
+        cost = view.throttle_cost(request) if hasattr(view, "throttle_cost") else 1  # a batch counts its items
+        earlier = prefetched(request)
+        if earlier.counter is not None and earlier.count is not None and earlier.counter.startswith(f"{ident}:"):
+            # Counted once in the request's one round trip (raptorflow/api/prefetch.py), in that moment's window.
+            key = earlier.counter
+            window = int(key.rsplit(":", 1)[1])
+            count = earlier.count if cost == 1 else self.cache.incr(key, cost - 1)
+        else:
+            window = int(now // self.duration)
+            key = f"{ident}:{window}"
+            try:
+                count = self.cache.incr(key, cost)
+            except ValueError:  # first request of the window (or the key just expired)
+                # add fails when another process opened the window between our incr and add: count on theirs.
+                count = cost if self.cache.add(key, cost, timeout=self.duration + 1) else self.cache.incr(key, cost)
         self.window_end = (window + 1) * self.duration
-        try:
-            count = self.cache.incr(key)
-        except ValueError:  # first request of the window (or the key just expired)
-            # add fails when another process opened the window between our incr and add: count on theirs.
-            count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
         self.now = now
         return count <= self.num_requests
+
+    def counter_for(self, ident: str) -> tuple[str, int] | None:
+        """The counter this throttle increments for a cache key ``ident`` now, and how long it lives (for the
+        round trip that counts before the view); None when it limits nothing."""
+        if self.rate is None:
+            return None
+        return f"{ident}:{int(self.timer() // self.duration)}", self.duration + 1
 
     def wait(self) -> float:
         return max(self.window_end - self.now, 0.0)
@@ -53,12 +70,22 @@ class KeyOrUserRateThrottle(FixedWindowRateThrottle):
     def get_cache_key(self, request, view):
         key = getattr(request.user, "api_key", None)
         if key is not None:
-            ident = f"key:{key.pk}"
+            ident = self.key_ident(key.secret_hash)
         elif request.user and request.user.is_authenticated:
             ident = f"user:{request.user.pk}"
         else:
             return None  # anonymous callers are limited by AnonThrottle
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def key_cache_key(self, secret_hash: str) -> str:
+        """The cache key of an API key's counter, known from the presented secret before the key is looked up."""
+        return self.cache_format % {"scope": self.scope, "ident": self.key_ident(secret_hash)}
+
+    @staticmethod
+    def key_ident(secret_hash: str) -> str:
+        # By the secret's hash, not the row's id: the request's one round trip counts before the row is read. Only
+        # whoever holds the secret can move its counter (a made-up key counts against itself).
+        return f"key:{secret_hash[:32]}"
 
 
 class AnonThrottle(FixedWindowRateThrottle):

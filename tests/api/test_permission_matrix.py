@@ -434,6 +434,12 @@ OPERATIONS = [
     # Runs.
     Op("GET", f"{API}/runs", READ_RUNS),
     Op("POST", f"{API}/runs", WRITE_RUNS, body={"agent": AGENT, "input": UNIT}),
+    Op(
+        "POST",
+        f"{API}/runs/batch",
+        WRITE_RUNS,
+        body={"items": [{"agent": AGENT, "input": UNIT, "idempotency_key": "b1"}]},
+    ),
     Op("GET", RUN, READ_RUNS, {"id": finished_run}),
     Op("GET", f"{RUN}/events", READ_RUNS, {"id": finished_run}),
     Op("GET", f"{RUN}/stream", READ_RUNS, {"id": finished_run}),

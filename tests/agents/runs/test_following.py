@@ -1,4 +1,4 @@
-"""Following runs against real servers: gunicorn (the API, sync workers) and uvicorn (the stream process).
+"""Following runs against real servers: gunicorn (the API, as deploy/gunicorn.conf.py) and uvicorn (the stream process).
 
 Each server is a subprocess on its own port, opening the test database (RAPTORFLOW_TEST_DB_NAME, as the
 worker tests do), so the data is committed (``transaction=True``).
@@ -85,7 +85,7 @@ def serve(transactional_db, worker_env, tmp_path) -> Iterator[Any]:
     def start(kind: str) -> Server:
         port = _free_port()
         env = {k: v for k, v in worker_env.items() if k != "WEB_CONCURRENCY"}  # uvicorn reads it as workers
-        if kind == "api":  # sync workers, as deploy/gunicorn.conf.py; two of them
+        if kind == "api":  # the workers of deploy/gunicorn.conf.py (gthread); two of them
             cmd = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
                    "--workers", "2", "--max-requests", "0", "raptorflow.wsgi:application"]  # fmt: skip
         else:  # the stream process, as docker-compose's `stream`

@@ -90,6 +90,11 @@ from .route_decision import RouteDecision
 from .run import Run
 from .run_answer_request import RunAnswerRequest
 from .run_answer_request_answers import RunAnswerRequestAnswers
+from .run_batch_item_request import RunBatchItemRequest
+from .run_batch_item_request_input import RunBatchItemRequestInput
+from .run_batch_request import RunBatchRequest
+from .run_batch_response import RunBatchResponse
+from .run_batch_result import RunBatchResult
 from .run_cancel_request import RunCancelRequest
 from .run_create_request import RunCreateRequest
 from .run_create_request_input import RunCreateRequestInput
@@ -226,6 +231,11 @@ __all__ = (
     "Run",
     "RunAnswerRequest",
     "RunAnswerRequestAnswers",
+    "RunBatchItemRequest",
+    "RunBatchItemRequestInput",
+    "RunBatchRequest",
+    "RunBatchResponse",
+    "RunBatchResult",
     "RunCancelRequest",
     "RunCreateRequest",
     "RunCreateRequestInput",

@@ -43,13 +43,17 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | RunDetail | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Error | RunDetail | None:
     if response.status_code == 200:
         response_200 = RunDetail.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Error.from_dict(response.json())
@@ -92,7 +96,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | RunDetail]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Error | RunDetail]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -107,10 +111,11 @@ def sync_detailed(
     client: AuthenticatedClient,
     x_workspace: str | Unset = UNSET,
 
-) -> Response[Error | RunDetail]:
+) -> Response[Any | Error | RunDetail]:
     """ Get a run with its steps
 
-     Start runs, follow them, cancel them and decide on gated ones.
+     Every answer carries an `ETag`; send it back in `If-None-Match` to get a 304 without a body while
+    the run has not changed. A finished run's body is served from a cache (decision 0031).
 
     Args:
         id (UUID):
@@ -121,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | RunDetail]
+        Response[Any | Error | RunDetail]
      """
 
 
@@ -143,10 +148,11 @@ def sync(
     client: AuthenticatedClient,
     x_workspace: str | Unset = UNSET,
 
-) -> Error | RunDetail | None:
+) -> Any | Error | RunDetail | None:
     """ Get a run with its steps
 
-     Start runs, follow them, cancel them and decide on gated ones.
+     Every answer carries an `ETag`; send it back in `If-None-Match` to get a 304 without a body while
+    the run has not changed. A finished run's body is served from a cache (decision 0031).
 
     Args:
         id (UUID):
@@ -157,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | RunDetail
+        Any | Error | RunDetail
      """
 
 
@@ -174,10 +180,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     x_workspace: str | Unset = UNSET,
 
-) -> Response[Error | RunDetail]:
+) -> Response[Any | Error | RunDetail]:
     """ Get a run with its steps
 
-     Start runs, follow them, cancel them and decide on gated ones.
+     Every answer carries an `ETag`; send it back in `If-None-Match` to get a 304 without a body while
+    the run has not changed. A finished run's body is served from a cache (decision 0031).
 
     Args:
         id (UUID):
@@ -188,7 +195,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | RunDetail]
+        Response[Any | Error | RunDetail]
      """
 
 
@@ -210,10 +217,11 @@ async def asyncio(
     client: AuthenticatedClient,
     x_workspace: str | Unset = UNSET,
 
-) -> Error | RunDetail | None:
+) -> Any | Error | RunDetail | None:
     """ Get a run with its steps
 
-     Start runs, follow them, cancel them and decide on gated ones.
+     Every answer carries an `ETag`; send it back in `If-None-Match` to get a 304 without a body while
+    the run has not changed. A finished run's body is served from a cache (decision 0031).
 
     Args:
         id (UUID):
@@ -224,7 +232,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | RunDetail
+        Any | Error | RunDetail
      """
 
 

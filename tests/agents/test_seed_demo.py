@@ -61,7 +61,7 @@ def test_the_demo_reports_totals_and_what_it_added(db, var_dir):
     first, second = _seed(), _seed()
     skills, agents = len(skill_registry.all_specs()), Agent.objects.count()
     assert f"{skills} skills (" in first and f"{agents} agents (" in first
-    assert f"{skills} skills (0 new) and {agents} agents (0 new)." in second
+    assert f"{skills} skills (0 new) and {agents} agents (0 new), 2 pipelines (0 published now)." in second
 
 
 def test_create_api_key_prints_the_key_alone_and_the_scopes_it_granted_apart(db):

@@ -155,7 +155,7 @@ def test_every_documented_error_uses_the_error_shape_with_an_example():
     wrong = []
     for label, operation in _operations(_committed()):
         for status, response in operation["responses"].items():
-            if str(status).startswith("2"):
+            if str(status).startswith("2") or str(status) == "304":  # a 304 has no body (If-None-Match)
                 continue
             content = response.get("content", {}).get("application/json", {})
             if content.get("schema", {}).get("$ref") != ERROR_REF or not content.get("examples"):

@@ -28,9 +28,15 @@ from agents.pipelines.services import (
 from raptorflow.api.access import APPROVE_RUNS, READ_AGENTS, READ_RUNS, WRITE_RUNS
 from raptorflow.api.pagination import CreatedCursorPagination
 from raptorflow.api.schema import BUDGET, CONFLICT, ERRORS, IDEMPOTENCY_KEY, UNPROCESSABLE, WORKSPACE_PARAMS
-from raptorflow.api.serializers import SharedFieldsMixin, StrictCharField, StrictDecimalField
+from raptorflow.api.serializers import (
+    SharedFieldsMixin,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictSlugField,
+)
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
-from raptorflow.errors import ConflictError
+from raptorflow.errors import ConflictError, UnprocessableError
 
 from .views import EventQuerySerializer
 
@@ -89,7 +95,7 @@ def _versions(pipeline: Pipeline) -> list[PipelineVersion]:
 
 
 class PipelineDefineSerializer(serializers.Serializer):
-    slug = serializers.SlugField(max_length=100)
+    slug = StrictSlugField(max_length=100)
     name = StrictCharField(max_length=200)
     description = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
     input_schema = serializers.DictField(required=False, help_text="JSON Schema of the pipeline's input.")
@@ -104,7 +110,7 @@ class PipelineDefineSerializer(serializers.Serializer):
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, help_text="USD per run, at most."
     )
     notes = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
-    publish = serializers.BooleanField(default=False, help_text="Publish the new version at once.")
+    publish = StrictBooleanField(default=False, help_text="Publish the new version at once.")
 
 
 class PipelinePublishSerializer(serializers.Serializer):
@@ -180,7 +186,7 @@ class PipelineRunSerializer(serializers.Serializer):
 
 
 class PipelineRunCreateSerializer(serializers.Serializer):
-    pipeline = serializers.SlugField(max_length=100)
+    pipeline = StrictSlugField(max_length=100)
     input = serializers.DictField(help_text="Must match the pipeline's input schema (GET /api/v1/pipelines/{slug}).")
     budget = StrictDecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False,
@@ -369,7 +375,9 @@ class PipelineRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
             .first()
         )
         if pipeline is None:
-            raise ValidationError({"pipeline": [f"No pipeline '{slug}'."]})
+            raise UnprocessableError(
+                "pipeline_not_found", f"No pipeline '{slug}'.", {"pipeline": ["No such pipeline."]}
+            )
         run, created = pipeline_run_start(
             workspace=self.workspace, pipeline=pipeline, input=body.validated_data["input"], actor=self.actor,
             budget=body.validated_data.get("budget"), idempotency_key=key,

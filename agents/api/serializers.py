@@ -151,12 +151,6 @@ class RunBatchItemSerializer(serializers.Serializer):
 class RunBatchSerializer(serializers.Serializer):
     items = serializers.ListField(child=RunBatchItemSerializer(), min_length=1, max_length=100)
 
-    def validate_items(self, items: list[dict]) -> list[dict]:
-        keys = [item["idempotency_key"] for item in items]
-        if len(set(keys)) != len(keys):
-            raise serializers.ValidationError("Each item needs its own idempotency_key.")
-        return items
-
 
 class RunBatchResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text="The item's position in the request, from 0.")
@@ -181,6 +175,10 @@ class RunDecisionSerializer(serializers.Serializer):
 
 class RunAnswerSerializer(serializers.Serializer):
     answers = serializers.DictField(help_text="One entry per question key; each must match its question's schema.")
+
+
+class RunThreadSerializer(serializers.Serializer):
+    runs = RunSerializer(many=True, help_text="The chain, from the first run on, oldest first.")
 
 
 class FollowUpSerializer(serializers.Serializer):

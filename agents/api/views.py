@@ -66,7 +66,7 @@ from raptorflow.api.schema import (
 )
 from raptorflow.api.serializers import QuerySerializer
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
-from raptorflow.errors import ConflictError
+from raptorflow.errors import ConflictError, UnprocessableError
 
 from . import serializers as s
 from .filtersets import RunFilterSet
@@ -221,7 +221,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         summary="Start many runs",
         parameters=WORKSPACE_PARAMS,
         request=s.RunBatchSerializer,
-        responses={200: s.RunBatchResponseSerializer, **ERRORS, **TOO_LARGE},
+        responses={200: s.RunBatchResponseSerializer, **ERRORS, **UNPROCESSABLE, **TOO_LARGE},
         examples=[
             OpenApiExample(
                 "Two runs",
@@ -248,13 +248,22 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
         "`status` is what POST /runs would have answered for it alone: 201 (created), 200 (the earlier run of the "
         "same key and request: send a batch again safely), or a refusal (402, 409, 413, 422) with its `error`. "
         "Items are refused on their own, never the batch. A batch counts as its items against the rate limit. "
-        "A request that breaks the schema (no items, more than 100, an item without a key, two items with one key) "
-        "is a 400 and starts nothing (decision 0031).",
+        "A request that breaks the schema (no items, more than 100, an item without a key) is a 400, and two items "
+        "with one key a 422 `duplicate_idempotency_key` (a rule the schema cannot state); both start nothing "
+        "(decision 0031).",
     )
     @action(detail=False, methods=["post"])
     def batch(self, request, *args, **kwargs):
         body = s.RunBatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        keys = [item["idempotency_key"].strip() for item in body.validated_data["items"]]
+        if len(set(keys)) != len(keys):
+            repeated = sorted({key for key in keys if keys.count(key) > 1})
+            raise UnprocessableError(
+                "duplicate_idempotency_key",
+                "Each item needs its own idempotency_key.",
+                {"items": [f"Used by more than one item: {', '.join(repeated[:5])}."]},
+            )
         earlier = prefetched(request)
         items = []
         for item in body.validated_data["items"]:
@@ -454,13 +463,13 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScop
     @extend_schema(
         summary="A run's thread",
         parameters=WORKSPACE_PARAMS,
-        responses={200: s.RunSerializer(many=True), **ERRORS},
+        responses={200: s.RunThreadSerializer, **ERRORS},
         description="The chain of follow-ups the run belongs to, from the first run on, oldest first.",
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def thread(self, request, *args, **kwargs):
         run = self.get_object()
-        return Response(s.RunSerializer(run_attach_versions(run_thread(run)), many=True).data)
+        return Response({"runs": s.RunSerializer(run_attach_versions(run_thread(run)), many=True).data})
 
     def _decide(self, service):
         run = self.get_object()

@@ -16,7 +16,7 @@ from agents.api.evals import EnabledAgentField
 from agents.models import Agent, Pipeline, Schedule
 from raptorflow.api.access import READ_SCHEDULES, WRITE_SCHEDULES
 from raptorflow.api.schema import ERRORS, UNPROCESSABLE, WORKSPACE_PARAMS
-from raptorflow.api.serializers import StrictCharField, StrictChoiceField, StrictModelSerializer
+from raptorflow.api.serializers import StrictCharField, StrictChoiceField, StrictModelSerializer, StrictSlugField
 from raptorflow.api.viewsets import WorkspaceScopedViewSet
 
 from .choices import MissedFirePolicy, ScheduleTarget
@@ -48,7 +48,7 @@ class ScheduleSerializer(StrictModelSerializer):
         allow_null=True,
         help_text="The agent's slug (target kind agent).",
     )
-    pipeline = serializers.SlugField(
+    pipeline = StrictSlugField(
         source="pipeline.slug",
         required=False,
         allow_null=True,

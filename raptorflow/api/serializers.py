@@ -75,6 +75,15 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictSlugField(serializers.SlugField):
+    """A slug sent as a JSON string: DRF's SlugField, a CharField, also takes a number (``0`` → ``"0"``)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictChoiceField(serializers.ChoiceField):
     """One of the choices, sent as the schema's type: DRF's ChoiceField matches ``str(data)``, so ``1`` is ``"1"``."""
 
@@ -107,6 +116,7 @@ class StrictModelSerializer(serializers.ModelSerializer):
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
+        models.SlugField: StrictSlugField,
         models.TextField: StrictCharField,
         models.DecimalField: StrictDecimalField,
         models.BooleanField: StrictBooleanField,

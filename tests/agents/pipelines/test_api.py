@@ -100,7 +100,7 @@ def test_another_workspaces_pipelines_and_runs_are_invisible(pipelines, workspac
     assert define(mine).status_code == 201
     assert theirs.get("/api/v1/pipelines/twice").status_code == 404
     started = theirs.post("/api/v1/pipeline-runs", {"pipeline": "twice", "input": UNIT}, format="json")
-    assert started.status_code == 400  # no pipeline of that name for them
+    assert (started.status_code, started.json()["code"]) == (422, "pipeline_not_found")  # none of theirs
     run = mine.post("/api/v1/pipeline-runs", {"pipeline": "twice", "input": UNIT}, format="json").json()
     assert theirs.get(f"/api/v1/pipeline-runs/{run['id']}").status_code == 404
     assert theirs.post(f"/api/v1/pipeline-runs/{run['id']}/cancel").status_code == 404

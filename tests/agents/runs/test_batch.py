@@ -101,16 +101,22 @@ def test_a_spent_budget_refuses_each_new_item_with_402_but_still_answers_earlier
         {"items": []},
         {"items": [_item(f"k{i}") for i in range(101)]},
         {"items": [{"agent": "unit_economics", "input": UNIT}]},
-        {"items": [_item("same"), _item("same", spend=2)]},
         {"items": [{"agent": 42, "input": UNIT, "idempotency_key": "x"}]},
         {"items": "all of them"},
         [_item("x")],
     ],
-    ids=["empty", "over-100", "no-key", "duplicate-keys", "agent-not-a-string", "items-not-a-list", "not-an-object"],
+    ids=["empty", "over-100", "no-key", "agent-not-a-string", "items-not-a-list", "not-an-object"],
 )
 def test_a_batch_that_breaks_the_schema_is_a_400_and_starts_nothing(writer, body):
     response = writer.post(URL, body, format="json")
     assert (response.status_code, response.json()["code"]) == (400, "invalid_input")
+    assert Run.objects.count() == 0
+
+
+def test_two_items_with_one_key_are_a_422_and_start_nothing(writer):
+    """Schema-valid (the schema cannot say that keys differ), refused by a rule: a 422 (decision 0025)."""
+    response = writer.post(URL, {"items": [_item("same"), _item("same", spend=2)]}, format="json")
+    assert (response.status_code, response.json()["code"]) == (422, "duplicate_idempotency_key")
     assert Run.objects.count() == 0
 
 

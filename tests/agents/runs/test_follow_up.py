@@ -90,7 +90,7 @@ def test_the_api_starts_a_follow_up_idempotently_and_reads_the_thread(finished, 
     bad = client.post(url, {"instructions": "x", "input": {"arpu": "sixty"}}, format="json")
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_input"
     thread = client.get(f"/api/v1/runs/{first.json()['id']}/thread")
-    assert [r["id"] for r in thread.json()] == [str(finished.pk), first.json()["id"]]
+    assert [r["id"] for r in thread.json()["runs"]] == [str(finished.pk), first.json()["id"]]
 
 
 def test_another_workspaces_run_cannot_be_followed_up(finished, other_workspace, system_actor):

@@ -107,9 +107,9 @@ from .run_feedback_request import RunFeedbackRequest
 from .run_status_enum import RunStatusEnum
 from .run_step import RunStep
 from .run_step_kind_enum import RunStepKindEnum
+from .run_thread import RunThread
 from .runs_list_status_item import RunsListStatusItem
 from .runs_stream_response_200 import RunsStreamResponse200
-from .runs_thread_list_status_item import RunsThreadListStatusItem
 from .schedule import Schedule
 from .schedule_input import ScheduleInput
 from .schedule_request import ScheduleRequest
@@ -250,7 +250,7 @@ __all__ = (
     "RunStatusEnum",
     "RunStep",
     "RunStepKindEnum",
-    "RunsThreadListStatusItem",
+    "RunThread",
     "Schedule",
     "ScheduleInput",
     "ScheduleRequest",

@@ -89,6 +89,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_413
 
+    if response.status_code == 422:
+        response_422 = Error.from_dict(response.json())
+
+
+
+        return response_422
+
     if response.status_code == 429:
         response_429 = Error.from_dict(response.json())
 
@@ -126,8 +133,9 @@ def sync_detailed(
     whose `status` is what POST /runs would have answered for it alone: 201 (created), 200 (the earlier
     run of the same key and request: send a batch again safely), or a refusal (402, 409, 413, 422) with
     its `error`. Items are refused on their own, never the batch. A batch counts as its items against
-    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key,
-    two items with one key) is a 400 and starts nothing (decision 0031).
+    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key) is
+    a 400, and two items with one key a 422 `duplicate_idempotency_key` (a rule the schema cannot
+    state); both start nothing (decision 0031).
 
     Args:
         x_workspace (str | Unset):
@@ -169,8 +177,9 @@ def sync(
     whose `status` is what POST /runs would have answered for it alone: 201 (created), 200 (the earlier
     run of the same key and request: send a batch again safely), or a refusal (402, 409, 413, 422) with
     its `error`. Items are refused on their own, never the batch. A batch counts as its items against
-    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key,
-    two items with one key) is a 400 and starts nothing (decision 0031).
+    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key) is
+    a 400, and two items with one key a 422 `duplicate_idempotency_key` (a rule the schema cannot
+    state); both start nothing (decision 0031).
 
     Args:
         x_workspace (str | Unset):
@@ -207,8 +216,9 @@ async def asyncio_detailed(
     whose `status` is what POST /runs would have answered for it alone: 201 (created), 200 (the earlier
     run of the same key and request: send a batch again safely), or a refusal (402, 409, 413, 422) with
     its `error`. Items are refused on their own, never the batch. A batch counts as its items against
-    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key,
-    two items with one key) is a 400 and starts nothing (decision 0031).
+    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key) is
+    a 400, and two items with one key a 422 `duplicate_idempotency_key` (a rule the schema cannot
+    state); both start nothing (decision 0031).
 
     Args:
         x_workspace (str | Unset):
@@ -250,8 +260,9 @@ async def asyncio(
     whose `status` is what POST /runs would have answered for it alone: 201 (created), 200 (the earlier
     run of the same key and request: send a batch again safely), or a refusal (402, 409, 413, 422) with
     its `error`. Items are refused on their own, never the batch. A batch counts as its items against
-    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key,
-    two items with one key) is a 400 and starts nothing (decision 0031).
+    the rate limit. A request that breaks the schema (no items, more than 100, an item without a key) is
+    a 400, and two items with one key a 422 `duplicate_idempotency_key` (a rule the schema cannot
+    state); both start nothing (decision 0031).
 
     Args:
         x_workspace (str | Unset):

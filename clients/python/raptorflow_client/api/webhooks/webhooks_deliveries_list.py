@@ -19,7 +19,7 @@ from typing import cast
 def _get_kwargs(
     *,
     cursor: str | Unset = UNSET,
-    endpoint: float | Unset = UNSET,
+    endpoint: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     status: list[WebhooksDeliveriesListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
@@ -129,7 +129,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
-    endpoint: float | Unset = UNSET,
+    endpoint: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     status: list[WebhooksDeliveriesListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
@@ -143,7 +143,7 @@ def sync_detailed(
 
     Args:
         cursor (str | Unset):
-        endpoint (float | Unset):
+        endpoint (int | Unset):
         limit (int | Unset):
         status (list[WebhooksDeliveriesListStatusItem] | Unset):
         x_workspace (str | Unset):
@@ -176,7 +176,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
-    endpoint: float | Unset = UNSET,
+    endpoint: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     status: list[WebhooksDeliveriesListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
@@ -190,7 +190,7 @@ def sync(
 
     Args:
         cursor (str | Unset):
-        endpoint (float | Unset):
+        endpoint (int | Unset):
         limit (int | Unset):
         status (list[WebhooksDeliveriesListStatusItem] | Unset):
         x_workspace (str | Unset):
@@ -218,7 +218,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
-    endpoint: float | Unset = UNSET,
+    endpoint: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     status: list[WebhooksDeliveriesListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
@@ -232,7 +232,7 @@ async def asyncio_detailed(
 
     Args:
         cursor (str | Unset):
-        endpoint (float | Unset):
+        endpoint (int | Unset):
         limit (int | Unset):
         status (list[WebhooksDeliveriesListStatusItem] | Unset):
         x_workspace (str | Unset):
@@ -265,7 +265,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     cursor: str | Unset = UNSET,
-    endpoint: float | Unset = UNSET,
+    endpoint: int | Unset = UNSET,
     limit: int | Unset = UNSET,
     status: list[WebhooksDeliveriesListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
@@ -279,7 +279,7 @@ async def asyncio(
 
     Args:
         cursor (str | Unset):
-        endpoint (float | Unset):
+        endpoint (int | Unset):
         limit (int | Unset):
         status (list[WebhooksDeliveriesListStatusItem] | Unset):
         x_workspace (str | Unset):

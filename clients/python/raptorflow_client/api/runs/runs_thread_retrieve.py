@@ -9,24 +9,16 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error import Error
-from ...models.paginated_run_list import PaginatedRunList
-from ...models.runs_thread_list_status_item import RunsThreadListStatusItem
+from ...models.run_thread import RunThread
 from ...types import UNSET, Unset
 from typing import cast
 from uuid import UUID
-import datetime
 
 
 
 def _get_kwargs(
     id: UUID,
     *,
-    agent: str | Unset = UNSET,
-    created_after: datetime.datetime | Unset = UNSET,
-    created_before: datetime.datetime | Unset = UNSET,
-    cursor: str | Unset = UNSET,
-    limit: int | Unset = UNSET,
-    status: list[RunsThreadListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
@@ -38,42 +30,11 @@ def _get_kwargs(
 
     
 
-    params: dict[str, Any] = {}
-
-    params["agent"] = agent
-
-    json_created_after: str | Unset = UNSET
-    if not isinstance(created_after, Unset):
-        json_created_after = created_after.isoformat()
-    params["created_after"] = json_created_after
-
-    json_created_before: str | Unset = UNSET
-    if not isinstance(created_before, Unset):
-        json_created_before = created_before.isoformat()
-    params["created_before"] = json_created_before
-
-    params["cursor"] = cursor
-
-    params["limit"] = limit
-
-    json_status: list[str] | Unset = UNSET
-    if not isinstance(status, Unset):
-        json_status = []
-        for status_item_data in status:
-            status_item = status_item_data.value
-            json_status.append(status_item)
-
-
-    params["status"] = json_status
-
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
-
+    
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/runs/{id}/thread/".format(id=quote(str(id), safe=""),),
-        "params": params,
     }
 
 
@@ -82,9 +43,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PaginatedRunList | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | RunThread | None:
     if response.status_code == 200:
-        response_200 = PaginatedRunList.from_dict(response.json())
+        response_200 = RunThread.from_dict(response.json())
 
 
 
@@ -131,7 +92,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | PaginatedRunList]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | RunThread]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -144,27 +105,15 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    agent: str | Unset = UNSET,
-    created_after: datetime.datetime | Unset = UNSET,
-    created_before: datetime.datetime | Unset = UNSET,
-    cursor: str | Unset = UNSET,
-    limit: int | Unset = UNSET,
-    status: list[RunsThreadListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
 
-) -> Response[Error | PaginatedRunList]:
+) -> Response[Error | RunThread]:
     """ A run's thread
 
      The chain of follow-ups the run belongs to, from the first run on, oldest first.
 
     Args:
         id (UUID):
-        agent (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
-        cursor (str | Unset):
-        limit (int | Unset):
-        status (list[RunsThreadListStatusItem] | Unset):
         x_workspace (str | Unset):
 
     Raises:
@@ -172,18 +121,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | PaginatedRunList]
+        Response[Error | RunThread]
      """
 
 
     kwargs = _get_kwargs(
         id=id,
-agent=agent,
-created_after=created_after,
-created_before=created_before,
-cursor=cursor,
-limit=limit,
-status=status,
 x_workspace=x_workspace,
 
     )
@@ -198,27 +141,15 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    agent: str | Unset = UNSET,
-    created_after: datetime.datetime | Unset = UNSET,
-    created_before: datetime.datetime | Unset = UNSET,
-    cursor: str | Unset = UNSET,
-    limit: int | Unset = UNSET,
-    status: list[RunsThreadListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
 
-) -> Error | PaginatedRunList | None:
+) -> Error | RunThread | None:
     """ A run's thread
 
      The chain of follow-ups the run belongs to, from the first run on, oldest first.
 
     Args:
         id (UUID):
-        agent (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
-        cursor (str | Unset):
-        limit (int | Unset):
-        status (list[RunsThreadListStatusItem] | Unset):
         x_workspace (str | Unset):
 
     Raises:
@@ -226,19 +157,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | PaginatedRunList
+        Error | RunThread
      """
 
 
     return sync_detailed(
         id=id,
 client=client,
-agent=agent,
-created_after=created_after,
-created_before=created_before,
-cursor=cursor,
-limit=limit,
-status=status,
 x_workspace=x_workspace,
 
     ).parsed
@@ -247,27 +172,15 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    agent: str | Unset = UNSET,
-    created_after: datetime.datetime | Unset = UNSET,
-    created_before: datetime.datetime | Unset = UNSET,
-    cursor: str | Unset = UNSET,
-    limit: int | Unset = UNSET,
-    status: list[RunsThreadListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
 
-) -> Response[Error | PaginatedRunList]:
+) -> Response[Error | RunThread]:
     """ A run's thread
 
      The chain of follow-ups the run belongs to, from the first run on, oldest first.
 
     Args:
         id (UUID):
-        agent (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
-        cursor (str | Unset):
-        limit (int | Unset):
-        status (list[RunsThreadListStatusItem] | Unset):
         x_workspace (str | Unset):
 
     Raises:
@@ -275,18 +188,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | PaginatedRunList]
+        Response[Error | RunThread]
      """
 
 
     kwargs = _get_kwargs(
         id=id,
-agent=agent,
-created_after=created_after,
-created_before=created_before,
-cursor=cursor,
-limit=limit,
-status=status,
 x_workspace=x_workspace,
 
     )
@@ -301,27 +208,15 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    agent: str | Unset = UNSET,
-    created_after: datetime.datetime | Unset = UNSET,
-    created_before: datetime.datetime | Unset = UNSET,
-    cursor: str | Unset = UNSET,
-    limit: int | Unset = UNSET,
-    status: list[RunsThreadListStatusItem] | Unset = UNSET,
     x_workspace: str | Unset = UNSET,
 
-) -> Error | PaginatedRunList | None:
+) -> Error | RunThread | None:
     """ A run's thread
 
      The chain of follow-ups the run belongs to, from the first run on, oldest first.
 
     Args:
         id (UUID):
-        agent (str | Unset):
-        created_after (datetime.datetime | Unset):
-        created_before (datetime.datetime | Unset):
-        cursor (str | Unset):
-        limit (int | Unset):
-        status (list[RunsThreadListStatusItem] | Unset):
         x_workspace (str | Unset):
 
     Raises:
@@ -329,19 +224,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | PaginatedRunList
+        Error | RunThread
      """
 
 
     return (await asyncio_detailed(
         id=id,
 client=client,
-agent=agent,
-created_after=created_after,
-created_before=created_before,
-cursor=cursor,
-limit=limit,
-status=status,
 x_workspace=x_workspace,
 
     )).parsed

@@ -22,7 +22,6 @@ from django.http.response import HttpResponseBase
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
-from rest_framework.response import Response
 
 from agents.models import PipelineEvent, PipelineRun
 from agents.pipelines.selectors import pipeline_event_page
@@ -31,7 +30,7 @@ from raptorflow.api import workspace as workspace_context
 from raptorflow.api.access import READ_RUNS
 from raptorflow.api.authentication import APIKeyAuthentication
 
-from . import pipelines, views
+from . import pipelines
 from .stream import (
     _TIMESTAMP,
     BATCH,
@@ -44,6 +43,7 @@ from .stream import (
     _refuse_method,
     _resume_point,
     _sse,
+    answer_now,
 )
 
 _events_action = pipelines.PipelineRunViewSet.as_view({"get": "events"}, detail=True, basename="pipeline-run")
@@ -90,7 +90,7 @@ async def pipeline_events_wait(request: HttpRequest, pk: str, version: str | Non
     """GET …/pipeline-runs/{id}/events?wait= on the stream process: the API's answer, then the wait if empty."""
     if (refused := _refuse_method(request)) is not None:
         return refused
-    response, wait, limit = await sync_to_async(_answer_now)(request, pk, version)
+    response, wait, limit = await sync_to_async(answer_now)(request, pk, version, _events_action)
     if not wait:
         return response
     state = await pipeline_wait(pk, after=response.data["next_after"], timeout=wait)
@@ -101,18 +101,6 @@ async def pipeline_events_wait(request: HttpRequest, pk: str, version: str | Non
         return _error_response(exceptions.NotFound())
     response.data = _body(page)
     return response
-
-
-def _answer_now(request: HttpRequest, pk: str, version: str | None) -> tuple[Response, float, int]:
-    response: Response = _events_action(request, pk=pk, version=version)
-    query = views.EventQuerySerializer(data=request.GET)
-    if response.status_code != 200 or not query.is_valid():
-        return response, 0, 0
-    body, wait = response.data, query.validated_data["wait"]
-    if not wait or body["events"] or body["final"]:
-        return response, 0, 0
-    connections.close_all()
-    return response, wait, query.validated_data["limit"]
 
 
 def _visible(request: HttpRequest, pk: str) -> str:

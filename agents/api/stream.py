@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from asgiref.sync import sync_to_async
 from django.db import connections
@@ -57,7 +57,7 @@ async def run_events_wait(request: HttpRequest, pk: str, version: str | None = N
     """The long-poll: the API's action answers, then the watcher holds the request if there is nothing yet."""
     if (refused := _refuse_method(request)) is not None:
         return refused
-    response, wait, limit = await sync_to_async(_answer_now)(request, pk, version)
+    response, wait, limit = await sync_to_async(answer_now)(request, pk, version)
     if not wait:
         return response
     body = response.data
@@ -72,9 +72,12 @@ async def run_events_wait(request: HttpRequest, pk: str, version: str | None = N
     return response
 
 
-def _answer_now(request: HttpRequest, pk: str, version: str | None) -> tuple[Response, float, int]:
-    """The API action's answer, and how long to wait for more (0: answer now) with the page size asked for."""
-    response: Response = _events_action(request, pk=pk, version=version)
+def answer_now(
+    request: HttpRequest, pk: str, version: str | None, action: Callable[..., Response] | None = None
+) -> tuple[Response, float, int]:
+    """The API's events action's answer (a run's, or ``action``'s), and how long to wait for more (0: answer now)
+    with the page size asked for."""
+    response: Response = (action or _events_action)(request, pk=pk, version=version)
     query = views.EventQuerySerializer(data=request.GET)
     if response.status_code != 200 or not query.is_valid():
         return response, 0, 0

@@ -118,34 +118,18 @@ def run_create(
         if idempotency_key and (replay := _idempotent_replay(workspace, idempotency_key, request_hash)):
             return replay, False
         raise
-    flags = sorted({*(flags or []), *injection_flags(input)})
-    try:
-        with transaction.atomic():
-            run = lifecycle.run_insert(
-                workspace=workspace,
-                agent_version=version,
-                requested_by=actor.user,
-                api_key=actor.api_key,
-                input=input,
-                idempotency_key=idempotency_key,
-                request_hash=request_hash,
-                request_id=context.current().request_id,
-                routing=routing,
-                flags=flags,
-                schedule=schedule,
-            )
-            audit_log("run.create", actor=actor, workspace=workspace, target=run, changes={"agent": [None, agent.slug]})
-            if flags:
-                audit_log("run.flagged", actor=actor, workspace=workspace, target=run, changes={"flags": [None, flags]})
-            transaction.on_commit(lambda: run_enqueue(run))
-    except IntegrityError:
-        # The unique (workspace, idempotency key) refused the insert: the key was used before, or by a request
-        # racing this one. The first run answers (same request) or it is a conflict (another request).
-        replay = _idempotent_replay(workspace, idempotency_key, request_hash) if idempotency_key else None
-        if replay is None:
-            raise
-        return replay, False
-    return run, True
+    return _insert(
+        workspace=workspace,
+        version=version,
+        input=input,
+        actor=actor,
+        request_hash=request_hash,
+        changes={"agent": [None, agent.slug]},
+        idempotency_key=idempotency_key,
+        flags=flags,
+        routing=routing,
+        schedule=schedule,
+    )
 
 
 def run_follow_up(
@@ -222,9 +206,13 @@ def _insert(
     request_hash: str,
     changes: dict[str, Any],
     idempotency_key: str = "",
+    flags: list[str] | None = None,
     **fields: Any,
 ) -> tuple[Run, bool]:
-    flags = injection_flags(input)
+    """Insert a run (its input and budget checked by the caller) with its audit events, enqueued on commit. The
+    unique (workspace, idempotency key) may refuse the insert: the key was used before, or by a request racing
+    this one; the first run answers (the same request) or it is a conflict (another request)."""
+    flags = sorted({*(flags or []), *injection_flags(input)})
     try:
         with transaction.atomic():
             run = lifecycle.run_insert(

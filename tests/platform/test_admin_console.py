@@ -301,8 +301,8 @@ def test_the_audit_trail_shows_each_event_time_with_its_age(admin_client, trail)
 
 
 SECTION_CAPTIONS = [
-    "Runs", "Agents & skills", "Evaluations", "Providers & prices", "Workspaces & access", "Audit & security",
-    "Analytics",
+    "Runs", "Pipelines", "Agents & skills", "Evaluations", "Providers & prices", "Webhooks", "Workspaces & access",
+    "Audit & security", "Analytics",
 ]  # fmt: skip
 
 

@@ -207,9 +207,9 @@ INSERT_RUNS = """
 INSERT INTO agents_run (id, workspace_id, agent_version_id, input, status, output, error_code, error_message, flags,
     idempotency_key, request_hash, request_id, tokens_in, tokens_out, cached_tokens_in, cache_write_tokens, cost,
     attempt, last_event_seq, created_at, started_at, finished_at, updated_at, evaluation, waited, pipeline_step,
-    instructions)
+    instructions, trace_id, traceparent)
 SELECT gen_random_uuid(), t.workspace_id, t.agent_version_id, t.input, 'succeeded', '{{"ok": true}}'::jsonb, '', '',
-    '[]'::jsonb, '', '', '', 0, 0, 0, 0, 0, 1, 0, t.at, t.at, t.at, t.at, false, interval '0', '', ''
+    '[]'::jsonb, '', '', '', 0, 0, 0, 0, 0, 1, 0, t.at, t.at, t.at, t.at, false, interval '0', '', '', '', ''
 FROM (
     SELECT r.workspace_id, r.agent_version_id, r.input,
         r.min_at - (g * interval '1 second') AS at

@@ -26,7 +26,7 @@ from jsonschema.exceptions import SchemaError
 from agents.choices import FINAL_STATES, RunStatus, VersionStatus
 from agents.models import Agent, Run
 from agents.runs.errors import BudgetExceededError, RunInputError, RunStateError, SelfApprovalError
-from agents.runs.services import run_cancel, run_create_step, run_follow_up
+from agents.runs.services import run_cancel, run_create_step, run_follow_up, started_it
 from agents.selectors import agentversion_active, workspace_month_spend
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.choices import ActorType, Outcome
@@ -479,15 +479,9 @@ def pipeline_cancel(*, run: PipelineRun, actor: Actor, reason: str = "") -> Pipe
     return run
 
 
-def _started_it(run: PipelineRun, actor: Actor) -> bool:
-    if actor.api_key is not None and actor.api_key.pk == run.api_key_id:
-        return True
-    return actor.user is not None and actor.user.pk == run.requested_by_id
-
-
 def pipeline_decide(*, run: PipelineRun, actor: Actor, approve: bool, comment: str = "") -> PipelineRun:
     """Approve or reject the step held for approval. The person or key that started the pipeline may not."""
-    if _started_it(run, actor):
+    if started_it(run, actor):
         audit_log("pipeline_run.self_approval_refused", actor=actor, workspace=run.workspace_id, target=run,
                   outcome=Outcome.DENIED)  # fmt: skip
         raise SelfApprovalError(

@@ -435,7 +435,7 @@ def run_cancel(*, run: Run, actor: Actor, reason: str = "") -> str:
 def _may_decide(run: Run, actor: Actor) -> dict[str, Any]:
     """Separation of duties: refuse (audited, committed on its own) when the person or key that started the run
     decides on it, unless its version allows self-approval; else what the decision's audit records of them."""
-    own = _started_it(run, actor)
+    own = started_it(run, actor)
     if own and not run.agent_version.allow_self_approval:
         audit_log(
             "run.self_approval_refused", actor=actor, workspace=run.workspace_id, target=run, outcome=Outcome.DENIED
@@ -456,8 +456,9 @@ def _approval_to_decide(run: Run) -> Approval:
     return approval
 
 
-def _started_it(run: Run, actor: Actor) -> bool:
-    """Whether the deciding person or key is the one that started the run (a key counts as its creator too)."""
+def started_it(run: Run | Any, actor: Actor) -> bool:
+    """Whether the deciding person or key is the one that started the run (a key counts as its creator too).
+    Anything started by a person or key (``requested_by_id``, ``api_key_id``) is judged the same: a pipeline run."""
     if actor.api_key is not None and actor.api_key.pk == run.api_key_id:
         return True
     return actor.user is not None and actor.user.pk == run.requested_by_id

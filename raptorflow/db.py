@@ -10,12 +10,18 @@ from django.db.models import QuerySet
 from django.db.models.sql import UpdateQuery
 
 
-def update_returning(queryset: QuerySet, returning: tuple[str, ...], **values: Any) -> list[tuple[Any, ...]]:
+def update_returning(
+    queryset: QuerySet, returning: tuple[str, ...], *, notify: tuple[str, tuple[str, ...]] | None = None, **values: Any
+) -> list[tuple[Any, ...]]:
     """``queryset.update(**values)`` that also returns ``returning`` columns of the updated rows, in one statement.
 
     An UPDATE ... RETURNING (PostgreSQL, and SQLite from 3.35): a counter bumped and
     read, or a row touched and its state read, without a second round trip. The
     UPDATE is compiled by Django, so F() expressions and lookups work as in update().
+
+    ``notify=(channel, fields)``: on PostgreSQL, also ``pg_notify(channel, …)`` for every updated row, with those
+    fields' values (NULLs left out) joined by spaces as the payload, in the same statement. PostgreSQL delivers a
+    notification when, and only if, the transaction commits. Elsewhere nothing is sent.
     """
     query = cast(UpdateQuery, queryset.query.chain(UpdateQuery))  # chain(klass) returns a klass
     query.add_update_values(values)
@@ -25,9 +31,14 @@ def update_returning(queryset: QuerySet, returning: tuple[str, ...], **values: A
         return []
     meta = queryset.model._meta
     columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in returning)
+    if notify is not None and connection.vendor == "postgresql":
+        channel, fields = notify
+        payload = ", ".join(f"{connection.ops.quote_name(meta.get_field(name).column)}::text" for name in fields)
+        columns, params = f"{columns}, pg_notify(%s, concat_ws(' ', {payload}))", (*params, channel)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {columns}", params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    return [row[: len(returning)] for row in rows] if notify is not None else rows
 
 
 def cache_forget(keys: list[str]) -> None:

@@ -61,7 +61,7 @@ async def pipeline_wait(pipeline_run_id: str, *, after: int, timeout: float) -> 
     loop = asyncio.get_running_loop()
     watcher = _watchers.get(loop)
     if watcher is None:
-        watcher = _watchers[loop] = RunWatcher(read=pipeline_states)
+        watcher = _watchers[loop] = RunWatcher(read=pipeline_states, nudges=True)
     return await watcher.wait(pipeline_run_id, after=after, timeout=timeout)
 
 

@@ -7,6 +7,10 @@ waiters whose run has an event after theirs, is final or no longer exists. Every
 ``last_event_seq`` in the statement that takes its number (``lifecycle``), and every status change comes with
 an event, so the counter alone says whether a follower has something new.
 
+A watcher also reads at once when nudged (``nudge.py``): PostgreSQL notifies the stream process of every event
+as its transaction commits, so a follower learns of it within milliseconds rather than at the next tick; the
+tick stays, so that a lost nudge costs at most one interval.
+
 The watcher starts with its first waiter and stops when the last one leaves. It reads in a thread of its own:
 its task outlives the request that started it, so it must neither use that request's thread-sensitive
 executor (``sync_to_async``'s default, which Django shuts down when the request ends) nor carry that
@@ -24,7 +28,7 @@ import weakref
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from asgiref.sync import sync_to_async
 from django.db import connections
@@ -32,11 +36,13 @@ from django.db import connections
 from agents.choices import FINAL_STATES
 from agents.models import Run
 
+from . import nudge
 from .lifecycle import RunId
 
 logger = logging.getLogger(__name__)
 
 WATCH_INTERVAL_SECONDS = 0.25  # how late a follower may learn of an event, at most (plus the read itself)
+NUDGED_GAP_SECONDS = 0.01  # reads a nudge may bring forward come at least this far apart (100 a second at most)
 
 T = TypeVar("T")
 
@@ -78,15 +84,20 @@ class _Waiter:
 class RunWatcher:
     """Holds the followers of one event loop and wakes them when their run changes. See the module docstring."""
 
-    def __init__(self, read: ReadStates = run_states, *, interval: float = WATCH_INTERVAL_SECONDS) -> None:
+    def __init__(self, read: ReadStates = run_states, *, interval: float | None = None, nudges: bool = False) -> None:
+        """``nudges``: also read when this process's nudge.Listener says a followed run has news (the stream
+        process's watchers); otherwise on the tick only."""
         self._read = read
-        self._interval = interval
+        self._interval = WATCH_INTERVAL_SECONDS if interval is None else interval
+        self._nudges = nudges
+        self._nudged: asyncio.Event | None = None
         self._waiters: dict[str, set[_Waiter]] = {}
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-watcher")
         weakref.finalize(self, self._executor.shutdown, wait=False)
         self._failing = False
         self.reads = 0  # queries made so far (tests and the benchmark look at it)
+        self._last_read = 0.0
 
     @property
     def waiting(self) -> int:
@@ -108,10 +119,20 @@ class RunWatcher:
             self._discard(key, waiter)
         return waiter.state
 
+    def nudge(self, ids: list[str]) -> None:
+        """Some of ``ids`` (runs or pipeline runs) have a new event committed: read now if anyone follows one.
+        Called on this watcher's loop (nudge.Listener)."""
+        if self._nudged is not None and any(key in self._waiters for key in ids):
+            self._nudged.set()
+
     def _start(self) -> None:
         if self._task is None or self._task.done():
             # An empty context: see the module docstring.
             loop = asyncio.get_running_loop()
+            if self._nudged is None:
+                self._nudged = asyncio.Event()
+                if self._nudges and (listening := nudge.listener()) is not None:
+                    listening.subscribe(self, loop)
             self._task = loop.create_task(self._watch(), context=contextvars.Context())
 
     def _discard(self, key: str, waiter: _Waiter) -> None:
@@ -122,9 +143,17 @@ class RunWatcher:
                 del self._waiters[key]
 
     async def _watch(self) -> None:
+        nudged = cast(asyncio.Event, self._nudged)
+        loop = asyncio.get_running_loop()
         while True:
             while self._waiters:
-                await asyncio.sleep(self._interval)
+                # Until the tick, or sooner when nudged (but not sooner than NUDGED_GAP_SECONDS after the last read).
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(nudged.wait(), self._interval)
+                    if (gap := self._last_read + NUDGED_GAP_SECONDS - loop.time()) > 0:
+                        await asyncio.sleep(gap)
+                nudged.clear()
+                self._last_read = loop.time()
                 await self._tick()
             # Nobody follows: hold no connection while idle. A waiter may arrive during this await; then go on.
             await self._in_thread(connections.close_all)
@@ -174,7 +203,7 @@ def run_watcher() -> RunWatcher:
     loop = asyncio.get_running_loop()
     watcher = _watchers.get(loop)
     if watcher is None:
-        watcher = _watchers[loop] = RunWatcher()
+        watcher = _watchers[loop] = RunWatcher(nudges=True)
     return watcher
 
 

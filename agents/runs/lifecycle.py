@@ -29,6 +29,7 @@ from agents.choices import FINAL_STATES, ApprovalStatus, InputRequestStatus, Run
 from agents.evals.ledger import experiment_charge_run, experiment_hold, experiment_of_run, experiment_release
 from agents.models import AgentVersion, Approval, InputRequest, Run, RunEvent, SpendReservation, WorkspaceSpend
 from agents.pipelines.ledger import mirror_run_event, pipeline_charge, pipeline_hold, pipeline_release
+from agents.runs.nudge import NUDGE_CHANNEL
 from agents.selectors import agentversion_published, month_start, run_body_forget
 from raptorflow import metrics, tracing
 from raptorflow.audit.actors import Actor
@@ -64,6 +65,8 @@ def _sequence_next(runs: QuerySet[Run], **fields: Any) -> _Next | None:
     bumped = update_returning(
         runs,
         ("last_event_seq", "pipeline_run_id", "pipeline_step", "status"),
+        # Followers on the stream process learn of the event as it commits, not at their next read (nudge.py).
+        notify=(NUDGE_CHANNEL, ("id", "pipeline_run")),
         last_event_seq=F("last_event_seq") + 1,
         **fields,
     )

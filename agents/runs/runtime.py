@@ -37,7 +37,7 @@ from skills.selectors import skill_usable
 
 from . import lifecycle
 from .errors import RunAborted, RunSuperseded
-from .lifecycle import ApprovalCall, InputAsk
+from .lifecycle import ApprovalCall, InputAsk, RunId
 from .model import CallPaused, ModelCalls
 
 
@@ -50,27 +50,49 @@ WORKER = Actor.system("worker")
 RECENT_RUNS_MAX = 20
 
 
-class Heartbeat(threading.Thread):
-    """Touches the run's heartbeat while the worker process lives; the sweeper reads it."""
+class Heartbeats:
+    """Touches the heartbeat of every run this process executes, from one thread per process; the sweeper reads it.
 
-    def __init__(self, run: Run):
-        super().__init__(name=f"heartbeat-{run.pk}", daemon=True)
-        self.run_id, self.attempt = run.pk, run.attempt
-        self.interval = max(0.5, settings.RAPTORFLOW_HEARTBEAT_STALE_SECONDS / 4)
-        self.stopped = threading.Event()
+    A run joins when its execution starts and leaves when it ends. The thread wakes every quarter of
+    ``RAPTORFLOW_HEARTBEAT_STALE_SECONDS`` and touches the runs it finds (the claim set the first heartbeat), so a
+    run shorter than that costs no thread, no query and no join: two dictionary operations. It holds a
+    database connection only while some run is executing. Started on first use in the process that executes
+    (a Celery pool process), and again after a fork.
+    """
 
-    def run(self) -> None:
-        try:
-            while not self.stopped.wait(self.interval):
-                lifecycle.run_heartbeat(self.run_id, self.attempt)
-        except Exception:  # never let the heartbeat kill the worker; a stale heartbeat is recoverable
-            logger.warning("heartbeat for run %s stopped", self.run_id, exc_info=True)
-        finally:
-            connection.close()
+    def __init__(self) -> None:
+        self._runs: dict[RunId, int] = {}  # run → the attempt this process executes
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
-    def stop(self) -> None:
-        self.stopped.set()
-        self.join(timeout=5)
+    def add(self, run: Run) -> None:
+        with self._lock:
+            self._runs[run.pk] = run.attempt
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._beat, name="run-heartbeats", daemon=True)
+                self._thread.start()
+
+    def discard(self, run: Run) -> None:
+        with self._lock:
+            self._runs.pop(run.pk, None)
+
+    def _beat(self) -> None:
+        interval = max(0.5, settings.RAPTORFLOW_HEARTBEAT_STALE_SECONDS / 4)
+        while True:
+            time.sleep(interval)
+            with self._lock:
+                runs = list(self._runs.items())
+            try:
+                for run_id, attempt in runs:
+                    lifecycle.run_heartbeat(run_id, attempt)
+            except Exception:  # never let the heartbeat stop; a stale heartbeat is recoverable, and retried next time
+                logger.warning("heartbeat for runs %s failed", [str(run_id) for run_id, _ in runs], exc_info=True)
+                connection.close()
+            if not runs:
+                connection.close()  # no connection held while the process executes nothing
+
+
+HEARTBEATS = Heartbeats()
 
 
 class RunContext:
@@ -368,13 +390,12 @@ def run_execute(run_id: str) -> str | None:
         tracing.continued(f"run.execute {agent}", run.traceparent, attributes),
         context.bind(request_id=run.request_id or context.new_request_id()),
     ):
-        heartbeat = Heartbeat(run)
-        heartbeat.start()
+        HEARTBEATS.add(run)
         try:
             status = _execute(run)
             return status
         finally:
-            heartbeat.stop()
+            HEARTBEATS.discard(run)
             metrics.run_finished(agent, status, started)
 
 

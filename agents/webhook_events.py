@@ -23,7 +23,7 @@ from agents.pipelines.services import pipeline_moved
 from agents.runs.lifecycle import run_moved, spend_charged
 from raptorflow.accounts.models import Workspace
 from raptorflow.webhooks.choices import EventType
-from raptorflow.webhooks.services import emit
+from raptorflow.webhooks.services import emit, subscribed
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,8 @@ def budget_thresholds_reached(workspace_id: int, month: date) -> list[dict[str, 
 def _emit_safely(
     workspace_id: int, event_type: EventType, data: Any, thresholds: tuple[int, date] | None = None
 ) -> None:
+    if thresholds is None and not subscribed(workspace_id, event_type):
+        return  # no endpoint wants it: no savepoint, no query
     try:
         with transaction.atomic():  # a savepoint: a webhook's failure must not fail the move or the charge
             if thresholds is None:

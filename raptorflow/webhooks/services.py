@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from raptorflow.audit.actors import Actor
 from raptorflow.audit.services import audit_log
-from raptorflow.db import update_returning
+from raptorflow.db import cache_forget, update_returning
 from raptorflow.errors import UnprocessableError
 from raptorflow.llm.crypto import SecretDecryptionError
 from raptorflow.queues import QueueName
@@ -48,6 +49,27 @@ class WebhookRefused(UnprocessableError):
 
 # --- Emitting --------------------------------------------------------------------------------------
 
+# The event types a workspace's active endpoints subscribe to, in the shared cache: most runs end in workspaces
+# with no endpoint, and a run's end should not cost them a query. Forgotten by every write to an endpoint, now and
+# at its commit (raptorflow.db.cache_forget); a read racing a write can keep an old answer until the timeout.
+SUBSCRIBED_KEY = "webhook-subscribed:v1:{}"
+SUBSCRIBED_TIMEOUT = 60
+
+
+def subscribed(workspace_id: int, event_type: str) -> bool:
+    """Whether an active endpoint of the workspace subscribes to ``event_type`` (from the cache when it can)."""
+    key = SUBSCRIBED_KEY.format(workspace_id)
+    types = cache.get(key)
+    if types is None:
+        rows = Endpoint.objects.filter(workspace_id=workspace_id, active=True).values_list("event_types", flat=True)
+        types = sorted({event for events in rows for event in events})
+        cache.set(key, types, SUBSCRIBED_TIMEOUT)
+    return event_type in types
+
+
+def _subscriptions_changed(workspace_id: int) -> None:
+    cache_forget([SUBSCRIBED_KEY.format(workspace_id)])
+
 
 def emit(
     workspace_id: int,
@@ -63,6 +85,8 @@ def emit(
     returns None); the key is recorded even when nobody subscribes, so an endpoint added later does not receive
     an old event. ``data`` may be a function, called only when the event is recorded."""
     event_type = EventType(event_type)
+    if once_key is None and not subscribed(workspace_id, event_type):
+        return None
     if once_key is not None and Message.objects.filter(workspace_id=workspace_id, once_key=once_key).exists():
         return None
     endpoints = [
@@ -136,6 +160,7 @@ def endpoint_create(
     endpoint.set_secret(secret)
     with transaction.atomic():
         endpoint.save()
+        _subscriptions_changed(endpoint.workspace_id)
         audit_log(
             "webhook_endpoint.create", actor=actor, workspace=workspace, target=endpoint, changes=_shown(endpoint)
         )
@@ -161,6 +186,7 @@ def endpoint_update(*, endpoint: Endpoint, actor: Actor, **changes: Any) -> Endp
     after = _shown(endpoint) | {"description": endpoint.description}
     with transaction.atomic():
         endpoint.save()
+        _subscriptions_changed(endpoint.workspace_id)
         diff = {key: [before[key], value] for key, value in after.items() if before[key] != value}
         audit_log(
             "webhook_endpoint.update", actor=actor, workspace=endpoint.workspace_id, target=endpoint, changes=diff
@@ -179,6 +205,7 @@ def endpoint_delete(*, endpoint: Endpoint, actor: Actor) -> None:
             changes=_shown(endpoint),
         )
         endpoint.delete()
+        _subscriptions_changed(endpoint.workspace_id)
 
 
 def endpoint_rotate_secret(*, endpoint: Endpoint, actor: Actor) -> tuple[Endpoint, str]:
@@ -212,6 +239,7 @@ def endpoint_disable(*, endpoint_id: int, reason: str, actor: Actor = WEBHOOKS_A
         ):
             return False
         endpoint = Endpoint.objects.get(pk=endpoint_id)
+        _subscriptions_changed(endpoint.workspace_id)
         audit_log(
             "webhook_endpoint.disable",
             actor=actor,

@@ -112,3 +112,16 @@ chaos: install-dev
 # Needs local PostgreSQL and a Redis (--redis); uses ports 8130-8133 (--port) and the raptorflow_bench_tracing DB.
 bench-tracing: install-dev
 	$(BIN)/python bench/tracing.py $(BENCH_TRACING_ARGS)
+
+# Raptorflow against the LangGraph API server (bench/peers.py, decision 0034): the peer is installed from PyPI into
+# its own virtual environment (bench/peers/.venv, pinned in bench/peers/requirements.txt), never into the app's;
+# `make bench` does not need it. About 12 minutes; figures in bench/results/peers.json. Needs wrk, PostgreSQL, Redis.
+PEERS_VENV := bench/peers/.venv
+.PHONY: bench-peers
+$(PEERS_VENV)/.installed: bench/peers/requirements.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet -r bench/peers/requirements.txt
+	@touch $@
+
+bench-peers: install-dev $(PEERS_VENV)/.installed
+	$(BIN)/python bench/peers.py $(BENCH_PEERS_ARGS)

@@ -66,7 +66,8 @@ ITEM_BODY = {"name": "item", "payload": RUN_BODY["input"]}
 # The soak's rate: this share of the sustainable maximum, the lower of the measured POST /runs rate and the
 # worker's run rate (runs accepted faster than workers finish them only queue up).
 SOAK_SHARE = 0.7
-FINAL_STATES_SQL = "('succeeded','failed','timed_out','budget_exceeded','cancelled')"
+FINAL_STATES = ("succeeded", "failed", "timed_out", "budget_exceeded", "cancelled")
+FINAL_STATES_SQL = "(" + ",".join(f"'{state}'" for state in FINAL_STATES) + ")"
 
 # Targets of the issue (ratio = Raptorflow / baseline). Checked only by the full run.
 TARGETS = {
@@ -222,11 +223,13 @@ ANALYZE agents_run;
 # Equal-work pairs (decision 0031): Raptorflow's scenario against the baseline doing the same work.
 EQUAL_PAIRS = {"post_runs": "equal_post", "get_run": "equal_get"}
 
-SCHEMA_SCRIPT = """
+# The unit_economics agent's input and output schemas, which the equal-work baseline and the peer check too.
+SCHEMAS_SCRIPT = """
 import json
 from agents.models import Agent
 from agents.selectors import agentversion_active
-print(json.dumps(agentversion_active(Agent.objects.get(slug="unit_economics")).input_schema))
+version = agentversion_active(Agent.objects.get(slug="unit_economics"))
+print(json.dumps({"input": version.input_schema, "output": version.output_schema}))
 """
 
 # The equal-work baseline's workspace, API key (stored as Raptorflow stores one: prefix and HMAC of the secret)
@@ -572,6 +575,71 @@ def followers_part(
     return result
 
 
+def app_environments(tmp: Path, web_concurrency: int, *, db: str = RF_DB, port: int = RF_PORT) -> tuple[dict, dict]:
+    """The environment of every process the bench starts (``base``) and of Raptorflow's (``rf``): production
+    settings, secrets generated for the run, throttles raised, the database ``db`` and Redis DBs 10 and 11."""
+    # The caller's configuration of the app must not leak into the benchmark (CI exports its own URLs, for one).
+    app_prefixes = ("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "RAPTORFLOW_", "API_", "SECURE_", "LOG_", "GUNICORN_")
+    app_names = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORT", "WEB_CONCURRENCY", "PROMETHEUS_MULTIPROC_DIR"}
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(app_prefixes) and k not in app_names}
+    base_env["PATH"] = f"{VENV_BIN}{os.pathsep}{base_env.get('PATH', '')}"
+    base_env["WEB_CONCURRENCY"] = str(web_concurrency)
+    # No worker recycling while measuring (deploy/gunicorn.conf.py recycles every ~2,000 requests): a restart
+    # stalls requests and costs a fresh import, more often on whichever side serves more, and the soak must
+    # see memory grow if it grows.
+    base_env["GUNICORN_CMD_ARGS"] = "--max-requests 0"
+    from cryptography.fernet import Fernet
+
+    (tmp / "prometheus").mkdir(exist_ok=True)
+    rf_env = {
+        **base_env,
+        "DJANGO_SETTINGS_MODULE": "raptorflow.settings",
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "RAPTORFLOW_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "RAPTORFLOW_AUDIT_KEYS": secrets.token_urlsafe(32),
+        # No syslog daemon here: audit checkpoints go to a file in the run's var directory (decision 0021).
+        "RAPTORFLOW_AUDIT_CHECKPOINT_SINK": "file",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{PG}/{db}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_CACHE_DB}",
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_BROKER_DB}",
+        "API_THROTTLE_USER": "100000000/min",
+        "API_THROTTLE_ANON": "100000000/min",
+        "RAPTORFLOW_VAR_DIR": str(tmp / "var"),
+        "STATIC_ROOT": str(tmp / "static"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+        "PORT": str(port),
+    }
+    return base_env, rf_env
+
+
+def prepare_raptorflow(rf_env: dict, db: str = RF_DB) -> str:
+    """A fresh database ``db`` migrated and seeded (the demo workspace, no experiments), Redis DBs 10 and 11
+    flushed, static files collected; returns a new API key."""
+    recreate_db(db)
+    redis_flush()
+    sh([PY, "manage.py", "migrate", "--noinput", "-v0"], env=rf_env)
+    sh([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=rf_env)
+    # No first experiments: their evaluation runs (some end asking, by design) would count as the worker's
+    # failures and skew the row counts of the list scenarios.
+    sh([PY, "manage.py", "seed_demo", "--no-experiments"], env=rf_env)
+    return sh([PY, "manage.py", "create_api_key", "--name", "bench"], env=rf_env).strip().splitlines()[-1]
+
+
+def run_until_final(base: str, run_id: str, headers: dict, timeout: float = 60) -> dict:
+    """GET /api/v1/runs/{id} until the run is final (a worker must be running); raises after ``timeout``."""
+    until = time.monotonic() + timeout
+    while (run := http_json(f"{base}/api/v1/runs/{run_id}", headers=headers))["status"] not in FINAL_STATES:
+        if time.monotonic() > until:
+            raise RuntimeError(f"run {run_id} was not final within {timeout:.0f} s (status {run['status']})")
+        time.sleep(0.3)
+    return run
+
+
 def main() -> int:  # noqa: C901 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI profile: seconds per scenario, no ratio gates")
@@ -617,45 +685,10 @@ def main() -> int:  # noqa: C901 - a linear script
     tmp = Path(tempfile.mkdtemp(prefix="raptorflow-bench-"))
     logdir = tmp / "logs"
     logdir.mkdir()
-    (tmp / "prometheus").mkdir()
     stack = Stack(logdir)
     print(f"bench: logs in {logdir}", flush=True)
 
-    # The caller's configuration of the app must not leak into the benchmark (CI exports its own URLs, for one).
-    app_prefixes = ("DJANGO_", "DATABASE_", "CELERY_", "REDIS_", "RAPTORFLOW_", "API_", "SECURE_", "LOG_", "GUNICORN_")
-    app_names = {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "PORT", "WEB_CONCURRENCY", "PROMETHEUS_MULTIPROC_DIR"}
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(app_prefixes) and k not in app_names}
-    base_env["PATH"] = f"{VENV_BIN}{os.pathsep}{base_env.get('PATH', '')}"
-    base_env["WEB_CONCURRENCY"] = str(args.web_concurrency)
-    # No worker recycling while measuring (deploy/gunicorn.conf.py recycles every ~2,000 requests): a restart
-    # stalls requests and costs a fresh import, more often on whichever side serves more, and the soak must
-    # see memory grow if it grows.
-    base_env["GUNICORN_CMD_ARGS"] = "--max-requests 0"
-    from cryptography.fernet import Fernet
-
-    rf_env = {
-        **base_env,
-        "DJANGO_SETTINGS_MODULE": "raptorflow.settings",
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "RAPTORFLOW_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "RAPTORFLOW_AUDIT_KEYS": secrets.token_urlsafe(32),
-        # No syslog daemon here: audit checkpoints go to a file in the run's var directory (decision 0021).
-        "RAPTORFLOW_AUDIT_CHECKPOINT_SINK": "file",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"{PG}/{RF_DB}",
-        "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_CACHE_DB}",
-        "CELERY_BROKER_URL": f"redis://127.0.0.1:6379/{REDIS_BROKER_DB}",
-        "API_THROTTLE_USER": "100000000/min",
-        "API_THROTTLE_ANON": "100000000/min",
-        "RAPTORFLOW_VAR_DIR": str(tmp / "var"),
-        "STATIC_ROOT": str(tmp / "static"),
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp / "prometheus"),
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "INFO",
-        "PORT": str(RF_PORT),
-    }
+    base_env, rf_env = app_environments(tmp, args.web_concurrency)
     bl_env = {
         **base_env,
         "DJANGO_SETTINGS_MODULE": "baseline.settings",
@@ -682,20 +715,14 @@ def main() -> int:  # noqa: C901 - a linear script
     try:
         # --- data stores and apps ------------------------------------------------------
         print("bench: preparing databases", flush=True)
-        recreate_db(RF_DB)
+        api_key = prepare_raptorflow(rf_env)
         recreate_db(BASE_DB)
-        redis_flush()
-        sh([PY, "manage.py", "migrate", "--noinput", "-v0"], env=rf_env)
-        sh([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=rf_env)
-        # No first experiments: their evaluation runs (some end asking, by design) would count as the worker's
-        # failures and skew the row counts of the list scenarios.
-        sh([PY, "manage.py", "seed_demo", "--no-experiments"], env=rf_env)
-        api_key = sh([PY, "manage.py", "create_api_key", "--name", "bench"], env=rf_env).strip().splitlines()[-1]
         sh([PY, "baseline/manage.py", "migrate", "--noinput", "-v0"], env=bl_env, cwd=BENCH)
-        # The equal-work baseline validates run input against Raptorflow's own unit_economics schema.
-        schema_file = tmp / "input_schema.json"
-        schema_file.write_text(sh([PY, "manage.py", "shell", "-c", SCHEMA_SCRIPT], env=rf_env).strip().splitlines()[-1])
-        bl_env["BASELINE_INPUT_SCHEMA"] = str(schema_file)
+        # The equal-work baseline checks runs against Raptorflow's own unit_economics schemas.
+        schema_file = tmp / "schemas.json"
+        exported = sh([PY, "manage.py", "shell", "-c", SCHEMAS_SCRIPT], env=rf_env)
+        schema_file.write_text(exported.strip().splitlines()[-1])
+        bl_env["BASELINE_SCHEMAS"] = str(schema_file)
         bl_key, bl_run = sh([PY, "baseline/manage.py", "shell", "-c", BASELINE_SEED], env=bl_env, cwd=BENCH).split()[
             -2:
         ]
@@ -719,11 +746,8 @@ def main() -> int:  # noqa: C901 - a linear script
         # GET /runs/{id} reads a finished run with its step, as a client fetching a result does.
         seed_worker = [CELERY, "-A", "raptorflow", "worker", "--queues=runs", "--pool=solo", "--loglevel=WARNING"]
         stack.start("seed-worker", [*seed_worker, "--hostname=bench-seed@%h"], env=rf_env, cwd=ROOT)
-        seeded_by = time.monotonic() + 60
-        while (status := http_json(f"{rf}/api/v1/runs/{run['id']}", headers=auth)["status"]) != "succeeded":
-            if time.monotonic() > seeded_by:
-                raise RuntimeError(f"the seed run did not succeed within 60 s (status {status})")
-            time.sleep(0.3)
+        if (status := run_until_final(rf, run["id"], auth)["status"]) != "succeeded":
+            raise RuntimeError(f"the seed run ended {status}")
         stack.stop("seed-worker")
         http_json(f"{bl}/items", method="POST", body=ITEM_BODY)
 
@@ -875,6 +899,17 @@ def main() -> int:  # noqa: C901 - a linear script
                 bl_env,
                 BENCH,
             ),
+            # The equal-work runs (decision 0031) that equal_post queued: claim, checks, the same arithmetic, the
+            # step, the events and the final move with an audit row, in three transactions (baseline/tasks.py).
+            "equal_worker": (
+                BASE_DB,
+                f"SELECT count(*) FROM baseline_run WHERE status IN {final}",  # noqa: S608 - constants only
+                "SELECT count(*) FROM baseline_run",
+                [CELERY, "-A", "baseline.celery_app", "worker", "--queues=baseline_runs", "--loglevel=WARNING",
+                 f"--concurrency={args.worker_concurrency}", "--hostname=bench-equal@%h"],
+                bl_env,
+                BENCH,
+            ),
         }  # fmt: skip
         for name, (db, done_q, total_q, cmd, env, cwd) in worker_specs.items() if "worker" in parts else ():
             if time.monotonic() + profile["worker_window"] + 20 > deadline:
@@ -908,6 +943,9 @@ def main() -> int:  # noqa: C901 - a linear script
         if w and bw and bw["tasks_per_s"]:
             w["baseline"] = "baseline_worker"
             w["rate_ratio"] = w["tasks_per_s"] / bw["tasks_per_s"]
+        if w and (ew := results["scenarios"].get("equal_worker")) and ew["tasks_per_s"]:
+            w["equal_work_ratio"] = w["tasks_per_s"] / ew["tasks_per_s"]
+            print(f"  worker / equal_worker: {w['equal_work_ratio']:.2f}", flush=True)
         # --- list, deep cursor page and admin changelist at a small and a large table -----------------
         small, large = profile["sizes"]
         scale: dict[str, dict] = {}

@@ -50,7 +50,10 @@ class Run(models.Model):  # noqa: DJ008 - bench rows, never shown
     output = models.JSONField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=255, blank=True)
     last_event_seq = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -49,8 +49,8 @@ def _input_validator():
 
     from jsonschema import Draft202012Validator
 
-    with open(os.environ["BASELINE_INPUT_SCHEMA"]) as file:  # Raptorflow's unit_economics schema, from the bench
-        return Draft202012Validator(json.load(file))
+    with open(os.environ["BASELINE_SCHEMAS"]) as file:  # Raptorflow's unit_economics schemas, from the bench
+        return Draft202012Validator(json.load(file)["input"])
 
 
 _validator = None
@@ -125,7 +125,7 @@ def create_run(request):
             action="run.create", actor=f"api-key:{key.prefix}", workspace_id=key.workspace_id, target=str(run.id),
             changes={"agent": [None, run.agent]},
         )  # fmt: skip
-        transaction.on_commit(lambda: process_run.delay(str(run.id)))
+        transaction.on_commit(lambda: process_run.apply_async([str(run.id)], queue="baseline_runs"))
     return Response(_run_body(run), status=status.HTTP_201_CREATED)
 
 

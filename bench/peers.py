@@ -139,12 +139,15 @@ class Raptorflow:
             ).fetchone()
         return float(last) if done >= runs else None
 
-    def one_run(self, api: Client, stream: Client) -> None:
+    def one_run(self, api: Client, stream: Client) -> float:
+        started = time.monotonic()
         run = api.call("POST", "/api/v1/runs", bench.RUN_BODY, {"Idempotency-Key": uuid.uuid4().hex})
+        submitted = time.monotonic() - started
         after, final = 0, run["status"] in bench.FINAL_STATES
         while not final:
             page = stream.call("GET", f"/api/v1/runs/{run['id']}/events?after={after}&wait=20")
             after, final = page["next_after"], page["final"]
+        return submitted
 
     def clients(self) -> tuple[Client, Client]:
         return Client(RF_PORT, self.auth), Client(STREAM_PORT, self.auth)
@@ -190,9 +193,12 @@ class Peer:
         )
         return datetime.fromisoformat(last[0]["updated_at"]).timestamp()
 
-    def one_run(self, api: Client, _: Client) -> None:
+    def one_run(self, api: Client, _: Client) -> float:
+        started = time.monotonic()
         run = api.call("POST", "/runs", PEER_BODY)
+        submitted = time.monotonic() - started
         api.call("GET", f"/threads/{run['thread_id']}/runs/{run['run_id']}/join")
+        return submitted
 
     def clients(self) -> tuple[Client, Client]:
         client = Client(PEER_PORT)
@@ -224,6 +230,7 @@ def e2e(side: Raptorflow | Peer, tag: str, runs: int, timeout: float) -> dict:
 def latency(side: Raptorflow | Peer, duration: float) -> dict:
     """CLIENTS threads, each submitting a run and waiting for its end, in a loop for ``duration`` seconds."""
     samples: list[float] = []
+    submits: list[float] = []  # of each sample, how long the submission took (its answer)
     errors: list[str] = []
     lock = threading.Lock()
     until = time.monotonic() + duration
@@ -233,13 +240,14 @@ def latency(side: Raptorflow | Peer, duration: float) -> dict:
         while time.monotonic() < until:
             started = time.monotonic()
             try:
-                side.one_run(api, stream)
+                submitted = side.one_run(api, stream)
             except (OSError, RuntimeError, http.client.HTTPException) as exc:
                 with lock:
                     errors.append(repr(exc)[:200])
                 continue
             with lock:
                 samples.append(time.monotonic() - started)
+                submits.append(submitted)
         api.close()
         stream.close()
 
@@ -255,6 +263,7 @@ def latency(side: Raptorflow | Peer, duration: float) -> dict:
         "error_samples": errors[:3],
         "p50_ms": statistics.median(samples) * 1000 if samples else None,
         "p95_ms": samples[int(0.95 * (len(samples) - 1))] * 1000 if samples else None,
+        "submit_p50_ms": statistics.median(submits) * 1000 if submits else None,
     }
 
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 import psycopg
+from django.conf import settings
 from django.db import connections
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,10 @@ class Listener(threading.Thread):
 
 
 def _connect_listening() -> psycopg.Connection:
-    """A connection of its own (not Django's, not the pool's: it stays in LISTEN), autocommit."""
+    """A connection of its own (not Django's, not the pool's: it stays in LISTEN), autocommit; to DB_LISTEN_URL
+    when set (PostgreSQL itself, where DATABASE_URL is a transaction-pooling PgBouncer: docs/scaling.md)."""
+    if settings.DB_LISTEN_URL:
+        return psycopg.connect(settings.DB_LISTEN_URL, autocommit=True, application_name="raptorflow-nudges")
     params = connections["default"].get_connection_params()
     kept = {k: v for k, v in params.items() if k not in {"cursor_factory", "context", "prepare_threshold"}}
     return psycopg.connect(**kept, autocommit=True, application_name="raptorflow-nudges")

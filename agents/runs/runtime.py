@@ -55,9 +55,9 @@ class Heartbeats:
 
     A run joins when its execution starts and leaves when it ends. The thread wakes every quarter of
     ``RAPTORFLOW_HEARTBEAT_STALE_SECONDS`` and touches the runs it finds (the claim set the first heartbeat), so a
-    run shorter than that costs no thread, no query and no join: two dictionary operations. It holds a
-    database connection only while some run is executing. Started on first use in the process that executes
-    (a Celery pool process), and again after a fork.
+    run shorter than that costs no thread, no query and no join: two dictionary operations. It connects to the
+    database for each beat and closes the connection after (one beat per interval, whatever the number of runs).
+    Started on first use in the process that executes (a Celery pool process), and again after a fork.
     """
 
     def __init__(self) -> None:
@@ -82,14 +82,15 @@ class Heartbeats:
             time.sleep(interval)
             with self._lock:
                 runs = list(self._runs.items())
+            if not runs:
+                continue
             try:
                 for run_id, attempt in runs:
                     lifecycle.run_heartbeat(run_id, attempt)
             except Exception:  # never let the heartbeat stop; a stale heartbeat is recoverable, and retried next time
                 logger.warning("heartbeat for runs %s failed", [str(run_id) for run_id, _ in runs], exc_info=True)
-                connection.close()
-            if not runs:
-                connection.close()  # no connection held while the process executes nothing
+            finally:
+                connection.close()  # connected for a moment per beat, not held: workers' connections stay counted
 
 
 HEARTBEATS = Heartbeats()

@@ -40,6 +40,10 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # are already off: Django's default prepare_threshold is None.
     _db["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
 
+# The stream process's listener for run events (agents/runs/nudge.py) holds a LISTEN session, which a
+# transaction-pooling PgBouncer cannot keep: behind one, point this at PostgreSQL itself. Empty: DATABASE_URL.
+DB_LISTEN_URL = env_str("DB_LISTEN_URL", "")
+
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue on the busy timeout instead of failing to upgrade a

@@ -163,3 +163,35 @@ def test_the_stream_process_watcher_wakes_on_the_commit_not_the_tick(started, mo
         assert time.monotonic() - started < 1
 
     _run(scenario())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_listener_connects_to_db_listen_url_when_set(settings):
+    """Behind a transaction-pooling PgBouncer the LISTEN session goes to PostgreSQL itself (docs/scaling.md)."""
+    from django.db import connection as django_connection
+
+    params = django_connection.get_connection_params()
+    direct = f"postgresql://{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
+    settings.DB_LISTEN_URL = direct.replace(f":{params['port']}/", ":1/")  # nothing listens on port 1
+    refused = nudge.Listener(nudge._connect_listening)
+    refused.start()
+    assert not refused.listening.wait(1.5)  # it tries the URL it was given, and keeps retrying
+    refused.stop()
+
+    settings.DB_LISTEN_URL = direct
+    run = RunFactory()
+    listener = nudge.Listener(nudge._connect_listening)
+    listener.start()
+    assert listener.listening.wait(10)
+
+    async def scenario() -> None:
+        recorder = Recorder()
+        listener.subscribe(recorder, asyncio.get_running_loop())
+        await asyncio.to_thread(run_event_append, run.pk, RunEventType.PROGRESS, {"n": 1})
+        await asyncio.wait_for(recorder.seen.wait(), 10)
+        assert recorder.ids == [str(run.pk)]
+
+    try:
+        _run(scenario())
+    finally:
+        listener.stop()

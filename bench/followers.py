@@ -3,8 +3,8 @@
 ``Followers`` runs N clients, each long-polling one run's events on the stream process in a loop
 (``GET /api/v1/runs/{id}/events?after=…&wait=…``, one thread and one keep-alive connection each), and
 optionally a ticker that appends a progress event to one of those runs at a fixed rate, the way a worker
-would (the same ``UPDATE … RETURNING`` of the run's event counter and ``INSERT`` of the event, in one
-statement). It counts the answers, the events received and how long after its insert each event arrived.
+would (the same ``UPDATE … RETURNING`` of the run's event counter, with its ``pg_notify``, and ``INSERT`` of the
+event, in one statement). It counts the answers, the events received and how long after its insert each event arrived.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import psycopg
 
 APPEND_EVENT = """
 WITH bumped AS (
-    UPDATE agents_run SET last_event_seq = last_event_seq + 1 WHERE id = %s RETURNING id, last_event_seq
+    UPDATE agents_run SET last_event_seq = last_event_seq + 1 WHERE id = %s
+    RETURNING id, last_event_seq, pg_notify('raptorflow_run_events', concat_ws(' ', id::text, pipeline_run_id::text))
 )
 INSERT INTO agents_runevent (run_id, sequence, type, data, created_at)
 SELECT id, last_event_seq, 'progress', '{"bench": true}', now() FROM bumped

@@ -31,6 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--time", action="store_true", help="time the runs (no profiler): mean and median ms")
+    parser.add_argument("--dump", help="also write the profile to this file (pstats; snakeviz, gprof2dot read it)")
     args = parser.parse_args()
     import django
 
@@ -75,6 +76,8 @@ def main() -> None:
         runtime.run_execute(run_id)
     profiler.disable()
     stats = pstats.Stats(profiler)
+    if args.dump:
+        stats.dump_stats(args.dump)
     print(f"run_execute: {stats.total_tt / args.n * 1000:.2f} ms per run (profiled)")
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(25)

@@ -425,11 +425,7 @@ def main() -> int:  # noqa: C901 - a linear script
     results["failures"] = errors
     for error in errors:
         print(f"  FAILURE: {error}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"peers: wrote {out}")
-    shutil.rmtree(tmp / "static", ignore_errors=True)
+    print(f"peers: wrote {bench.write_results(results, args.out, tmp)}")
     return 1 if errors or not rounds else 0
 
 

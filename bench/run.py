@@ -640,6 +640,15 @@ def run_until_final(base: str, run_id: str, headers: dict, timeout: float = 60) 
     return run
 
 
+def write_results(results: dict, out: str, tmp: Path) -> Path:
+    """Write the run's figures as JSON to ``out``, and drop the collected static files of the run's directory."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    shutil.rmtree(tmp / "static", ignore_errors=True)
+    return path
+
+
 def main() -> int:  # noqa: C901 - a linear script
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI profile: seconds per scenario, no ratio gates")
@@ -1095,11 +1104,8 @@ def main() -> int:  # noqa: C901 - a linear script
         print(f"  [{'ok' if check['met'] else 'MISSED'}] {check['target']}")
     for failure in failures:
         print(f"  FAILURE: {failure}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    out = write_results(results, args.out, tmp)
     print(f"bench: wrote {out} in {results['elapsed_s']} s")
-    shutil.rmtree(tmp / "static", ignore_errors=True)
     # --quick gates on "it runs, zero errors"; the full run also reports the targets, without failing on them
     # (a shared machine's figures are indicative; the ratios are what to compare).
     return 1 if failures else 0

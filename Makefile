@@ -115,7 +115,7 @@ bench-tracing: install-dev
 
 # Raptorflow against the LangGraph API server (bench/peers.py, decision 0034): the peer is installed from PyPI into
 # its own virtual environment (bench/peers/.venv, pinned in bench/peers/requirements.txt), never into the app's;
-# `make bench` does not need it. About 12 minutes; figures in bench/results/peers.json. Needs wrk, PostgreSQL, Redis.
+# `make bench` does not need it. About 15 minutes; figures in bench/results/peers.json. Needs wrk, PostgreSQL, Redis.
 PEERS_VENV := bench/peers/.venv
 .PHONY: bench-peers
 $(PEERS_VENV)/.installed: bench/peers/requirements.txt

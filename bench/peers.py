@@ -1,6 +1,6 @@
 """Raptorflow against the LangGraph API server, the peer a user would pick instead (issue #22, decision 0034).
 
-    make bench-peers                     # installs the peer into bench/peers/.venv, then runs this (~12 minutes)
+    make bench-peers                     # installs the peer into bench/peers/.venv, then runs this (~15 minutes)
     .venv/bin/python bench/peers.py --rounds 1 --duration 3 --runs 200      # a quick look (~3 minutes)
 
 Both sides run on this machine at once, against the local PostgreSQL and Redis (the databases and Redis DBs of
@@ -103,6 +103,12 @@ class Raptorflow:
 
     def __init__(self, auth: dict[str, str], db_url: str) -> None:
         self.auth, self.db_url = auth, db_url
+        self._db: psycopg.Connection | None = None  # the polls' one connection, opened on first use
+
+    def _query(self, query: str, params: tuple = ()) -> tuple:
+        if self._db is None or self._db.closed:
+            self._db = psycopg.connect(self.db_url, autocommit=True)
+        return self._db.execute(query, params).fetchone()
 
     def seed_finished(self) -> str:
         """The path of a finished run's GET."""
@@ -115,9 +121,7 @@ class Raptorflow:
         return "/api/v1/runs", bench.lua_post("/api/v1/runs", bench.RUN_BODY, self.auth, idempotency=True)
 
     def pending(self) -> int:
-        with psycopg.connect(self.db_url, autocommit=True) as db:
-            query = f"SELECT count(*) FROM agents_run WHERE status NOT IN {bench.FINAL_STATES_SQL}"  # noqa: S608
-            return db.execute(query).fetchone()[0]
+        return self._query(f"SELECT count(*) FROM agents_run WHERE status NOT IN {bench.FINAL_STATES_SQL}")[0]  # noqa: S608
 
     def submit_batches(self, tag: str, runs: int) -> None:
         client = Client(RF_PORT, self.auth)
@@ -131,12 +135,11 @@ class Raptorflow:
 
     def ended(self, tag: str, runs: int) -> float | None:
         """The end of the last of the tagged runs (epoch seconds), once all are final; None before."""
-        with psycopg.connect(self.db_url, autocommit=True) as db:
-            done, last = db.execute(
-                "SELECT count(*), extract(epoch FROM max(finished_at)) FROM agents_run "  # noqa: S608
-                f"WHERE idempotency_key LIKE %s AND status IN {bench.FINAL_STATES_SQL}",
-                (f"{tag}-%",),
-            ).fetchone()
+        done, last = self._query(
+            "SELECT count(*), extract(epoch FROM max(finished_at)) FROM agents_run "  # noqa: S608
+            f"WHERE idempotency_key LIKE %s AND status IN {bench.FINAL_STATES_SQL}",
+            (f"{tag}-%",),
+        )
         return float(last) if done >= runs else None
 
     def one_run(self, api: Client, stream: Client) -> float:
@@ -156,6 +159,9 @@ class Raptorflow:
 class Peer:
     name = "langgraph"
 
+    def __init__(self) -> None:
+        self._polls = Client(PEER_PORT)  # the polls' one keep-alive connection
+
     def seed_finished(self) -> tuple[str, str]:
         """The paths of a finished run's record and of its thread's state."""
         client = Client(PEER_PORT)
@@ -170,7 +176,7 @@ class Peer:
         return "/runs", bench.lua_post("/runs", PEER_BODY, {}, idempotency=False)
 
     def pending(self) -> int:
-        return Client(PEER_PORT).call("POST", "/threads/count", {"status": "busy"})
+        return self._polls.call("POST", "/threads/count", {"status": "busy"})
 
     def submit_batches(self, tag: str, runs: int) -> None:
         client = Client(PEER_PORT)
@@ -182,7 +188,7 @@ class Peer:
         client.close()
 
     def ended(self, tag: str, runs: int) -> float | None:
-        client = Client(PEER_PORT)
+        client = self._polls
         done = client.call("POST", "/threads/count", {"status": "idle", "metadata": {"tag": tag}})
         if done < runs:
             return None

@@ -31,14 +31,16 @@ def update_returning(
         return []
     meta = queryset.model._meta
     columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in returning)
+    notifying = False
     if notify is not None and connection.vendor == "postgresql":
         channel, fields = notify
+        notifying = True
         payload = ", ".join(f"{connection.ops.quote_name(meta.get_field(name).column)}::text" for name in fields)
         columns, params = f"{columns}, pg_notify(%s, concat_ws(' ', {payload}))", (*params, channel)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} RETURNING {columns}", params)
         rows = cursor.fetchall()
-    return [row[: len(returning)] for row in rows] if notify is not None else rows
+    return [row[:-1] for row in rows] if notifying else rows  # pg_notify's empty column is not the caller's
 
 
 def cache_forget(keys: list[str]) -> None:
